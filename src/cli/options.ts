@@ -1,0 +1,33 @@
+/** Shared flag parsers: each throws a usage error naming the flag and what is allowed. */
+import { ColossusError } from '../core/errors.js';
+import { parseQuantity } from '../core/units.js';
+
+/** A positive integer flag (accepts 98304, 98k, 1e5). */
+export function positiveInt(flag: string) {
+  return (text: string): number => {
+    const v = parseQuantity(text, flag);
+    if (!Number.isInteger(v) || v <= 0) {
+      throw new ColossusError('usage', `${flag} must be a positive whole number, got '${text}'`, { where: flag });
+    }
+    return v;
+  };
+}
+
+/** A non-negative number flag. */
+export function nonNegative(flag: string) {
+  return (text: string): number => {
+    const v = parseQuantity(text, flag);
+    if (!(v >= 0)) throw new ColossusError('usage', `${flag} must be ≥ 0, got '${text}'`, { where: flag });
+    return v;
+  };
+}
+
+/** A flag restricted to a list of choices. */
+export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
+  return (text: string): T => {
+    if (!(choices as readonly string[]).includes(text)) {
+      throw new ColossusError('usage', `${flag} must be one of ${choices.join(', ')}, got '${text}'`, { where: flag });
+    }
+    return text as T;
+  };
+}
