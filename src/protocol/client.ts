@@ -1,0 +1,85 @@
+/**
+ * A small typed HTTP client over the route table (global fetch, Node ≥ 20).
+ * Used by the CLI and the agent. Errors come back as ColossusError carrying the
+ * server's problem+json (status → code), or 'failure' when the server is unreachable.
+ */
+import { ColossusError, type ErrorCode } from '../core/errors.js';
+import { API_PREFIX, problemSchema } from './common.js';
+import type { RegisterRequest, RegisterResponse, HeartbeatRequest, HeartbeatResponse, AttemptReport, AttemptReportResponse } from './agent.js';
+import type { SubmitJob, JobDetail, JobSummary, LogsResponse } from './jobs.js';
+import type { NodeSummary, NodeDetail } from './nodes.js';
+import type { EventView } from './events.js';
+
+const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'usage', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 413: 'usage', 422: 'infeasible' };
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:7460 */
+  server: string;
+  token?: string;
+  /** Per-request timeout, ms. Default 10 000. */
+  timeoutMs?: number;
+}
+
+export class ApiClient {
+  constructor(readonly options: ClientOptions) {}
+
+  /** One request; `path` is under /api/v1 unless it starts with '/' and a known root (healthz…). */
+  async request<T>(method: string, path: string, body?: unknown, token = this.options.token): Promise<T> {
+    const url = this.options.server.replace(/\/+$/, '') + (path.startsWith('/api/') || path.startsWith('/healthz') || path.startsWith('/readyz') ? path : API_PREFIX + path);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch (e) {
+      throw new ColossusError('failure', `cannot reach the server at ${this.options.server}: ${(e as Error).message}`, {
+        hint: 'start it with `colossus server`, or set --server / COLOSSUS_SERVER',
+      });
+    }
+    const text = await res.text();
+    const json = text ? safeJson(text) : undefined;
+    if (res.ok) return json as T;
+    const p = problemSchema.safeParse(json);
+    const code = CODE_OF_STATUS[res.status] ?? 'failure';
+    if (p.success) {
+      const issues = p.data.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+      throw new ColossusError(code, p.data.detail + (issues ? ` (${issues})` : ''), { where: p.data.where, hint: p.data.hint, details: { status: res.status } });
+    }
+    throw new ColossusError(code, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  }
+
+  register = (req: RegisterRequest) => this.request<RegisterResponse>('POST', '/agents/register', req);
+  heartbeat = (name: string, nodeToken: string, req: HeartbeatRequest) =>
+    this.request<HeartbeatResponse>('POST', `/agents/${enc(name)}/heartbeat`, req, nodeToken);
+  reportAttempt = (name: string, nodeToken: string, attemptId: string, report: AttemptReport) =>
+    this.request<AttemptReportResponse>('POST', `/agents/${enc(name)}/attempts/${enc(attemptId)}/events`, report, nodeToken);
+
+  submitJob = (job: SubmitJob) => this.request<JobDetail>('POST', '/jobs', job);
+  listJobs = (state?: string) => this.request<JobSummary[]>('GET', `/jobs${state ? `?state=${enc(state)}` : ''}`);
+  showJob = (id: string) => this.request<JobDetail>('GET', `/jobs/${enc(id)}`);
+  cancelJob = (id: string, reason?: string) => this.request<JobDetail>('POST', `/jobs/${enc(id)}/cancel`, reason ? { reason } : {});
+  jobLogs = (id: string, q: { attempt?: number; tail?: number } = {}) =>
+    this.request<LogsResponse>('GET', `/jobs/${enc(id)}/logs${query(q)}`);
+  listNodes = () => this.request<NodeSummary[]>('GET', '/nodes');
+  showNode = (name: string) => this.request<NodeDetail>('GET', `/nodes/${enc(name)}`);
+  nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain', reason?: string) =>
+    this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});
+  events = (q: { since?: number; jobId?: string; node?: string; limit?: number } = {}) =>
+    this.request<{ events: EventView[] }>('GET', `/events${query(q)}`);
+}
+
+const enc = encodeURIComponent;
+function query(q: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${enc(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

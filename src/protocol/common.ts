@@ -1,0 +1,66 @@
+/**
+ * Shared building blocks of the control-plane API: names, limits, problem+json.
+ * Everything a client sends is validated with these zod schemas at the HTTP
+ * boundary; request objects are strict (unknown fields are rejected with 400).
+ */
+import { z } from 'zod';
+
+/** Version prefix of every REST route. */
+export const API_PREFIX = '/api/v1';
+
+/** Limits the server enforces; a request beyond them gets a 400/413 problem+json. */
+export const LIMITS = {
+  /** Largest request body, bytes (Fastify `bodyLimit`). */
+  bodyBytes: 1024 * 1024,
+  /** Longest node, job or team name, characters. */
+  nameChars: 63,
+  /** Most GPUs a single job may ask for (twice Colossus 200k). */
+  jobGpus: 400_000,
+  /** Most GPUs one node may report. */
+  nodeGpus: 1024,
+  /** Longest command (argv entries) and one argv entry, characters. */
+  commandArgs: 256,
+  argChars: 4096,
+  /** Extra env entries a job may set. */
+  envEntries: 128,
+  /** Longest single log chunk an agent may send, characters. */
+  logChunkChars: 64 * 1024,
+  /** Most events in one attempt report. */
+  reportEvents: 1000,
+} as const;
+
+/** DNS-label-like name: node, job or team names. */
+export const nameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.nameChars)
+  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i, 'letters, digits, ".", "_" and "-"; starts and ends with a letter or digit');
+
+/** Job ids look like `job-000042`. */
+export const jobIdSchema = z.string().regex(/^job-\d{6,}$/, 'a job id such as job-000042');
+/** Attempt ids look like `job-000042.a3` (job id, then the attempt number). */
+export const attemptIdSchema = z.string().regex(/^job-\d{6,}\.a\d+$/, 'an attempt id such as job-000042.a3');
+
+/** Milliseconds since the Unix epoch (server clock unless stated). */
+export const epochMsSchema = z.number().int().nonnegative();
+
+/** RFC 9457 problem details; every error the API returns has this shape. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  /** Where the problem is: a field path ("body.gpus"), a header, a route. */
+  instance: z.string().optional(),
+  where: z.string().optional(),
+  hint: z.string().optional(),
+  /** Zod issues for validation failures. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+/** Roles a bearer token may carry. `agent` is the join token; node credentials act as `node`. */
+export const roleSchema = z.enum(['admin', 'user', 'agent', 'node']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const okSchema = z.object({ ok: z.literal(true) });

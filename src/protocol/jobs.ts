@@ -1,0 +1,100 @@
+/** Jobs: submission, views, logs. */
+import { z } from 'zod';
+import { LIMITS, attemptIdSchema, epochMsSchema, jobIdSchema, nameSchema } from './common.js';
+
+export const jobStateSchema = z.enum(['queued', 'running', 'recovering', 'succeeded', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof jobStateSchema>;
+
+export const attemptStateSchema = z.enum(['starting', 'running', 'stopping', 'succeeded', 'failed', 'cancelled', 'preempted']);
+export type AttemptState = z.infer<typeof attemptStateSchema>;
+
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(128);
+
+/** POST /api/v1/jobs */
+export const submitJobSchema = z.strictObject({
+  name: nameSchema,
+  /** GPUs in the gang; a multi-node job takes whole nodes. */
+  gpus: z.number().int().positive().max(LIMITS.jobGpus),
+  /** Higher runs first and may preempt lower. Default 0. */
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  team: nameSchema.default('default'),
+  /** Directory shared by the job's attempts (COLOSSUS_CHECKPOINT_DIR); default <server data dir>/checkpoints/<job id>. */
+  checkpointDir: z.string().min(1).max(LIMITS.argChars).optional(),
+  /** Restarts allowed after failures (not counting preemptions). Default 3. */
+  maxRestarts: z.number().int().min(0).max(10_000).default(3),
+  command: z.array(z.string().max(LIMITS.argChars)).min(1).max(LIMITS.commandArgs),
+  cwd: z.string().min(1).max(LIMITS.argChars).optional(),
+  env: z
+    .record(envKey, z.string().max(LIMITS.argChars))
+    .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} entries`)
+    .default({}),
+  /** SIGTERM → SIGKILL (and SIGUSR1 → stop on preemption) grace, seconds. Default 30. */
+  gracePeriodS: z.number().min(0).max(3600).default(30),
+});
+export type SubmitJob = z.input<typeof submitJobSchema>;
+
+export const attemptViewSchema = z.object({
+  id: attemptIdSchema,
+  number: z.number().int().positive(),
+  state: attemptStateSchema,
+  nodes: z.array(z.string()),
+  exitCode: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  startedAtMs: epochMsSchema,
+  endedAtMs: epochMsSchema.nullable(),
+  /** Checkpoint step this attempt resumed from (null: from scratch). */
+  resumedFromStep: z.number().int().nullable(),
+  lastStep: z.number().int().nullable(),
+});
+export type AttemptView = z.infer<typeof attemptViewSchema>;
+
+export const jobSummarySchema = z.object({
+  id: jobIdSchema,
+  name: z.string(),
+  state: jobStateSchema,
+  gpus: z.number().int(),
+  priority: z.number().int(),
+  team: z.string(),
+  restarts: z.number().int(),
+  lastStep: z.number().int().nullable(),
+  lastCheckpointStep: z.number().int().nullable(),
+  submittedAtMs: epochMsSchema,
+  endedAtMs: epochMsSchema.nullable(),
+  /** Why it is in its state (held crash-looping, quota, …). */
+  reason: z.string().nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobDetailSchema = jobSummarySchema.extend({
+  command: z.array(z.string()),
+  checkpointDir: z.string(),
+  maxRestarts: z.number().int(),
+  gracePeriodS: z.number(),
+  attempts: z.array(attemptViewSchema),
+  /** Rank 0's last JSON progress line of the attempt that succeeded. */
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+export const jobListQuerySchema = z.strictObject({
+  state: jobStateSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).default(1000),
+});
+
+export const cancelJobSchema = z.strictObject({ reason: z.string().max(1024).optional() }).default({});
+
+export const logsQuerySchema = z.strictObject({
+  attempt: z.coerce.number().int().positive().optional(),
+  /** Last N lines. */
+  tail: z.coerce.number().int().min(1).max(100_000).default(200),
+});
+
+export const logLineSchema = z.object({
+  attempt: z.number().int(),
+  node: z.string(),
+  rank: z.number().int().nullable(),
+  stream: z.enum(['stdout', 'stderr']),
+  text: z.string(),
+});
+export const logsResponseSchema = z.object({ jobId: jobIdSchema, lines: z.array(logLineSchema) });
+export type LogsResponse = z.infer<typeof logsResponseSchema>;
