@@ -44,8 +44,8 @@ export interface FabricSpec {
 export interface FacilitySpec {
   pue: number;
   electricityUsdPerKWh: number;
-  /** Rental-equivalent price per GPU-hour used for cost when no price is given. */
-  gpuHourUsd: number;
+  /** Rental-equivalent price per GPU-hour used for cost when no price is given; null where no source gives one. */
+  gpuHourUsd: number | null;
 }
 
 export interface ClusterSpec {

@@ -17,8 +17,10 @@ export interface GpuSpec {
   generation: GpuGeneration;
   /** Peak dense (non-sparse) FLOP/s per precision; null where the GPU has no such tensor path. */
   peakDenseFlops: { bf16: number; fp16: number; tf32: number; fp8: number | null; fp4: number | null };
-  /** HBM capacity usable by software, bytes (decimal GB × 1e9). */
+  /** HBM capacity as the vendor quotes it, bytes (decimal: GB × 1e9, as hardware.json gives it). */
   hbmBytes: number;
+  /** HBM capacity software can allocate, bytes; = hbmBytes where no separate figure is published. */
+  hbmUsableBytes: number;
   hbmBandwidthBytesPerS: number;
   /** NVLink bandwidth per GPU per direction, bytes/s (half the bidirectional figure). */
   nvlinkBytesPerSPerDir: number;

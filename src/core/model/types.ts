@@ -22,6 +22,17 @@ export interface MlaSpec {
   vHeadDim: number;
 }
 
+/** Parameter counts as their authors published them. */
+export interface PublishedCounts {
+  params: number;
+  activeParams?: number;
+  /** Some authors (OpenAI's gpt-oss card) leave the input-embedding lookup out of "active". */
+  activeExcludesInputEmbedding?: boolean;
+  /** Relative precision of the published figure (e.g. "37B" is ±1.35%); defaults to 1%. */
+  tolerance?: number;
+  source: string;
+}
+
 export interface ModelSpec {
   name: string;
   layers: number;
@@ -40,7 +51,7 @@ export interface ModelSpec {
   moe?: MoeSpec;
   mla?: MlaSpec;
   /** Published parameter counts to check against, with source (presets only). */
-  published?: { params?: number; activeParams?: number; source: string };
+  published?: PublishedCounts;
 }
 
 /** Parameter counts, by where they live (for sharding over tp/pp/ep). */
