@@ -1,6 +1,13 @@
-/** Every command module registers itself here, one line each. */
+/** Every command module registers itself here: one import and one array entry each. */
 import type { Command } from 'commander';
+import { registerCluster } from './cluster.js';
+import { registerModel } from './model.js';
+import { registerGpu } from './gpu.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerCluster,
+  registerModel,
+  registerGpu,
+];
