@@ -1,0 +1,167 @@
+/**
+ * One simulated training run: failures arrive as one Poisson process per
+ * cause at job level (the superposition of per-GPU exponential processes is
+ * exponential with the summed rate, so no per-GPU events are needed); the job
+ * alternates running → (failure) → waiting for spares → recovering → running.
+ * Checkpoints are periodic within a running segment and handled in closed
+ * form when the segment ends, so they cost no events.
+ *
+ * Failure processes run in wall-clock time: hardware fails whether or not the
+ * job is computing, and a failure during a restart starts the restart again.
+ */
+import { exponential } from './distributions.js';
+import { Engine } from './engine.js';
+import { Rng, childKey, streamIdOf, streamKey, type StreamKey } from './rng.js';
+import {
+  F_CAUSE0, F_CHECKPOINT_S, F_EVENTS, F_INTERRUPTIONS, F_LOST_WORK_S, F_PRODUCTIVE_S, F_RECOVERY_S,
+  F_UNEXPECTED, F_WAITS, F_WAIT_S, KIND_HARDWARE, KIND_PLANNED, dayOffset, type SimConfig,
+} from './config.js';
+
+const EV_FAILURE = 0;
+const EV_RESUME = 1;
+const EV_REPAIRED = 2;
+const RUNNING = 0;
+const RECOVERING = 1;
+const WAITING = 2;
+const DAY_S = 86_400;
+const REPAIR_STREAM = streamIdOf('repair');
+const CORRELATED_STREAM = streamIdOf('correlated');
+
+/** Runs one training run after another, reusing its engine and generators. */
+export class RunSimulator {
+  private readonly engine = new Engine(256);
+  private readonly arrival: Rng[];
+  private readonly detect: Rng[];
+  private readonly repairRng = new Rng();
+  private readonly correlatedRng = new Rng();
+  private out: Float64Array = new Float64Array(0);
+  private o = 0;
+  private phase = RUNNING;
+  private phaseStartS = 0;
+  private segmentStartS = 0;
+  private generation = 0;
+  private freeSpares = 0;
+  private missingNodes = 0;
+
+  constructor(private readonly cfg: SimConfig) {
+    this.arrival = cfg.causes.map(() => new Rng());
+    this.detect = cfg.causes.map(() => new Rng());
+  }
+
+  /** Simulates run `runIndex` of `seed` into out[offset … offset + rowWidth). Returns the events handled. */
+  run(seed: number, runIndex: number, out: Float64Array, offset: number): number {
+    const { cfg, engine } = this;
+    this.start(streamKey(seed, runIndex), out, offset);
+    const horizonS = cfg.horizonS;
+    while (engine.next()) {
+      const t = engine.nowS;
+      if (engine.kind === EV_FAILURE) this.onFailure(t, engine.data);
+      else if (engine.kind === EV_RESUME) {
+        if (engine.data === this.generation) this.resume(t);
+      } else this.onRepaired(t);
+    }
+    this.leavePhase(horizonS, true);
+    out[offset + F_EVENTS] = engine.events;
+    return engine.events;
+  }
+
+  private start(runKey: StreamKey, out: Float64Array, offset: number): void {
+    const { cfg, engine } = this;
+    this.out = out;
+    this.o = offset;
+    out.fill(0, offset, offset + dayOffset(cfg) + cfg.days);
+    engine.reset();
+    this.phase = RUNNING;
+    this.phaseStartS = 0;
+    this.segmentStartS = 0;
+    this.generation = 0;
+    this.freeSpares = cfg.spares;
+    this.missingNodes = 0;
+    this.repairRng.reset(childKey(runKey, REPAIR_STREAM));
+    this.correlatedRng.reset(childKey(runKey, CORRELATED_STREAM));
+    cfg.causes.forEach((c, i) => {
+      const key = childKey(runKey, c.streamId);
+      this.arrival[i].reset(childKey(key, 0));
+      this.detect[i].reset(childKey(key, 1));
+      if (c.ratePerS > 0) this.schedule(exponential(this.arrival[i], c.ratePerS), EV_FAILURE, i);
+    });
+  }
+
+  private schedule(atS: number, kind: number, data: number): void {
+    if (atS < this.cfg.horizonS) this.engine.at(atS, kind, data);
+  }
+
+  private onFailure(t: number, c: number): void {
+    const { cfg, out, o } = this;
+    const cause = cfg.causes[c];
+    const planned = cause.kind === KIND_PLANNED;
+    out[o + F_INTERRUPTIONS]++;
+    if (!planned) out[o + F_UNEXPECTED]++;
+    out[o + F_CAUSE0 + c]++;
+    out[o + F_CAUSE0 + cfg.causes.length + Math.min(cfg.days - 1, Math.floor(t / DAY_S))]++;
+    this.schedule(t + exponential(this.arrival[c], cause.ratePerS), EV_FAILURE, c);
+    this.leavePhase(t, planned);
+    if (cause.kind === KIND_HARDWARE && cfg.spares !== Infinity) this.takeNodesOut(t);
+    const delayS = cause.detect(this.detect[c]) + cause.restartS;
+    this.generation++;
+    if (this.missingNodes > 0) {
+      if (this.phase !== WAITING) out[o + F_WAITS]++;
+      this.phase = WAITING;
+    } else {
+      this.phase = RECOVERING;
+      this.schedule(t + delayS, EV_RESUME, this.generation);
+    }
+  }
+
+  /** The failed node (or its whole rack/leaf group) goes to repair; spares replace it if free. */
+  private takeNodesOut(t: number): void {
+    const { cfg } = this;
+    const p = cfg.correlatedProbability;
+    const nodes = p > 0 && this.correlatedRng.nextFloat() < p ? cfg.correlatedNodes : 1;
+    for (let i = 0; i < nodes; i++) this.schedule(t + cfg.repair(this.repairRng), EV_REPAIRED, 0);
+    const take = Math.min(this.freeSpares, nodes);
+    this.freeSpares -= take;
+    this.missingNodes += nodes - take;
+  }
+
+  private onRepaired(t: number): void {
+    if (this.missingNodes === 0) {
+      this.freeSpares++;
+      return;
+    }
+    if (--this.missingNodes > 0 || this.phase !== WAITING) return;
+    this.leavePhase(t, false);
+    this.phase = RECOVERING;
+    this.generation++;
+    this.schedule(t + this.cfg.requeueRestartS, EV_RESUME, this.generation);
+  }
+
+  private resume(t: number): void {
+    this.leavePhase(t, false);
+    this.phase = RUNNING;
+    this.segmentStartS = t;
+  }
+
+  /** Books the time since the phase began; a running segment keeps durable work (or all of it if graceful). */
+  private leavePhase(t: number, graceful: boolean): void {
+    const { out, o } = this;
+    if (this.phase === RUNNING) this.closeSegment(t - this.segmentStartS, graceful);
+    else if (this.phase === RECOVERING) out[o + F_RECOVERY_S] += t - this.phaseStartS;
+    else out[o + F_WAIT_S] += t - this.phaseStartS;
+    this.phaseStartS = t;
+  }
+
+  /** Splits `elapsedS` of running into kept work, lost work and checkpoint blocking. */
+  private closeSegment(elapsedS: number, graceful: boolean): void {
+    const { cfg, out, o } = this;
+    const tau = cfg.intervalS;
+    const cycleS = tau + cfg.blockingS;
+    const n = Math.floor(elapsedS / cycleS);
+    const doneS = n * tau + Math.min(elapsedS - n * cycleS, tau);
+    const durable = elapsedS >= cfg.persistS ? Math.floor((elapsedS - cfg.persistS) / cycleS) : 0;
+    const keptS = graceful ? doneS : Math.min(durable, n) * tau;
+    out[o + F_PRODUCTIVE_S] += keptS;
+    out[o + F_LOST_WORK_S] += doneS - keptS;
+    out[o + F_CHECKPOINT_S] += elapsedS - doneS;
+  }
+}
