@@ -1,0 +1,60 @@
+/**
+ * The workload contract (DESIGN.md): one process per GPU with torchrun-compatible
+ * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR.
+ */
+import type { AttemptRec, JobRec } from './types.js';
+
+export interface ProcessSpec {
+  rank: number;
+  localRank: number;
+  env: Record<string, string>;
+}
+
+export interface AttemptSpecView {
+  attemptId: string;
+  jobId: string;
+  attempt: number;
+  command: string[];
+  cwd?: string;
+  checkpointDir: string;
+  processes: ProcessSpec[];
+  gracePeriodS: number;
+}
+
+/** The spec the agent on `node` launches; null when the attempt has no part there. */
+export function attemptSpecFor(job: JobRec, att: AttemptRec, node: string): AttemptSpecView | null {
+  const groupRank = att.parts.findIndex((p) => p.node === node);
+  if (groupRank < 0) return null;
+  const part = att.parts[groupRank];
+  const processes = part.gpuIndices.map((_, localRank) => {
+    const rank = part.firstRank + localRank;
+    return {
+      rank,
+      localRank,
+      env: {
+        ...job.spec.env,
+        RANK: String(rank),
+        LOCAL_RANK: String(localRank),
+        WORLD_SIZE: String(job.spec.gpus),
+        LOCAL_WORLD_SIZE: String(part.gpuIndices.length),
+        GROUP_RANK: String(groupRank),
+        MASTER_ADDR: att.masterAddr,
+        MASTER_PORT: String(att.masterPort),
+        CUDA_VISIBLE_DEVICES: part.gpuIndices.join(','),
+        COLOSSUS_JOB_ID: job.id,
+        COLOSSUS_ATTEMPT: String(att.number),
+        COLOSSUS_CHECKPOINT_DIR: job.spec.checkpointDir,
+      },
+    };
+  });
+  return {
+    attemptId: att.id,
+    jobId: job.id,
+    attempt: att.number,
+    command: job.spec.command,
+    ...(job.spec.cwd ? { cwd: job.spec.cwd } : {}),
+    checkpointDir: job.spec.checkpointDir,
+    processes,
+    gracePeriodS: job.spec.gracePeriodS,
+  };
+}

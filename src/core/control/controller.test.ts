@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { Controller } from './controller.js';
+import { DEFAULT_POLICY } from './types.js';
+import { jobDetail } from './views.js';
+
+function setup(nodes = 4, gpus = 8) {
+  const clock = { t: 1_000_000, nowMs() { return this.t; } };
+  const ctl = new Controller(clock, { ...DEFAULT_POLICY, checkpointRoot: '/ckpt' });
+  for (let i = 0; i < nodes; i++) {
+    ctl.registerNode({ name: `n${i}`, gpus: Array.from({ length: gpus }, (_, g) => ({ index: g, uuid: `GPU-${i}-${g}`, model: 'H100' })), topology: { rack: `r${i >> 1}` }, address: `10.0.0.${i}`, attempts: [] });
+  }
+  const job = (gpus: number, extra: Partial<Parameters<Controller['submitJob']>[0]> = {}) =>
+    ctl.submitJob({ name: 'j', gpus, priority: 0, team: 'default', maxRestarts: 3, command: ['train'], cwd: null, env: {}, gracePeriodS: 5, ...extra });
+  const beat = (name: string, attempts: Parameters<Controller['heartbeat']>[1] = []) => ctl.heartbeat(name, attempts);
+  return { ctl, clock, job, beat };
+}
+
+describe('controller', () => {
+  it('places a 16-GPU gang on two nodes of one rack with the workload env', () => {
+    const { ctl, job, beat } = setup();
+    const j = job(16);
+    ctl.tick();
+    expect(j.state).toBe('running');
+    const att = ctl.attempts.get(j.attemptIds[0])!;
+    expect(att.parts.map((p) => p.node)).toEqual(['n0', 'n1']);
+    const d = beat('n1');
+    expect(d.run).toHaveLength(1);
+    const env = d.run[0].processes[3].env;
+    expect(env).toMatchObject({ RANK: '11', LOCAL_RANK: '3', WORLD_SIZE: '16', LOCAL_WORLD_SIZE: '8', GROUP_RANK: '1', MASTER_ADDR: '10.0.0.0', COLOSSUS_JOB_ID: j.id, COLOSSUS_ATTEMPT: '1', COLOSSUS_CHECKPOINT_DIR: `/ckpt/${j.id}` });
+    expect(ctl.nodes.get('n0')!.state).toBe('allocated');
+  });
+
+  it('recovers on healthy nodes from the last checkpoint when a node stops heartbeating', () => {
+    const { ctl, clock, job, beat } = setup();
+    const j = job(16);
+    ctl.tick();
+    const a1 = j.attemptIds[0];
+    ctl.attemptEvents('n0', a1, [{ type: 'started', pids: [1] }, { type: 'progress', rank: 0, step: 10, checkpoint: 10, line: { step: 10 } }]);
+    clock.t += 31_000;
+    for (const n of ['n0', 'n2', 'n3']) beat(n, n === 'n0' ? [{ attemptId: a1, state: 'running' }] : []);
+    ctl.tick();
+    expect(ctl.nodes.get('n1')!.state).toBe('down');
+    expect(j.state).toBe('recovering');
+    // n0 is told to stop, reports its exit, then the job is placed again on n2+n3
+    const d = beat('n0', [{ attemptId: a1, state: 'running' }]);
+    expect(d.stop.map((s) => s.attemptId)).toEqual([a1]);
+    beat('n0', [{ attemptId: a1, state: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    ctl.tick();
+    expect(j.state).toBe('running');
+    const a2 = ctl.attempts.get(j.attemptIds[1])!;
+    expect(a2.parts.some((p) => p.node === 'n1')).toBe(false);
+    expect(a2.resumedFromStep).toBe(10);
+    expect(jobDetail(ctl, j).restarts).toBe(1);
+  });
+
+  it('exit 93 fails the job without restart; success keeps rank 0’s last line as result', () => {
+    const { ctl, job } = setup();
+    const a = job(8);
+    const b = job(8);
+    ctl.tick();
+    ctl.attemptEvents(ctl.attempts.get(a.attemptIds[0])!.parts[0].node, a.attemptIds[0], [{ type: 'exited', exitCode: 93, signal: null }]);
+    expect(a.state).toBe('failed');
+    expect(a.reason).toMatch(/93/);
+    const nb = ctl.attempts.get(b.attemptIds[0])!.parts[0].node;
+    ctl.attemptEvents(nb, b.attemptIds[0], [{ type: 'progress', rank: 0, step: 5, line: { done: true, step: 5, weightsSha256: 'ab' } }, { type: 'exited', exitCode: 0, signal: null }]);
+    expect(b.state).toBe('succeeded');
+    expect(b.result).toEqual({ done: true, step: 5, weightsSha256: 'ab' });
+  });
+
+  it('holds a job crash-looping when its checkpoint does not advance over 3 attempts', () => {
+    const { ctl, job } = setup();
+    const j = job(8, { maxRestarts: 10 });
+    for (let i = 0; i < 3; i++) {
+      ctl.tick();
+      const id = j.attemptIds[i];
+      ctl.attemptEvents(ctl.attempts.get(id)!.parts[0].node, id, [{ type: 'exited', exitCode: 1, signal: null }]);
+    }
+    expect(j.state).toBe('failed');
+    expect(j.reason).toMatch(/crash-looping/);
+    expect(j.restarts).toBe(2);
+  });
+
+  it('drains a node on a critical XID but not on an application XID', () => {
+    const { ctl, job } = setup();
+    const j = job(8);
+    ctl.tick();
+    const node = ctl.attempts.get(j.attemptIds[0])!.parts[0].node;
+    const held = [{ attemptId: j.attemptIds[0], state: 'running' as const }];
+    ctl.heartbeat(node, held, { xids: [{ code: 13, gpuIndex: 1 }] });
+    expect(ctl.nodes.get(node)!.state).toBe('allocated');
+    ctl.heartbeat(node, held, { xids: [{ code: 79, gpuIndex: 1 }] });
+    expect(ctl.nodes.get(node)!.state).toBe('draining');
+    expect(j.state).toBe('recovering');
+    ctl.tick();
+    expect(j.attemptIds).toHaveLength(1); // the old attempt still holds the GPUs
+    ctl.attemptEvents(node, j.attemptIds[0], [{ type: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    expect(ctl.nodes.get(node)!.state).toBe('drained');
+    ctl.tick();
+    expect(ctl.attempts.get(j.attemptIds[1])!.parts[0].node).not.toBe(node);
+  });
+
+  it('quarantines a lemon node after repeated failures', () => {
+    const { ctl, job } = setup(1);
+    const j = job(8, { maxRestarts: 10 });
+    for (let i = 0; i < 3; i++) {
+      ctl.tick();
+      ctl.attemptEvents('n0', j.attemptIds[i], [{ type: 'progress', rank: 0, checkpoint: i + 1, line: {} }, { type: 'exited', exitCode: 1, signal: null }]);
+    }
+    expect(ctl.nodes.get('n0')!.state).toBe('suspect');
+    expect(ctl.nodes.get('n0')!.holdReason).toMatch(/lemon/);
+    ctl.tick();
+    expect(j.state).toBe('recovering');
+    expect(j.reason).toMatch(/fleet has 0/);
+  });
+
+  it('preempts lower priority with SIGUSR1 and requeues it; quotas cap a team', () => {
+    const { ctl, job, beat } = setup(2);
+    const low = job(16, { priority: 0 });
+    ctl.tick();
+    const high = job(8, { priority: 10 });
+    ctl.tick();
+    const d = beat('n0', [{ attemptId: low.attemptIds[0], state: 'running' }]);
+    expect(d.stop[0]).toMatchObject({ reason: 'preempted', warnSignal: 'SIGUSR1', warnGraceS: 5 });
+    for (const n of ['n0', 'n1']) ctl.attemptEvents(n, low.attemptIds[0], [{ type: 'exited', exitCode: 0, signal: null }]);
+    expect(low.state).toBe('queued');
+    ctl.tick();
+    expect(high.state).toBe('running');
+    ctl.setQuota('small', 4);
+    const q = job(8, { team: 'small', priority: 5 });
+    ctl.tick();
+    expect(q.state).toBe('queued');
+    expect(q.reason).toMatch(/quota/);
+  });
+
+  it('cancels a running job and tells the agent to stop it', () => {
+    const { ctl, job, beat } = setup(1);
+    const j = job(4);
+    ctl.tick();
+    ctl.cancelJob(j.id, 'user asked');
+    expect(j.state).toBe('cancelled');
+    expect(beat('n0', [{ attemptId: j.attemptIds[0], state: 'running' }]).stop[0].reason).toBe('cancelled');
+    expect(() => ctl.cancelJob(j.id, 'again')).toThrow(/already cancelled/);
+    const changes = ctl.takeChanges();
+    expect(changes.events.some((e) => e.kind === 'job.state' && e.reason === 'user asked')).toBe(true);
+  });
+});

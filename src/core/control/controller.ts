@@ -1,0 +1,522 @@
+/**
+ * The control plane's state machine, apart from transport, storage and clock.
+ * Holds nodes, jobs and attempts in memory; every mutation marks rows dirty and
+ * appends events, which the owner drains with `takeChanges()` and persists
+ * before it answers (the server) or ignores (a twin in virtual time).
+ */
+import { classifyXid } from '../health/xid.js';
+import { ColossusError } from '../errors.js';
+import { attemptsOn, deriveNodeState, freeIndices } from './node-state.js';
+import { decideRecovery, isLemon } from './recovery.js';
+import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
+import { runSchedulingPass } from './scheduler.js';
+import type { Placement } from './placement.js';
+import type { AttemptRec, Clock, ControlEvent, ControlPolicy, GpuRec, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
+
+export interface LocalAttempt {
+  attemptId: string;
+  state: 'starting' | 'running' | 'exited';
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+export interface RegisterInput {
+  name: string;
+  gpus: GpuRec[];
+  topology: { rack?: string; array?: string; hall?: string };
+  address: string | null;
+  attempts: LocalAttempt[];
+}
+
+export interface StopOrderView {
+  attemptId: string;
+  reason: NonNullable<AttemptRec['stop']>['reason'];
+  warnSignal: 'SIGUSR1' | null;
+  warnGraceS: number;
+  killGraceS: number;
+}
+
+export interface DesiredState {
+  heartbeatIntervalS: number;
+  run: AttemptSpecView[];
+  stop: StopOrderView[];
+  ack: string[];
+  serverTimeMs: number;
+}
+
+export type AttemptEventInput =
+  | { type: 'started'; pids: number[] }
+  | { type: 'progress'; rank: number; step?: number; loss?: number; checkpoint?: number; line: Record<string, unknown> }
+  | { type: 'log'; rank?: number; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'exited'; exitCode: number | null; signal: string | null };
+
+export interface Changes {
+  nodes: NodeRec[];
+  jobs: JobRec[];
+  attempts: AttemptRec[];
+  events: ControlEvent[];
+  quotas: [string, number | null][];
+}
+
+export interface Snapshot {
+  nodes: NodeRec[];
+  jobs: JobRec[];
+  attempts: AttemptRec[];
+  quotas: [string, number][];
+  lastEventSeq: number;
+}
+
+const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
+
+export class Controller {
+  readonly nodes = new Map<string, NodeRec>();
+  readonly jobs = new Map<string, JobRec>();
+  readonly attempts = new Map<string, AttemptRec>();
+  readonly quotas = new Map<string, number>();
+  /** Set when something happened that may let a queued job run. */
+  needsSchedule = true;
+  private eventSeq = 0;
+  private jobSeq = 0;
+  private dirtyNodes = new Set<string>();
+  private dirtyJobs = new Set<string>();
+  private dirtyAttempts = new Set<string>();
+  private dirtyQuotas = new Map<string, number | null>();
+  private pendingEvents: ControlEvent[] = [];
+
+  constructor(
+    readonly clock: Clock,
+    readonly policy: ControlPolicy,
+  ) {}
+
+  now = (): number => this.clock.nowMs();
+
+  /** Rebuilds memory from persisted rows; every live node gets a fresh heartbeat grace. */
+  restore(s: Snapshot): void {
+    const now = this.now();
+    for (const n of s.nodes) this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
+    for (const j of s.jobs) {
+      this.jobs.set(j.id, j);
+      this.jobSeq = Math.max(this.jobSeq, j.seq);
+    }
+    for (const a of s.attempts) {
+      this.attempts.set(a.id, a);
+      for (const p of a.parts) {
+        const n = this.nodes.get(p.node);
+        if (!p.exited && n) for (const i of p.gpuIndices) n.busy[i] = a.id;
+      }
+    }
+    for (const [team, q] of s.quotas) this.quotas.set(team, q);
+    this.eventSeq = s.lastEventSeq;
+    this.needsSchedule = true;
+  }
+
+  /** Rows changed and events appended since the last call. */
+  takeChanges(): Changes {
+    const c: Changes = {
+      nodes: [...this.dirtyNodes].flatMap((n) => this.nodes.get(n) ?? []),
+      jobs: [...this.dirtyJobs].flatMap((j) => this.jobs.get(j) ?? []),
+      attempts: [...this.dirtyAttempts].flatMap((a) => this.attempts.get(a) ?? []),
+      events: this.pendingEvents,
+      quotas: [...this.dirtyQuotas],
+    };
+    this.dirtyNodes = new Set();
+    this.dirtyJobs = new Set();
+    this.dirtyAttempts = new Set();
+    this.dirtyQuotas = new Map();
+    this.pendingEvents = [];
+    return c;
+  }
+
+  hasChanges(): boolean {
+    return this.pendingEvents.length > 0 || this.dirtyNodes.size + this.dirtyJobs.size + this.dirtyAttempts.size + this.dirtyQuotas.size > 0;
+  }
+
+  emit(kind: string, reason: string, ref: { jobId?: string | null; node?: string | null; data?: Record<string, unknown> } = {}): void {
+    this.pendingEvents.push({ seq: ++this.eventSeq, atMs: this.now(), kind, jobId: ref.jobId ?? null, node: ref.node ?? null, reason, data: ref.data ?? null });
+  }
+
+  touchNode = (n: NodeRec) => void this.dirtyNodes.add(n.name);
+  touchJob = (j: JobRec) => void this.dirtyJobs.add(j.id);
+  touchAttempt = (a: AttemptRec) => void this.dirtyAttempts.add(a.id);
+
+  /** Re-derives the node's state and records the transition, if any. */
+  refreshNode(n: NodeRec, reason: string, source: string): void {
+    const to = deriveNodeState(n);
+    this.touchNode(n);
+    if (to === n.state) return;
+    const from = n.state;
+    n.state = to;
+    this.needsSchedule = true;
+    this.emit('node.state', reason, { node: n.name, data: { from, to, source } });
+  }
+
+  // ---- nodes -------------------------------------------------------------
+
+  registerNode(input: RegisterInput): NodeRec {
+    const now = this.now();
+    let n = this.nodes.get(input.name);
+    const isNew = !n;
+    if (!n) {
+      n = { name: input.name, state: 'idle', hold: null, holdReason: null, down: false, gpus: [], rack: null, array: null, hall: null, address: null, registeredAtMs: now, lastHeartbeatMs: now, busy: [], failuresMs: [], telemetry: {} };
+      this.nodes.set(n.name, n);
+      this.emit('node.state', 'registered', { node: n.name, data: { from: null, to: 'idle', source: 'agent' } });
+    }
+    const busy = n.busy;
+    n.gpus = input.gpus;
+    n.busy = input.gpus.map((_, i) => busy[i] ?? null);
+    n.rack = input.topology.rack ?? null;
+    n.array = input.topology.array ?? null;
+    n.hall = input.topology.hall ?? null;
+    n.address = input.address;
+    n.lastHeartbeatMs = now;
+    n.down = false;
+    this.emit('node.registered', isNew ? `registered with ${input.gpus.length} GPUs` : `re-registered with ${input.attempts.length} live attempts`, { node: n.name });
+    this.reconcile(n, input.attempts, true);
+    this.refreshNode(n, isNew ? 'registered' : 're-registered', 'agent');
+    this.needsSchedule = true;
+    return n;
+  }
+
+  /** A heartbeat: liveness, telemetry, reconciliation; returns the node's desired state. */
+  heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }): DesiredState {
+    const n = this.requireNode(name);
+    n.lastHeartbeatMs = this.now();
+    if (n.down) {
+      n.down = false;
+      this.refreshNode(n, 'heartbeats resumed', 'health');
+    }
+    if (telemetry?.gpus) for (const g of telemetry.gpus) n.telemetry[g.index] = { ...n.telemetry[g.index], ...g };
+    if (telemetry?.xids) for (const x of telemetry.xids) this.onXid(n, x.code, x.gpuIndex, x.message);
+    const ack = this.reconcile(n, attempts, false);
+    return this.desired(n, attempts, ack);
+  }
+
+  private onXid(n: NodeRec, code: number, gpuIndex?: number, message?: string): void {
+    const c = classifyXid(code);
+    const where = gpuIndex === undefined ? '' : ` on GPU ${gpuIndex}`;
+    const reason = `XID ${code} (${c.description})${where}: ${c.severity}, ${c.action === 'drain' ? 'draining the node' : 'node stays in the pool'}`;
+    this.emit('xid', reason, { node: n.name, data: { code, gpuIndex: gpuIndex ?? null, severity: c.severity, action: c.action, message: message ?? null } });
+    if (c.action === 'drain') this.drainNode(n.name, reason, 'health');
+  }
+
+  /** Applies what the agent says it holds; returns the exited attempt ids now recorded (to ack). */
+  private reconcile(n: NodeRec, local: LocalAttempt[], fromRegister: boolean): string[] {
+    const ack: string[] = [];
+    const seen = new Set<string>();
+    for (const l of local) {
+      seen.add(l.attemptId);
+      const att = this.attempts.get(l.attemptId);
+      const part = att?.parts.find((p) => p.node === n.name);
+      if (!att || !part) {
+        if (l.state === 'exited') ack.push(l.attemptId);
+        continue;
+      }
+      if (l.state === 'exited') {
+        if (!part.exited) this.partExited(att, n.name, l.exitCode ?? null, l.signal ?? null);
+        ack.push(l.attemptId);
+      } else if (!part.started) this.partStarted(att, n.name);
+    }
+    const graceMs = 3 * this.policy.heartbeatIntervalS * 1000;
+    for (const id of attemptsOn(n)) {
+      if (seen.has(id)) continue;
+      const att = this.attempts.get(id)!;
+      if (fromRegister || att.stop || this.now() - att.startedAtMs > graceMs) {
+        this.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
+      }
+    }
+    return ack;
+  }
+
+  private desired(n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState {
+    const run: AttemptSpecView[] = [];
+    const stop: StopOrderView[] = [];
+    for (const id of attemptsOn(n)) {
+      const att = this.attempts.get(id)!;
+      if (att.stop) stop.push(this.stopOrder(att, att.stop.reason, att.stop.warn));
+      else {
+        const spec = attemptSpecFor(this.jobs.get(att.jobId)!, att, n.name);
+        if (spec) run.push(spec);
+      }
+    }
+    const mine = new Set(attemptsOn(n));
+    for (const l of local) if (l.state !== 'exited' && !mine.has(l.attemptId)) stop.push(this.stopOrder(null, 'not-assigned', false, l.attemptId));
+    return { heartbeatIntervalS: this.policy.heartbeatIntervalS, run, stop, ack, serverTimeMs: this.now() };
+  }
+
+  private stopOrder(att: AttemptRec | null, reason: StopOrderView['reason'], warn: boolean, id = att?.id ?? ''): StopOrderView {
+    const grace = att ? (this.jobs.get(att.jobId)?.spec.gracePeriodS ?? this.policy.defaultKillGraceS) : this.policy.defaultKillGraceS;
+    return { attemptId: id, reason, warnSignal: warn ? 'SIGUSR1' : null, warnGraceS: warn ? grace : 0, killGraceS: warn ? this.policy.defaultKillGraceS : grace };
+  }
+
+  /** Operator or health actions on a node. */
+  nodeAction(name: string, action: 'cordon' | 'uncordon' | 'drain', reason: string, source: string): NodeRec {
+    const n = this.requireNode(name);
+    if (action === 'drain') return this.drainNode(name, reason, source);
+    if (action === 'cordon') {
+      n.hold = 'cordon';
+      n.holdReason = reason;
+      this.emit('node.cordon', reason, { node: name, data: { source } });
+    } else {
+      n.hold = null;
+      n.holdReason = null;
+      n.failuresMs = [];
+      this.emit('node.uncordon', reason, { node: name, data: { source } });
+    }
+    this.refreshNode(n, reason, source);
+    return n;
+  }
+
+  /** No new work; the node's attempts stop and their jobs recover elsewhere. */
+  drainNode(name: string, reason: string, source: string): NodeRec {
+    const n = this.requireNode(name);
+    if (n.hold === null) n.hold = 'cordon';
+    n.holdReason = reason;
+    this.emit('node.drain', reason, { node: name, data: { source } });
+    for (const id of attemptsOn(n)) {
+      const att = this.attempts.get(id)!;
+      if (!att.stop) this.failAttempt(att, null, `node ${name} drained: ${reason}`, 'node-drain');
+    }
+    this.refreshNode(n, reason, source);
+    return n;
+  }
+
+  /** Marks nodes whose heartbeats stopped as down and fails their attempts. */
+  checkTimeouts(): void {
+    const deadline = this.now() - this.policy.nodeTimeoutS * 1000;
+    for (const n of this.nodes.values()) {
+      if (n.down || n.lastHeartbeatMs >= deadline) continue;
+      n.down = true;
+      const reason = `no heartbeat for ${((this.now() - n.lastHeartbeatMs) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
+      this.refreshNode(n, reason, 'health');
+      for (const id of attemptsOn(n)) this.partExited(this.attempts.get(id)!, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
+    }
+  }
+
+  requireNode(name: string): NodeRec {
+    const n = this.nodes.get(name);
+    if (!n) throw new ColossusError('not-found', `no node named '${name}'`, { where: 'node', hint: 'list nodes with `colossus node list`' });
+    return n;
+  }
+
+  // ---- jobs --------------------------------------------------------------
+
+  submitJob(spec: Omit<JobSpec, 'checkpointDir'> & { checkpointDir?: string }): JobRec {
+    const seq = ++this.jobSeq;
+    const id = `job-${String(seq).padStart(6, '0')}`;
+    const job: JobRec = {
+      id, seq, spec: { ...spec, checkpointDir: spec.checkpointDir ?? `${this.policy.checkpointRoot}/${id}` },
+      state: 'queued', reason: 'waiting to be scheduled', submittedAtMs: this.now(), endedAtMs: null, restarts: 0,
+      lastStep: null, lastCheckpointStep: null, result: null, stuckAttempts: 0, attemptIds: [],
+    };
+    this.jobs.set(id, job);
+    this.touchJob(job);
+    this.emit('job.submitted', `${spec.gpus} GPUs, priority ${spec.priority}, team ${spec.team}`, { jobId: id });
+    this.needsSchedule = true;
+    return job;
+  }
+
+  requireJob(id: string): JobRec {
+    const j = this.jobs.get(id);
+    if (!j) throw new ColossusError('not-found', `no job '${id}'`, { where: 'job', hint: 'list jobs with `colossus job list`' });
+    return j;
+  }
+
+  cancelJob(id: string, reason: string): JobRec {
+    const job = this.requireJob(id);
+    if (TERMINAL_JOB.has(job.state)) throw new ColossusError('conflict', `job ${id} is already ${job.state}`, { where: 'job' });
+    const live = this.liveAttempt(job);
+    if (live) {
+      live.state = 'stopping';
+      live.stop = { reason: 'cancelled', warn: false };
+      live.reason = reason;
+      this.touchAttempt(live);
+    }
+    this.setJobState(job, 'cancelled', reason);
+    return job;
+  }
+
+  setJobState(job: JobRec, state: JobRec['state'], reason: string): void {
+    const from = job.state;
+    job.state = state;
+    job.reason = reason;
+    if (TERMINAL_JOB.has(state)) job.endedAtMs = this.now();
+    this.touchJob(job);
+    this.emit('job.state', reason, { jobId: job.id, data: { from, to: state } });
+    this.needsSchedule = true;
+  }
+
+  /** The job's attempt that still holds GPUs, if any. */
+  liveAttempt(job: JobRec): AttemptRec | null {
+    const last = job.attemptIds[job.attemptIds.length - 1];
+    const att = last ? this.attempts.get(last) : undefined;
+    return att && att.parts.some((p) => !p.exited) ? att : null;
+  }
+
+  // ---- attempts ----------------------------------------------------------
+
+  /** Creates an attempt on a placement (the scheduler calls this). */
+  startAttempt(job: JobRec, placement: Placement): AttemptRec {
+    const number = job.attemptIds.length + 1;
+    const id = `${job.id}.a${number}`;
+    let rank = 0;
+    const parts = placement.map((p) => {
+      const n = this.nodes.get(p.name)!;
+      const gpuIndices = freeIndices(n, p.gpus);
+      for (const i of gpuIndices) n.busy[i] = id;
+      const part = { node: p.name, gpuIndices, firstRank: rank, started: false, exited: false, exitCode: null };
+      rank += p.gpus;
+      return part;
+    });
+    const first = this.nodes.get(placement[0].name)!;
+    const att: AttemptRec = {
+      id, jobId: job.id, number, state: 'starting', parts, masterAddr: first.address ?? '127.0.0.1',
+      masterPort: 29500 + ((job.seq * 7 + number) % 20000), exitCode: null, reason: null, startedAtMs: this.now(),
+      endedAtMs: null, resumedFromStep: job.lastCheckpointStep, lastStep: null, lastRank0Line: null, stop: null,
+    };
+    this.attempts.set(id, att);
+    job.attemptIds.push(id);
+    this.touchAttempt(att);
+    const racks = new Set(placement.map((p) => this.nodes.get(p.name)!.rack ?? '')).size;
+    this.emit('attempt.placed', `attempt ${number} on ${placement.length} node(s) in ${racks} rack(s)`, { jobId: job.id, data: { attemptId: id, nodes: placement.map((p) => p.name) } });
+    this.setJobState(job, 'running', `attempt ${number} placed`);
+    for (const p of parts) this.refreshNode(this.nodes.get(p.node)!, `attempt ${id}`, 'scheduler');
+    return att;
+  }
+
+  /** Applies an agent's attempt events; returns whether the attempt should keep running there. */
+  attemptEvents(node: string, attemptId: string, events: AttemptEventInput[]): boolean {
+    const att = this.attempts.get(attemptId);
+    const part = att?.parts.find((p) => p.node === node);
+    if (!att || !part) throw new ColossusError('not-found', `attempt ${attemptId} has no part on node ${node}`, { where: 'attemptId' });
+    for (const e of events) {
+      if (e.type === 'started') this.partStarted(att, node);
+      else if (e.type === 'progress') this.onProgress(att, e);
+      else if (e.type === 'exited' && !part.exited) this.partExited(att, node, e.exitCode, e.signal);
+    }
+    return !att.stop && !part.exited;
+  }
+
+  private partStarted(att: AttemptRec, node: string): void {
+    const part = att.parts.find((p) => p.node === node)!;
+    part.started = true;
+    this.touchAttempt(att);
+    if (att.state === 'starting' && att.parts.every((p) => p.started)) {
+      att.state = 'running';
+      this.emit('attempt.running', `attempt ${att.number} running on ${att.parts.length} node(s)`, { jobId: att.jobId });
+    }
+  }
+
+  private onProgress(att: AttemptRec, e: Extract<AttemptEventInput, { type: 'progress' }>): void {
+    const job = this.jobs.get(att.jobId)!;
+    if (e.checkpoint !== undefined && (job.lastCheckpointStep === null || e.checkpoint > job.lastCheckpointStep)) {
+      job.lastCheckpointStep = e.checkpoint;
+      this.touchJob(job);
+    }
+    if (e.rank !== 0) return;
+    if (e.step !== undefined) {
+      att.lastStep = e.step;
+      job.lastStep = e.step;
+      this.touchJob(job);
+    }
+    att.lastRank0Line = e.line;
+    this.touchAttempt(att);
+  }
+
+  /** One node's processes of the attempt are gone. */
+  partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string): void {
+    const part = att.parts.find((p) => p.node === node)!;
+    part.exited = true;
+    part.exitCode = exitCode;
+    const n = this.nodes.get(node);
+    if (n) {
+      for (const i of part.gpuIndices) if (n.busy[i] === att.id) n.busy[i] = null;
+      this.refreshNode(n, `attempt ${att.id} ended on it`, 'agent');
+    }
+    this.touchAttempt(att);
+    this.needsSchedule = true;
+    if (!att.stop && att.state !== 'succeeded') {
+      if (exitCode === 0) {
+        if (att.parts.every((p) => p.exited && p.exitCode === 0)) att.state = 'succeeded';
+      } else {
+        const reason = why ?? (exitCode === null ? `killed by ${signal ?? 'a signal'} on ${node}` : `exit code ${exitCode} on ${node}`);
+        this.failAttempt(att, exitCode, reason, 'peer-failed');
+        if (n) this.recordNodeFailure(n, reason);
+      }
+    }
+    if (att.parts.every((p) => p.exited)) this.attemptEnded(att);
+  }
+
+  /** Marks the attempt failed and asks its other parts to stop. */
+  failAttempt(att: AttemptRec, exitCode: number | null, reason: string, stopReason: 'peer-failed' | 'node-drain'): void {
+    att.state = 'failed';
+    att.exitCode = exitCode;
+    att.reason = reason;
+    att.stop = { reason: stopReason, warn: false };
+    this.touchAttempt(att);
+    this.emit('attempt.failed', reason, { jobId: att.jobId, data: { attemptId: att.id, exitCode } });
+    const job = this.jobs.get(att.jobId)!;
+    if (TERMINAL_JOB.has(job.state)) return;
+    const d = decideRecovery(job, att, this.policy);
+    job.stuckAttempts = d.stuckAttempts;
+    if (d.state === 'recovering') job.restarts += 1;
+    this.setJobState(job, d.state, d.reason);
+  }
+
+  private recordNodeFailure(n: NodeRec, reason: string): void {
+    n.failuresMs = [...n.failuresMs.filter((t) => t >= this.now() - this.policy.lemonWindowS * 1000), this.now()];
+    this.touchNode(n);
+    if (n.hold !== 'suspect' && isLemon(n.failuresMs, this.now(), this.policy)) {
+      n.hold = 'suspect';
+      n.holdReason = `lemon: ${n.failuresMs.length} attempt failures within ${this.policy.lemonWindowS} s (last: ${reason})`;
+      this.emit('node.quarantine', n.holdReason, { node: n.name });
+      this.refreshNode(n, n.holdReason, 'health');
+    }
+  }
+
+  /** Every part has exited: settle the attempt and decide the job. */
+  private attemptEnded(att: AttemptRec): void {
+    att.endedAtMs = this.now();
+    const job = this.jobs.get(att.jobId)!;
+    if (att.stop?.reason === 'cancelled') att.state = 'cancelled';
+    else if (att.stop?.reason === 'preempted') att.state = 'preempted';
+    this.touchAttempt(att);
+    this.emit('attempt.ended', `attempt ${att.number} ${att.state}${att.reason ? `: ${att.reason}` : ''}`, { jobId: job.id, data: { attemptId: att.id, state: att.state } });
+    if (TERMINAL_JOB.has(job.state)) return;
+    if (att.state === 'succeeded') {
+      job.result = att.lastRank0Line;
+      this.setJobState(job, 'succeeded', `attempt ${att.number} succeeded`);
+    } else if (att.state === 'preempted') {
+      this.setJobState(job, 'queued', att.reason ?? 'preempted');
+    }
+  }
+
+  /** Preempts an attempt: SIGUSR1 first, then stop after the job's grace period. */
+  preempt(att: AttemptRec, reason: string): void {
+    att.state = 'stopping';
+    att.stop = { reason: 'preempted', warn: true };
+    att.reason = reason;
+    this.touchAttempt(att);
+    this.emit('attempt.preempted', reason, { jobId: att.jobId, data: { attemptId: att.id } });
+  }
+
+  // ---- scheduling and quotas ---------------------------------------------
+
+  setQuota(team: string, gpuQuota: number | null): void {
+    if (gpuQuota === null) this.quotas.delete(team);
+    else this.quotas.set(team, gpuQuota);
+    this.dirtyQuotas.set(team, gpuQuota);
+    this.emit('team.quota', gpuQuota === null ? 'quota removed' : `quota ${gpuQuota} GPUs`, { data: { team } });
+    this.needsSchedule = true;
+  }
+
+  /** Periodic work: node timeouts, then a scheduling pass when anything changed. */
+  tick(): void {
+    this.checkTimeouts();
+    if (this.needsSchedule) this.schedule();
+  }
+
+  schedule(): number {
+    this.needsSchedule = false;
+    return runSchedulingPass(this);
+  }
+}

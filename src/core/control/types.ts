@@ -1,0 +1,150 @@
+/**
+ * Control-plane state as plain data (no I/O): nodes, jobs, attempts, events.
+ * The server persists these rows; the twin drives the same logic in virtual time.
+ * Times are ms since the epoch of the injected clock.
+ */
+
+export type NodeState = 'idle' | 'allocated' | 'draining' | 'drained' | 'suspect' | 'down' | 'repair';
+/** An operator or health hold on a node; null = in service. */
+export type NodeHold = null | 'cordon' | 'suspect' | 'repair';
+export type JobState = 'queued' | 'running' | 'recovering' | 'succeeded' | 'failed' | 'cancelled';
+export type AttemptState = 'starting' | 'running' | 'stopping' | 'succeeded' | 'failed' | 'cancelled' | 'preempted';
+
+/** The injected clock. */
+export interface Clock {
+  nowMs(): number;
+}
+
+export interface GpuRec {
+  index: number;
+  uuid: string;
+  model: string;
+}
+
+export interface GpuTelemetry {
+  temperatureC?: number;
+  powerW?: number;
+  utilizationPct?: number;
+  eccVolatileUncorrected?: number;
+  remappedRowsPending?: number;
+  [key: string]: number | string | undefined;
+}
+
+export interface NodeRec {
+  name: string;
+  state: NodeState;
+  hold: NodeHold;
+  /** Why the node holds (shown in transitions and events). */
+  holdReason: string | null;
+  down: boolean;
+  gpus: GpuRec[];
+  rack: string | null;
+  array: string | null;
+  hall: string | null;
+  address: string | null;
+  registeredAtMs: number;
+  lastHeartbeatMs: number;
+  /** busy[i] = attempt id holding GPU index i, or null. */
+  busy: (string | null)[];
+  /** Times (ms) of attempt failures this node took part in, for lemon detection. */
+  failuresMs: number[];
+  /** Latest telemetry per GPU index (memory only). */
+  telemetry: Record<number, GpuTelemetry>;
+}
+
+export interface JobSpec {
+  name: string;
+  gpus: number;
+  priority: number;
+  team: string;
+  checkpointDir: string;
+  maxRestarts: number;
+  command: string[];
+  cwd: string | null;
+  env: Record<string, string>;
+  gracePeriodS: number;
+}
+
+export interface JobRec {
+  id: string;
+  /** Submission order (queue tie-break). */
+  seq: number;
+  spec: JobSpec;
+  state: JobState;
+  reason: string | null;
+  submittedAtMs: number;
+  endedAtMs: number | null;
+  restarts: number;
+  lastStep: number | null;
+  lastCheckpointStep: number | null;
+  result: Record<string, unknown> | null;
+  /** Consecutive failed attempts whose workload exited non-zero without the checkpoint advancing. */
+  stuckAttempts: number;
+  attemptIds: string[];
+}
+
+/** The part of an attempt on one node. */
+export interface AttemptPart {
+  node: string;
+  gpuIndices: number[];
+  /** First global rank on this node. */
+  firstRank: number;
+  started: boolean;
+  exited: boolean;
+  exitCode: number | null;
+}
+
+export interface AttemptRec {
+  id: string;
+  jobId: string;
+  number: number;
+  state: AttemptState;
+  parts: AttemptPart[];
+  masterAddr: string;
+  masterPort: number;
+  exitCode: number | null;
+  reason: string | null;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  resumedFromStep: number | null;
+  lastStep: number | null;
+  /** Rank 0's last progress line. */
+  lastRank0Line: Record<string, unknown> | null;
+  /** Set when the server wants the processes gone. */
+  stop: null | { reason: 'cancelled' | 'preempted' | 'peer-failed' | 'node-drain' | 'not-assigned'; warn: boolean };
+}
+
+export interface ControlEvent {
+  seq: number;
+  atMs: number;
+  kind: string;
+  jobId: string | null;
+  node: string | null;
+  reason: string;
+  data: Record<string, unknown> | null;
+}
+
+/** Tunables of the control plane; defaults in DEFAULT_POLICY. */
+export interface ControlPolicy {
+  heartbeatIntervalS: number;
+  nodeTimeoutS: number;
+  /** Failures of attempts on one node within lemonWindowS that quarantine it. */
+  lemonFailures: number;
+  lemonWindowS: number;
+  /** Failed attempts in a row without checkpoint progress that hold a job as crash-looping. */
+  crashLoopAttempts: number;
+  /** SIGTERM → SIGKILL grace for stops the job did not set, s. */
+  defaultKillGraceS: number;
+  /** Root for default checkpoint dirs (`<root>/<job id>`). */
+  checkpointRoot: string;
+}
+
+export const DEFAULT_POLICY: ControlPolicy = {
+  heartbeatIntervalS: 5,
+  nodeTimeoutS: 30,
+  lemonFailures: 3,
+  lemonWindowS: 3600,
+  crashLoopAttempts: 3,
+  defaultKillGraceS: 10,
+  checkpointRoot: '/tmp/colossus/checkpoints',
+};
