@@ -1,0 +1,159 @@
+/**
+ * Turns a row of ../shared/data/calibration-runs.json (field names as collected, values
+ * sometimes strings like '8 (U)' or '31508 (29789)') into a CalibrationCase the model can
+ * run, or a reason it cannot. The first number of a string is the value the row reports;
+ * a parenthesised alternative (another quantisation granularity) is ignored.
+ */
+import { findModelPreset } from '../../model/catalog.js';
+import type { ModelSpec } from '../../model/types.js';
+import type { Precision } from '../../hardware/types.js';
+import type { Recompute, ZeroStage } from '../types.js';
+import { CALIBRATION_MODELS } from './models.js';
+import type { CalibrationCase, Measure, SkippedRow } from './types.js';
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** First number in a value ('8 (U)' → 8, '31508 (29789)' → 31508); null when none. */
+export function num(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string') return null;
+  const m = /-?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?/i.exec(v);
+  return m ? Number(m[0]) : null;
+}
+
+const CLUSTERS: [RegExp, string, string][] = [
+  [/^DGX-GB300/, 'gb300-nvl72', 'blackwell-ultra'],
+  [/^DGX-GB200/, 'gb200-nvl72', 'blackwell'],
+  [/^DGX-B300/, 'dgx-b300', 'blackwell-ultra'],
+  [/^DGX-B200/, 'dgx-b200', 'blackwell'],
+  [/^(DGX-H100|H100-SXM5-80GB)$/, 'dgx-h100', 'hopper'],
+  [/^A100-SXM4-80GB$|^A100 \(vTrain|^A100 \(80GB/, 'dgx-a100', 'ampere'],
+];
+
+const NAMED: [RegExp, string][] = [
+  [/^llama ?3(\.1)?[_ -]?8b/i, 'llama3-8b'],
+  [/^llama ?3(\.1)?[_ -]?70b/i, 'llama3-70b'],
+  [/^llama ?3(\.1)?[_ -]?405b/i, 'llama3-405b'],
+  [/^gpt ?oss ?120b/i, 'gpt-oss-120b'],
+  [/^qwen3_30b_a3b/i, 'qwen3-30b-a3b'],
+  [/^qwen3_235b_a22b/i, 'qwen3-235b-a22b'],
+  [/^deepseekv3/i, 'deepseek-v3'],
+  [/^kimi_k2/i, 'kimi-k2'],
+  [/^mpt-(1|7|13|30|70)b$/i, 'mpt-$1b'],
+  [/^gpt3-5b$/i, 'nemo-gpt3-5b'],
+  [/^gpt3-20b$/i, 'nemo-gpt3-20b'],
+  [/^nemotron-8b$/i, 'nemo-nemotron-8b'],
+  [/^nemotron-22b$/i, 'nemo-nemotron-22b'],
+];
+
+/** The model a row names or describes; a string is the reason it cannot be built. */
+export function rowModel(m: Raw): ModelSpec | string {
+  const name = String(m.name ?? '');
+  if (/nemotron_3/i.test(name)) return `${name} is a hybrid Mamba-Transformer; Mamba layers are not modelled`;
+  if (num(m.layers) && num(m.hidden) && num(m.heads)) {
+    const h = num(m.hidden)!;
+    const heads = num(m.heads)!;
+    return {
+      name, layers: num(m.layers)!, hiddenSize: h, heads, kvHeads: num(m.kv_heads) ?? heads, headDim: h / heads,
+      ffnHiddenSize: num(m.ffn) ?? 4 * h, vocabSize: num(m.vocab) ?? 51200,
+      gatedMlp: /llama/i.test(name), tiedEmbeddings: false,
+    };
+  }
+  for (const [re, id] of NAMED) {
+    const mm = re.exec(name);
+    if (!mm) continue;
+    const key = id.replace('$1', mm[1] ?? '');
+    const spec = CALIBRATION_MODELS[key] ?? findModelPreset(key);
+    if (spec) return spec;
+  }
+  return `model '${name}' has no dimensions in the row and no preset`;
+}
+
+export function rowPrecision(p: string): Precision {
+  if (/fp4/i.test(p)) return 'fp4';
+  if (/fp8/i.test(p)) return 'fp8';
+  return 'bf16';
+}
+
+export function rowRecompute(r: string): Recompute | undefined {
+  if (/^full/i.test(r)) return 'full';
+  if (/^selective/i.test(r)) return 'selective';
+  if (/^none/i.test(r)) return 'none';
+  return undefined;
+}
+
+export function rowZero(p: Raw): ZeroStage | undefined {
+  const fsdp = p.fsdp;
+  if (typeof fsdp === 'string' && /full_shard|zero-3/i.test(fsdp)) return 3;
+  if (num(fsdp) !== null && num(fsdp)! > 0) return 3;
+  const z = String(p.zero ?? '');
+  if (/zero-3|fsdp/i.test(z)) return 3;
+  if (/zero-1|distributed optimizer|zero-1-equivalent/i.test(z)) return 1;
+  if (/^none/i.test(z)) return 0;
+  if (num(fsdp) === 0) return 1; // Megatron-Bridge: distributed optimizer unless FSDP
+  return undefined;
+}
+
+const scaleOf = (gpus: number) => (gpus <= 64 ? '≤64 GPUs' : gpus <= 1024 ? '65–1024 GPUs' : '>1024 GPUs');
+
+/** The row's measured throughput (tokens/s/GPU or step time), converted if needed. */
+function rowMeasure(r: Raw, model: ModelSpec, seq: number): { measure: Measure; value: number; conversion?: string } | string {
+  const res = r.result ?? {};
+  const tps = num(res.tokens_per_s_per_gpu);
+  if (tps) return { measure: 'tokensPerSPerGpu', value: tps };
+  const step = num(res.step_time_s);
+  if (step) return { measure: 'stepTimeS', value: step };
+  const tf = num(res.hw_or_model_tflops_per_gpu);
+  if (tf && /narayanan|megatron-readme/.test(r.id)) {
+    // Narayanan et al. 2021 count 96·B·s·l·h²·(1 + s/6h + V/16lh) FLOPs per batch (recompute included).
+    const { layers: l, hiddenSize: h, vocabSize: V } = model;
+    const perToken = 96 * l * h * h * (1 + seq / (6 * h) + V / (16 * l * h));
+    return { measure: 'tokensPerSPerGpu', value: (tf * 1e12) / perToken, conversion: 'TFLOP/s ÷ Narayanan et al. FLOPs/token' };
+  }
+  return 'no throughput the model can be compared with (only MFU, time-to-train or GPU-hours)';
+}
+
+export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
+  const id = String(r.id);
+  const skip = (reason: string): SkippedRow => ({ id, reason });
+  const ver = String(r.verification ?? '');
+  if (/^U/.test(ver)) return skip('verification U (unverified)');
+  const c = CLUSTERS.find(([re]) => re.test(String(r.gpu_type)));
+  if (!c) return skip(`GPU '${r.gpu_type}' is not in the hardware catalog`);
+  const model = rowModel(r.model ?? {});
+  if (typeof model === 'string') return skip(model);
+  const p = r.parallelism ?? {};
+  if (num(p.tp) === null && num(p.fsdp) === null && num(p.dp) === null) return skip('layout not published');
+  const gpus = num(r.gpu_count);
+  const seq = num(r.model?.seq_len);
+  if (!gpus || !seq) return skip('GPU count or sequence length missing');
+  const b = r.batch ?? {};
+  const gbs = num(b.global_seqs) ?? (num(b.global_tokens) ? num(b.global_tokens)! / seq : null);
+  if (!gbs) return skip('global batch not published');
+  const tp = num(p.tp) ?? 1;
+  const pp = num(p.pp) ?? 1;
+  const cp = num(p.cp) ?? 1;
+  const dp = gpus / (tp * pp * cp);
+  if (!Number.isInteger(dp) || (num(p.dp) !== null && num(p.dp) !== dp)) return skip(`tp·pp·cp·dp ≠ ${gpus} GPUs in the row`);
+  const meas = rowMeasure(r, model, seq);
+  const mem = num(r.result?.peak_mem_gib);
+  if (typeof meas === 'string' && !mem) return skip(meas);
+  const precision = rowPrecision(String(r.precision ?? ''));
+  const fixed: CalibrationCase['fixed'] = { tp, pp, cp, dp, ep: num(p.ep) ?? 1, precision };
+  const vpp = num(p.vp);
+  if (vpp) fixed.vpp = vpp;
+  const mbs = num(b.micro) ?? num(b.local_batch);
+  if (mbs) fixed.mbs = mbs;
+  const zero = rowZero(p);
+  if (zero !== undefined) fixed.zero = zero;
+  const rc = rowRecompute(String(r.recompute ?? ''));
+  if (rc) fixed.recompute = rc;
+  return {
+    id, source: String(r.source ?? ''), verified: /^V[12]/.test(ver), model, cluster: c[1], gpus, fixed, gbs, seq,
+    measure: typeof meas === 'string' ? null : meas.measure,
+    measured: typeof meas === 'string' ? 0 : meas.value,
+    conversion: typeof meas === 'string' ? undefined : meas.conversion,
+    peakMemoryBytes: mem ? mem * 2 ** 30 : null,
+    group: { generation: c[2], kind: model.moe ? 'moe' : 'dense', precision, scale: scaleOf(gpus) },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Runs the performance model on normalised calibration rows and measures its error.
+ * Knobs a row leaves out are chosen by the planner (best throughput that fits). When the
+ * memory model says the published layout does not fit (it did, since it ran), the layout is
+ * still evaluated and the row is flagged `memoryMiss`.
+ */
+import { CLUSTER_PRESETS } from '../../cluster/presets.js';
+import { resolveCluster } from '../../cluster/resolve.js';
+import { searchLayouts } from '../search-loop.js';
+import type { PerfOptions, PerfResult } from '../types.js';
+import { normaliseRow } from './normalise.js';
+import type { CalibrationCase, SkippedRow } from './types.js';
+
+export interface CaseResult {
+  case: CalibrationCase;
+  result: PerfResult | null;
+  /** Predicted value of the row's measure. */
+  predicted: number;
+  /** (predicted − measured) / measured. */
+  error: number;
+  memoryMiss: boolean;
+  /** Predicted peak memory vs the row's, when it measured memory. */
+  memoryError: number | null;
+  /** Why the model could not evaluate the case (layout invalid for the model). */
+  failure?: string;
+}
+
+export function runCase(c: CalibrationCase, options: PerfOptions = {}): CaseResult {
+  const cluster = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
+  const req = { gbs: c.gbs, seq: c.seq, fixed: c.fixed, top: 1 };
+  let s = searchLayouts(c.model, cluster, req, options);
+  let memoryMiss = false;
+  if (s.top.length === 0) {
+    memoryMiss = s.searched > 0;
+    s = searchLayouts(c.model, cluster, { ...req, ignoreMemory: true }, options);
+  }
+  const r = s.top[0];
+  if (!r) return { case: c, result: null, predicted: NaN, error: NaN, memoryMiss, memoryError: null, failure: 'no valid layout matches the row (rules of validate.ts)' };
+  const predicted = c.measure === 'stepTimeS' ? r.stepTimeS : r.tokensPerSPerGpu;
+  const memoryError = c.peakMemoryBytes ? (r.memoryPerGpuBytes - c.peakMemoryBytes) / c.peakMemoryBytes : null;
+  return { case: c, result: r, predicted, error: c.measure ? (predicted - c.measured) / c.measured : NaN, memoryMiss, memoryError };
+}
+
+export interface CalibrationRun {
+  results: CaseResult[];
+  skipped: SkippedRow[];
+}
+
+export function runCalibration(rows: readonly unknown[], options: PerfOptions = {}): CalibrationRun {
+  const results: CaseResult[] = [];
+  const skipped: SkippedRow[] = [];
+  for (const row of rows) {
+    const n = normaliseRow(row as Record<string, unknown>);
+    if ('reason' in n) skipped.push(n);
+    else results.push(runCase(n, options));
+  }
+  return { results, skipped };
+}
+
+/** Verified throughput rows: what the acceptance bounds apply to. */
+export const scored = (run: CalibrationRun): CaseResult[] =>
+  run.results.filter((r) => r.case.verified && r.case.measure !== null && Number.isFinite(r.error));
+
+export function mape(rs: readonly CaseResult[]): number {
+  return rs.length === 0 ? NaN : rs.reduce((s, r) => s + Math.abs(r.error), 0) / rs.length;
+}

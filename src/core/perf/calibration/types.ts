@@ -1,0 +1,32 @@
+/** A calibration row after normalisation: what the model can run, or why it cannot. */
+import type { ModelSpec } from '../../model/types.js';
+import type { Layout } from '../types.js';
+
+export type Measure = 'tokensPerSPerGpu' | 'stepTimeS' | 'peakMemoryBytes';
+
+export interface CalibrationCase {
+  id: string;
+  source: string;
+  verified: boolean;
+  model: ModelSpec;
+  /** Cluster preset name and GPU count. */
+  cluster: string;
+  gpus: number;
+  /** Knobs the row states; the rest the planner chooses (best throughput that fits). */
+  fixed: Partial<Omit<Layout, 'gbs' | 'seq'>>;
+  gbs: number;
+  seq: number;
+  /** Throughput measure (tokens/s/GPU or step time), if the row has one. */
+  measure: Measure | null;
+  measured: number;
+  /** Peak memory per GPU, bytes, if the row measured it. */
+  peakMemoryBytes: number | null;
+  /** How a measured FLOP rate was turned into tokens/s, if it was. */
+  conversion?: string;
+  group: { generation: string; kind: 'dense' | 'moe'; precision: string; scale: string };
+}
+
+export interface SkippedRow {
+  id: string;
+  reason: string;
+}

@@ -1,0 +1,14 @@
+/**
+ * The Plan face's performance model and planner. In-process API:
+ *   evaluateLayout(model, cluster, layout, options) → PerfResult (throws `invalid` on a bad layout)
+ *   searchLayouts(model, cluster, { gbs, seq, precision, fixed, top }, options) → { searched, feasible, top, leastMemory }
+ *   trainingEstimate(cluster, result, tokens, gpuHourUsd?) → days, GPU-hours, MWh, cost
+ */
+export { evaluateLayout, prepare, evaluateInto, toResult } from './evaluate.js';
+export { searchLayouts } from './search-loop.js';
+export type { SearchRequest, SearchResult } from './search.js';
+export { validateLayout } from './validate.js';
+export { trainingEstimate, jobItPowerW, type TrainingEstimate } from './energy.js';
+export { DEFAULT_PARAMS, resolveParams, type PerfParams, type GenerationParams } from './params.js';
+export { M, toNumLayout, fromNumLayout, type NumLayout } from './num-layout.js';
+export * from './types.js';

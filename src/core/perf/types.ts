@@ -1,0 +1,77 @@
+/**
+ * Plan-face vocabulary: a parallel layout and what the performance model says about it.
+ * Field names follow DESIGN.md's `colossus perf` contract.
+ */
+import type { Precision } from '../hardware/types.js';
+
+export type Recompute = 'none' | 'selective' | 'full';
+export const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
+export type ZeroStage = 0 | 1 | 2 | 3;
+
+/** A parallel configuration. `tp·pp·cp·dp = gpus`; `ep` divides `dp·cp` (Megatron-Core). */
+export interface Layout {
+  tp: number;
+  pp: number;
+  /** Virtual pipeline stages per rank (interleaved 1F1B); 1 = plain 1F1B. */
+  vpp: number;
+  cp: number;
+  ep: number;
+  dp: number;
+  /** 0 = DDP; 1 = distributed optimizer (optimizer state sharded over dp); 2 = +gradients; 3 = +weights (FSDP). */
+  zero: ZeroStage;
+  /** Micro-batch size, sequences. */
+  mbs: number;
+  /** Global batch size, sequences. */
+  gbs: number;
+  /** Sequence length, tokens. */
+  seq: number;
+  precision: Precision;
+  recompute: Recompute;
+}
+
+/** Bytes per GPU (the most loaded pipeline stage). */
+export interface MemoryBreakdown {
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  activations: number;
+  /** Framework allowance: CUDA context, NCCL buffers, allocator fragmentation, logits. */
+  other: number;
+}
+
+/**
+ * Seconds per step on the critical path. `*CommS` are the total time of each collective
+ * per step; `exposedCommS` is the part of all of them not hidden behind compute.
+ * stepTimeS = computeS + ppBubbleS + exposedCommS.
+ */
+export interface TimeBreakdown {
+  computeS: number;
+  tpCommS: number;
+  cpCommS: number;
+  epCommS: number;
+  ppBubbleS: number;
+  dpCommS: number;
+  exposedCommS: number;
+}
+
+export interface PerfResult {
+  layout: Layout;
+  gpus: number;
+  fits: boolean;
+  memoryPerGpuBytes: number;
+  usableMemoryBytes: number;
+  memory: MemoryBreakdown;
+  stepTimeS: number;
+  breakdown: TimeBreakdown;
+  tokensPerS: number;
+  tokensPerSPerGpu: number;
+  modelFlopsPerGpuPerS: number;
+  mfu: number;
+  hfu: number;
+}
+
+/** Knobs of the evaluation that are not part of the layout. */
+export interface PerfOptions {
+  /** Overrides the model's calibration parameters (tests, what-if studies). */
+  params?: Partial<import('./params.js').PerfParams>;
+}
