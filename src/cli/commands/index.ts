@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerCluster } from './cluster.js';
 import { registerModel } from './model.js';
 import { registerGpu } from './gpu.js';
+import { registerAgent } from './agent.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -10,4 +11,5 @@ export const commands: RegisterCommand[] = [
   registerCluster,
   registerModel,
   registerGpu,
+  registerAgent,
 ];

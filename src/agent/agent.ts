@@ -1,0 +1,219 @@
+/**
+ * The node agent's main loop (flow in src/protocol/README.md): register with the
+ * join token → heartbeat at the server's interval ±10 % with the attempts held and a
+ * telemetry delta → apply the desired state in each response. It survives server
+ * restarts: on a network error or 5xx it keeps its attempts running, retries with
+ * jittered backoff and registers again (reporting what still runs, so the server
+ * reconciles instead of restarting); on 401/404 it registers again at once.
+ */
+import { ColossusError, isColossusError } from '../core/errors.js';
+import { classifyXid } from '../core/health/xid.js';
+import { ApiClient } from '../protocol/client.js';
+import type { HeartbeatRequest, Topology, XidEvent } from '../protocol/agent.js';
+import { createAttemptReporter, type AttemptReporter } from './attempt-reporter.js';
+import { AttemptManager } from './attempt-manager.js';
+import { backoffMs, jitteredIntervalMs } from './backoff.js';
+import type { GpuReading, GpuSource } from './gpu-reading.js';
+import { killOrphans } from './orphans.js';
+import { createTelemetryDelta, toGpuInfo } from './telemetry.js';
+import { createXidWatcher, type XidWatcher } from './xid-watcher.js';
+
+export type AgentLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+export interface AgentOptions {
+  server: string;
+  /** The agent join token (agent.token in the server's data dir). */
+  joinToken: string;
+  name: string;
+  topology: Topology;
+  /** What other nodes use as MASTER_ADDR; default: the address the server sees. */
+  address?: string;
+  workDir: string;
+  gpus: GpuSource;
+  /** Kernel log to follow for XID lines. */
+  xidLogPath?: string;
+  log: AgentLog;
+  /** Injected randomness for jitter (default Math.random). */
+  random?: () => number;
+  /** Per-request timeout, ms (default 5 000: well under the node timeout). */
+  requestTimeoutMs?: number;
+}
+
+const VERSION = '0.1.0';
+const FLUSH_MS = 250;
+const MAX_PENDING_XIDS = 1000;
+
+export class Agent {
+  private readonly client: ApiClient;
+  private readonly reporter: AttemptReporter;
+  readonly attempts: AttemptManager;
+  private readonly telemetry = createTelemetryDelta();
+  private readonly xids: XidWatcher | undefined;
+  private readings: GpuReading[] = [];
+  private pendingXids: XidEvent[] = [];
+  private nodeToken: string | undefined;
+  private registered = false;
+  private everRegistered = false;
+  private intervalS = 5;
+  private seq = 0;
+  private failures = 0;
+  private stopped = false;
+  private lastGpuError = '';
+  private readonly random: () => number;
+
+  constructor(private readonly opt: AgentOptions) {
+    this.client = new ApiClient({ server: opt.server, timeoutMs: opt.requestTimeoutMs ?? 5_000 });
+    this.random = opt.random ?? Math.random;
+    this.reporter = createAttemptReporter({
+      send: (id, events) => this.client.reportAttempt(opt.name, this.nodeToken ?? '', id, { events }),
+      onUnwanted: (id) => this.attempts.stop(id, { killGraceS: 10 }, 'server: keepRunning=false'),
+      onUnauthorized: () => this.lost('attempt report got 401'),
+      warn: (m) => opt.log('warn', m),
+    });
+    this.attempts = new AttemptManager({ workDir: opt.workDir, reporter: this.reporter, log: opt.log });
+    this.xids = opt.xidLogPath ? createXidWatcher(opt.xidLogPath) : undefined;
+  }
+
+  /** Runs until shutdown(); rejects on a fatal error (bad join token or name at first registration, no GPUs). */
+  async run(): Promise<void> {
+    const orphans = killOrphans(this.opt.workDir);
+    if (orphans.length) this.opt.log('warn', `killed processes left by a previous agent: ${orphans.join(', ')}`);
+    this.readings = await this.opt.gpus.read();
+    const flusher = setInterval(() => void this.reporter.flush(), FLUSH_MS);
+    const poller = this.pollGpus();
+    try {
+      while (!this.stopped) {
+        const waitMs = this.registered ? await this.heartbeat() : await this.register();
+        if (!this.stopped && waitMs > 0) await this.sleep(waitMs);
+      }
+    } finally {
+      clearInterval(flusher);
+      this.wake();
+      await poller;
+    }
+  }
+
+  /** Stops the attempts (SIGTERM → SIGKILL after `killGraceS`), reports their exits, ends run(). */
+  async shutdown(killGraceS = 10): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.attempts.stopAll(killGraceS);
+    const deadline = Date.now() + 5_000;
+    while (this.reporter.pending() > 0 && Date.now() < deadline && this.nodeToken) {
+      await this.reporter.flush();
+      if (this.reporter.pending() > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  get isRegistered(): boolean {
+    return this.registered;
+  }
+
+  private lost(why: string): void {
+    if (this.registered) this.opt.log('warn', `will register again: ${why}`);
+    this.registered = false;
+    this.wake();
+  }
+
+  private async register(): Promise<number> {
+    try {
+      const res = await this.client.register({
+        name: this.opt.name,
+        gpus: this.readings.map(toGpuInfo),
+        topology: this.opt.topology,
+        ...(this.opt.address ? { address: this.opt.address } : {}),
+        agentVersion: VERSION,
+        attempts: this.attempts.local(),
+      });
+      this.nodeToken = res.nodeToken;
+      this.intervalS = res.heartbeatIntervalS;
+      this.registered = this.everRegistered = true;
+      this.failures = 0;
+      this.telemetry.reset();
+      this.opt.log('info', `registered as ${res.name} with ${this.readings.length} GPUs; heartbeat every ${res.heartbeatIntervalS} s`);
+      return 0;
+    } catch (e) {
+      const fatal = isColossusError(e) && e.code !== 'failure';
+      if (fatal && !this.everRegistered) {
+        throw new ColossusError(e.code, `cannot register with ${this.opt.server}: ${e.message}`, {
+          hint: e.code === 'unauthorized' ? 'pass the join token from agent.token in the server data dir (or COLOSSUS_AGENT_TOKEN) with --token' : e.hint,
+        });
+      }
+      return this.retryAfter(e, 'register');
+    }
+  }
+
+  private async heartbeat(): Promise<number> {
+    const samples = this.telemetry.changed(this.readings);
+    const xids = this.pendingXids.slice(0, MAX_PENDING_XIDS);
+    const req: HeartbeatRequest = { seq: this.seq++, attempts: this.attempts.local() };
+    if (samples.length || xids.length) req.telemetry = { ...(samples.length ? { gpus: samples } : {}), ...(xids.length ? { xids } : {}) };
+    try {
+      const res = await this.client.heartbeat(this.opt.name, this.nodeToken ?? '', req);
+      this.failures = 0;
+      this.telemetry.accept(samples);
+      this.pendingXids.splice(0, xids.length);
+      this.intervalS = res.heartbeatIntervalS;
+      if (!this.stopped) this.attempts.apply(res);
+      return jitteredIntervalMs(this.intervalS, this.random);
+    } catch (e) {
+      if (isColossusError(e) && (e.code === 'unauthorized' || e.code === 'not-found')) {
+        this.lost(`heartbeat: ${e.message}`);
+        return 0;
+      }
+      if (isColossusError(e) && e.code !== 'failure') {
+        this.opt.log('error', `heartbeat refused: ${e.message}`);
+        return jitteredIntervalMs(this.intervalS, this.random);
+      }
+      this.registered = false; // the server may have restarted: register again (with the attempts) once it answers
+      return this.retryAfter(e, 'heartbeat');
+    }
+  }
+
+  private retryAfter(e: unknown, what: string): number {
+    const waitMs = backoffMs(this.failures++, this.random, 250, Math.max(1_000, this.intervalS * 1000));
+    const msg = e instanceof Error ? e.message : String(e);
+    if (this.failures === 1 || this.failures % 10 === 0) this.opt.log('warn', `${what} failed (${msg}); retrying in ${waitMs} ms`, { failures: this.failures });
+    return waitMs;
+  }
+
+  /** Reads GPUs and XIDs at the heartbeat interval, apart from the heartbeat so a slow nvidia-smi cannot delay liveness. */
+  private async pollGpus(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.readings = await this.opt.gpus.read();
+        this.lastGpuError = '';
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (msg !== this.lastGpuError) this.opt.log('warn', `reading GPUs failed: ${msg}`);
+        this.lastGpuError = msg;
+      }
+      for (const x of this.xids?.poll(this.readings, Date.now()) ?? []) {
+        const c = classifyXid(x.code);
+        this.opt.log(c.severity === 'critical' ? 'error' : 'warn', `XID ${x.code} on GPU ${x.gpuIndex ?? '?'}: ${c.description} (${c.severity}; server decides: ${c.action})`);
+        this.pendingXids.push(x);
+      }
+      if (this.pendingXids.length > MAX_PENDING_XIDS) this.pendingXids.splice(0, this.pendingXids.length - MAX_PENDING_XIDS);
+      await this.sleep(Math.min(this.intervalS * 1000, 5_000));
+    }
+  }
+
+  private readonly sleepers = new Set<() => void>();
+
+  /** Ends every pending sleep now (shutdown, lost credential). */
+  private wake(): void {
+    for (const s of [...this.sleepers]) s();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+}

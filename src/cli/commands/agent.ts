@@ -1,0 +1,98 @@
+/** `colossus agent`: the node agent (src/agent). Runs until SIGTERM/SIGINT. */
+import type { Command } from 'commander';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { ColossusError } from '../../core/errors.js';
+import { getGpu } from '../../core/hardware/catalog.js';
+import { nameSchema } from '../../protocol/common.js';
+import { Agent, type AgentLog } from '../../agent/agent.js';
+import { nvidiaSmiSource } from '../../agent/nvidia-smi.js';
+import { simulatedGpuSource } from '../../agent/simulated-gpus.js';
+import { positiveInt } from '../options.js';
+import { printJson } from '../output.js';
+
+interface AgentFlags {
+  server?: string;
+  token?: string;
+  name?: string;
+  rack?: string;
+  array?: string;
+  hall?: string;
+  address?: string;
+  workDir?: string;
+  simulateGpus?: number;
+  gpuModel: string;
+  xidLog?: string;
+  nvidiaSmi: string;
+  json?: boolean;
+}
+
+function logger(json: boolean, name: string): AgentLog {
+  return (level, msg, fields) => {
+    const line = json ? JSON.stringify({ level, time: new Date().toISOString(), node: name, msg, ...fields }) : `colossus agent [${name}] ${level}: ${msg}`;
+    process.stderr.write(line + '\n');
+  };
+}
+
+function checkFlags(f: AgentFlags): { server: string; token: string; name: string } {
+  const server = f.server ?? process.env.COLOSSUS_SERVER;
+  if (!server) throw new ColossusError('usage', 'no server given', { where: '--server', hint: 'pass --server http://HOST:7460 or set COLOSSUS_SERVER' });
+  if (!/^https?:\/\/[^/\s]+/.test(server)) throw new ColossusError('usage', `'${server}' is not an http(s) URL`, { where: '--server', hint: 'e.g. http://127.0.0.1:7460' });
+  const token = f.token ?? process.env.COLOSSUS_AGENT_TOKEN;
+  if (!token) throw new ColossusError('usage', 'no join token given', { where: '--token', hint: 'pass the contents of agent.token from the server data dir, or set COLOSSUS_AGENT_TOKEN' });
+  const name = f.name ?? hostname().split('.')[0].toLowerCase();
+  const ok = nameSchema.safeParse(name);
+  if (!ok.success) throw new ColossusError('usage', `node name '${name.slice(0, 80)}' is invalid: ${ok.error.issues[0].message}`, { where: '--name', hint: 'at most 63 characters: letters, digits, ".", "_" and "-"' });
+  return { server, token, name };
+}
+
+async function runAgent(f: AgentFlags): Promise<void> {
+  const { server, token, name } = checkFlags(f);
+  const workDir = resolve(f.workDir ?? join('.colossus', `agent-${name}`));
+  mkdirSync(workDir, { recursive: true });
+  const log = logger(!!f.json, name);
+  let agent: Agent | undefined;
+  const gpus = f.simulateGpus
+    ? simulatedGpuSource({ count: f.simulateGpus, nodeName: name, gpu: getGpu(f.gpuModel, '--gpu-model'), busy: () => agent?.attempts.busyGpus() ?? new Set() })
+    : nvidiaSmiSource({ command: f.nvidiaSmi });
+  const xidLogPath = f.xidLog ?? (f.simulateGpus ? join(workDir, 'kernel.log') : undefined);
+  agent = new Agent({ server, joinToken: token, name, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: f.address, workDir, gpus, xidLogPath, log });
+  const a = agent;
+  let signalled: string | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = sig;
+    log('info', `${sig}: stopping attempts and exiting`);
+    void a.shutdown();
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  try {
+    log('info', `starting: server ${server}, work dir ${workDir}, GPUs from ${gpus.kind}${xidLogPath ? `, XIDs from ${xidLogPath}` : ''}`);
+    await a.run();
+    await a.shutdown();
+  } finally {
+    process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+  }
+  if (f.json) printJson({ name, server, workDir, gpuSource: gpus.kind, attemptsLaunched: a.attempts.launchedCount, stoppedBy: signalled ?? null });
+}
+
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('Run the node agent: register with the server, heartbeat, run the attempts it assigns')
+    .option('--server <url>', 'control-plane URL (default $COLOSSUS_SERVER)')
+    .option('--token <token>', 'agent join token (default $COLOSSUS_AGENT_TOKEN)')
+    .option('--name <name>', 'node name (default: the host name)')
+    .option('--rack <rack>', 'topology label: rack')
+    .option('--array <array>', 'topology label: array (pod / scalable unit)')
+    .option('--hall <hall>', 'topology label: hall')
+    .option('--address <addr>', 'address other nodes use to reach this one (MASTER_ADDR); default: as the server sees it')
+    .option('--work-dir <dir>', 'working directory for attempts and agent state (default .colossus/agent-<name>)')
+    .option('--simulate-gpus <n>', 'simulate N GPUs instead of reading nvidia-smi', positiveInt('--simulate-gpus'))
+    .option('--gpu-model <gpu>', 'GPU model of simulated GPUs (catalog alias)', 'h100')
+    .option('--xid-log <file>', 'kernel log to follow for NVIDIA XID lines (default for simulated GPUs: <work-dir>/kernel.log)')
+    .option('--nvidia-smi <path>', 'nvidia-smi executable', 'nvidia-smi')
+    .option('--json', 'log JSON lines on stderr; print a JSON summary on exit')
+    .action((opts: AgentFlags) => runAgent(opts));
+}
