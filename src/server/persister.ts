@@ -1,0 +1,66 @@
+/**
+ * Group commit: writes queued while a transaction runs go together in the next
+ * one, so thousands of agents' changes cost a few transactions per second.
+ * Callers await their batch; order is preserved (one writer).
+ */
+import type { Store, WriteBatch } from './store/store.js';
+
+export class Persister {
+  private queue: { batch: WriteBatch; done: (e?: unknown) => void }[] = [];
+  private running = false;
+  /** Batches committed and transactions run (for /metrics). */
+  stats = { batches: 0, transactions: 0 };
+
+  constructor(private readonly store: Store) {}
+
+  write(batch: WriteBatch): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** Resolves when everything queued so far is committed. */
+  async flush(): Promise<void> {
+    await this.write({});
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0) {
+      const items = this.queue;
+      this.queue = [];
+      try {
+        await this.store.write(merge(items.map((i) => i.batch)));
+        this.stats.batches += items.length;
+        this.stats.transactions += 1;
+        for (const i of items) i.done();
+      } catch (e) {
+        for (const i of items) i.done(e);
+      }
+    }
+    this.running = false;
+  }
+}
+
+/** Concatenates batches; for rows written twice the later version wins. */
+export function merge(batches: WriteBatch[]): WriteBatch {
+  const nodes = new Map(), jobs = new Map(), attempts = new Map(), quotas = new Map<string, number | null>(), tokens = new Map();
+  const events = [], logs = [], del: string[] = [];
+  for (const b of batches) {
+    for (const n of b.changes?.nodes ?? []) nodes.set(n.name, n);
+    for (const j of b.changes?.jobs ?? []) jobs.set(j.id, j);
+    for (const a of b.changes?.attempts ?? []) attempts.set(a.id, a);
+    for (const [t, q] of b.changes?.quotas ?? []) quotas.set(t, q);
+    events.push(...(b.changes?.events ?? []));
+    logs.push(...(b.logs ?? []));
+    del.push(...(b.nodeTokensDelete ?? []));
+    for (const t of b.tokensPut ?? []) tokens.set(t.node ? `node:${t.node}` : t.hash, t);
+  }
+  return {
+    changes: { nodes: [...nodes.values()], jobs: [...jobs.values()], attempts: [...attempts.values()], events, quotas: [...quotas] },
+    tokensPut: [...tokens.values()],
+    nodeTokensDelete: del,
+    logs,
+  };
+}

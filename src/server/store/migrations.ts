@@ -1,0 +1,47 @@
+/** Schema migrations, the same for SQLite and PostgreSQL (portable column types only). */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('nodes').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('state', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('jobs').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('seq', 'integer', (c) => c.notNull()).addColumn('state', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
+    await db.schema.createTable('attempts').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('job_id', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
+    await db.schema
+      .createTable('events')
+      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('job_id', 'text')
+      .addColumn('node', 'text')
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('data', 'text')
+      .execute();
+    await db.schema.createIndex('events_job').on('events').columns(['job_id', 'seq']).execute();
+    await db.schema.createIndex('events_node').on('events').columns(['node', 'seq']).execute();
+    await db.schema
+      .createTable('tokens')
+      .addColumn('hash', 'text', (c) => c.primaryKey())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('node', 'text')
+      .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('teams').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('gpu_quota', 'integer', (c) => c.notNull()).execute();
+    await db.schema
+      .createTable('logs')
+      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('job_id', 'text', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('node', 'text', (c) => c.notNull())
+      .addColumn('rank', 'integer')
+      .addColumn('stream', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('at_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('logs_job').on('logs').columns(['job_id', 'seq']).execute();
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ '0001-initial': initial }),
+};

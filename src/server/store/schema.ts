@@ -1,0 +1,14 @@
+/** Table types of the durable store (Kysely). Records are JSON in `data`; keys and filters are columns. */
+import type { ColumnType } from 'kysely';
+
+type Big = ColumnType<number | string, number, number>;
+
+export interface Database {
+  nodes: { name: string; state: string; data: string };
+  jobs: { id: string; seq: number; state: string; data: string };
+  attempts: { id: string; job_id: string; data: string };
+  events: { seq: Big; at_ms: Big; kind: string; job_id: string | null; node: string | null; reason: string; data: string | null };
+  tokens: { hash: string; role: string; name: string; node: string | null; created_at_ms: Big };
+  teams: { name: string; gpu_quota: number };
+  logs: { seq: Big; job_id: string; attempt: number; node: string; rank: number | null; stream: string; text: string; at_ms: Big };
+}

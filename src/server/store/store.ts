@@ -1,0 +1,178 @@
+/**
+ * The durable store: SQLite (better-sqlite3, WAL) in the data dir, or PostgreSQL
+ * when a postgres:// URL is given. One `write()` is one transaction; the server
+ * answers a request only after the write that holds its changes has committed,
+ * so `kill -9` loses no accepted job and no transition.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations.js';
+import type { AttemptRec, ControlEvent, JobRec, NodeRec } from '../../core/control/types.js';
+import type { Changes, Snapshot } from '../../core/control/controller.js';
+
+export interface TokenRow {
+  hash: string;
+  role: 'admin' | 'user' | 'agent' | 'node';
+  name: string;
+  node: string | null;
+  createdAtMs: number;
+}
+
+export interface LogRow {
+  seq: number;
+  jobId: string;
+  attempt: number;
+  node: string;
+  rank: number | null;
+  stream: 'stdout' | 'stderr';
+  text: string;
+  atMs: number;
+}
+
+/** Everything one transaction writes. */
+export interface WriteBatch {
+  changes?: Changes;
+  tokensPut?: TokenRow[];
+  /** Token rows to delete, by node (a node's previous credential). */
+  nodeTokensDelete?: string[];
+  logs?: LogRow[];
+}
+
+export interface StoreOptions {
+  /** SQLite file lives at <dataDir>/colossus.db. */
+  dataDir?: string;
+  /** postgres://… selects PostgreSQL. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  pgSchema?: string;
+}
+
+const CHUNK = 500;
+
+export class Store {
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly kind: 'sqlite' | 'postgres',
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+      const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4, ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}) });
+      if (opts.pgSchema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${opts.pgSchema}"`);
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      return Store.migrated(new Store(db, 'postgres', () => db.destroy()), opts.pgSchema);
+    }
+    const dir = opts.dataDir ?? '.colossus';
+    mkdirSync(dir, { recursive: true });
+    const file = new SqliteDatabase(join(dir, 'colossus.db'));
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = NORMAL'); // durable across process crashes (kill -9); WAL fsyncs at checkpoints
+    file.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    return Store.migrated(new Store(db, 'sqlite', () => db.destroy()));
+  }
+
+  private static async migrated(store: Store, schema?: string): Promise<Store> {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+    return store;
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+
+  /** Cheap round trip for /readyz. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async loadSnapshot(): Promise<Snapshot & { tokens: TokenRow[]; lastLogSeq: number }> {
+    const [nodes, jobs, attempts, teams, tokens, ev, lg] = await Promise.all([
+      this.db.selectFrom('nodes').select('data').execute(),
+      this.db.selectFrom('jobs').select('data').orderBy('seq').execute(),
+      this.db.selectFrom('attempts').select('data').execute(),
+      this.db.selectFrom('teams').selectAll().execute(),
+      this.db.selectFrom('tokens').selectAll().execute(),
+      this.db.selectFrom('events').select((e) => e.fn.max('seq').as('m')).executeTakeFirst(),
+      this.db.selectFrom('logs').select((e) => e.fn.max('seq').as('m')).executeTakeFirst(),
+    ]);
+    return {
+      nodes: nodes.map((r) => ({ ...(JSON.parse(r.data) as NodeRec), busy: [], telemetry: {} })),
+      jobs: jobs.map((r) => JSON.parse(r.data) as JobRec),
+      attempts: attempts.map((r) => JSON.parse(r.data) as AttemptRec),
+      quotas: teams.map((t) => [t.name, Number(t.gpu_quota)]),
+      lastEventSeq: Number(ev?.m ?? 0),
+      tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms) })),
+      lastLogSeq: Number(lg?.m ?? 0),
+    };
+  }
+
+  /** Writes a batch in one transaction. */
+  async write(batch: WriteBatch): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const c = batch.changes;
+      if (c) {
+        await upsert(tx, 'nodes', 'name', c.nodes.map((n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) })));
+        await upsert(tx, 'jobs', 'id', c.jobs.map((j) => ({ id: j.id, seq: j.seq, state: j.state, data: JSON.stringify(j) })));
+        await upsert(tx, 'attempts', 'id', c.attempts.map((a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify(a) })));
+        for (const part of chunks(c.events)) {
+          await tx.insertInto('events').values(part.map((e) => ({ seq: e.seq, at_ms: e.atMs, kind: e.kind, job_id: e.jobId, node: e.node, reason: e.reason, data: e.data ? JSON.stringify(e.data) : null }))).execute();
+        }
+        for (const [team, q] of c.quotas) {
+          if (q === null) await tx.deleteFrom('teams').where('name', '=', team).execute();
+          else await upsert(tx, 'teams', 'name', [{ name: team, gpu_quota: q }]);
+        }
+      }
+      if (batch.nodeTokensDelete?.length) await tx.deleteFrom('tokens').where('role', '=', 'node').where('node', 'in', batch.nodeTokensDelete).execute();
+      if (batch.tokensPut?.length) {
+        await upsert(tx, 'tokens', 'hash', batch.tokensPut.map((t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs })));
+      }
+      for (const part of chunks(batch.logs ?? [])) {
+        await tx.insertInto('logs').values(part.map((l) => ({ seq: l.seq, job_id: l.jobId, attempt: l.attempt, node: l.node, rank: l.rank, stream: l.stream, text: l.text, at_ms: l.atMs }))).execute();
+      }
+    });
+  }
+
+  async events(q: { since: number; jobId?: string; node?: string; kind?: string; limit: number; newest?: boolean }): Promise<ControlEvent[]> {
+    let query = this.db.selectFrom('events').selectAll().where('seq', '>', q.since);
+    if (q.jobId) query = query.where('job_id', '=', q.jobId);
+    if (q.node) query = query.where('node', '=', q.node);
+    if (q.kind) query = query.where('kind', '=', q.kind);
+    const rows = await query.orderBy('seq', q.newest ? 'desc' : 'asc').limit(q.limit).execute();
+    if (q.newest) rows.reverse();
+    return rows.map((r) => ({ seq: Number(r.seq), atMs: Number(r.at_ms), kind: r.kind, jobId: r.job_id, node: r.node, reason: r.reason, data: r.data ? JSON.parse(r.data) : null }));
+  }
+
+  /** The last `tail` log lines of a job (one attempt, or all). */
+  async logs(jobId: string, attempt: number | undefined, tail: number): Promise<LogRow[]> {
+    let query = this.db.selectFrom('logs').selectAll().where('job_id', '=', jobId);
+    if (attempt !== undefined) query = query.where('attempt', '=', attempt);
+    const rows = await query.orderBy('seq', 'desc').limit(tail).execute();
+    return rows.reverse().map((r) => ({ seq: Number(r.seq), jobId: r.job_id, attempt: r.attempt, node: r.node, rank: r.rank, stream: r.stream as LogRow['stream'], text: r.text, atMs: Number(r.at_ms) }));
+  }
+}
+
+async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'tokens' | 'teams'>(tx: Transaction<Database>, table: T, key: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]).filter((c) => c !== key);
+  for (const part of chunks(rows)) {
+    await (tx as Transaction<any>)
+      .insertInto(table)
+      .values(part)
+      .onConflict((oc: any) => oc.column(key).doUpdateSet(Object.fromEntries(cols.map((c) => [c, (eb: any) => eb.ref(`excluded.${c}`)]))))
+      .execute();
+  }
+}
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
