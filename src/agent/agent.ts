@@ -9,7 +9,7 @@
 import { ColossusError, isColossusError } from '../core/errors.js';
 import { classifyXid } from '../core/health/xid.js';
 import { ApiClient } from '../protocol/client.js';
-import type { HeartbeatRequest, Topology, XidEvent } from '../protocol/agent.js';
+import type { AttemptEvent, HeartbeatRequest, Topology, XidEvent } from '../protocol/agent.js';
 import { createAttemptReporter, type AttemptReporter } from './attempt-reporter.js';
 import { AttemptManager } from './attempt-manager.js';
 import { backoffMs, jitteredIntervalMs } from './backoff.js';
@@ -65,7 +65,7 @@ export class Agent {
     this.client = new ApiClient({ server: opt.server, timeoutMs: opt.requestTimeoutMs ?? 5_000 });
     this.random = opt.random ?? Math.random;
     this.reporter = createAttemptReporter({
-      send: (id, events) => this.client.reportAttempt(opt.name, this.nodeToken ?? '', id, { events }),
+      send: (id, events) => this.report(id, events),
       onUnwanted: (id) => this.attempts.stop(id, { killGraceS: 10 }, 'server: keepRunning=false'),
       onUnauthorized: () => this.lost('attempt report got 401'),
       warn: (m) => opt.log('warn', m),
@@ -102,6 +102,17 @@ export class Agent {
     while (this.reporter.pending() > 0 && Date.now() < deadline && this.nodeToken) {
       await this.reporter.flush();
       if (this.reporter.pending() > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** A 401 for a credential that a newer registration already replaced is not news: retry with the new one. */
+  private async report(attemptId: string, events: AttemptEvent[]) {
+    const token = this.nodeToken ?? '';
+    try {
+      return await this.client.reportAttempt(this.opt.name, token, attemptId, { events });
+    } catch (e) {
+      if (isColossusError(e) && e.code === 'unauthorized' && token !== this.nodeToken) throw new ColossusError('failure', 'stale node credential');
+      throw e;
     }
   }
 
