@@ -4,6 +4,7 @@ import { registerCluster } from './cluster.js';
 import { registerModel } from './model.js';
 import { registerGpu } from './gpu.js';
 import { registerAgent } from './agent.js';
+import { registerSimulate } from './simulate.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -12,4 +13,5 @@ export const commands: RegisterCommand[] = [
   registerModel,
   registerGpu,
   registerAgent,
+  registerSimulate,
 ];

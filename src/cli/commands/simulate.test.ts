@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../../../test/helpers/cli.js';
+
+const small = ['simulate', '--cluster', 'colossus-100k', '--gpus', '16384', '--runs', '40', '--seed', '5'];
+const dir = mkdtempSync(join(tmpdir(), 'colossus-sim-'));
+
+describe('colossus simulate', () => {
+  it('prints the DESIGN.md fields, identical for the same seed and any thread count', async () => {
+    const [a, b, c] = await Promise.all([runCli([...small, '--threads', '1', '--json']), runCli([...small, '--threads', '2', '--json']), runCli([...small, '--threads', '1', '--json'])]);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(c.stdout).toBe(a.stdout);
+    const j = JSON.parse(a.stdout);
+    for (const k of ['runs', 'seed', 'interruptions', 'unexpectedInterruptions', 'byCause', 'mtbiHours', 'ettr', 'lostGpuHours', 'checkpointIntervalMin']) expect(j).toHaveProperty(k);
+    for (const k of ['mean', 'p5', 'p95']) {
+      expect(typeof j.interruptions[k]).toBe('number');
+      expect(typeof j.ettr[k]).toBe('number');
+      expect(typeof j.lostGpuHours[k]).toBe('number');
+      expect(typeof j.unexpectedInterruptions[k]).toBe('number');
+    }
+    expect(j.runs).toBe(40);
+    expect(j.seed).toBe(5);
+    expect(j.byCause.gpuFaulty).toBeGreaterThan(100);
+    const other = await runCliJson<{ ettr: { mean: number } }>([...small.slice(0, -1), '6']);
+    expect(other.stdout).not.toBe(a.stdout);
+  });
+
+  it('prints a readable report and writes an SVG; --optimize sweeps interval × spares', async () => {
+    const svg = join(dir, 'opt.svg');
+    const [human, opt] = await Promise.all([
+      runCli([...small, '--svg', join(dir, 'days.svg')]),
+      runCliJson<{ optimize: { best: { intervalMin: number; spares: number }; grid: unknown[] } }>([...small, '--runs', '20', '--optimize', '--svg', svg]),
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/ETTR \(goodput\)\s+0\.\d+ \(90% of runs/);
+    expect(human.stdout).toContain('Faulty GPU');
+    expect(readFileSync(join(dir, 'days.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<rect[\s\S]*<\/svg>$/);
+    expect(opt.code).toBe(0);
+    expect(opt.json!.optimize.grid.length).toBeGreaterThanOrEqual(8);
+    expect(opt.json!.optimize.best.intervalMin).toBeGreaterThan(0);
+    expect(readFileSync(svg, 'utf8')).toContain('<polyline');
+  });
+
+  it('Kokolis RSC-1 preset with flags reproduces ETTR ≈ 0.93 at 5-min checkpoints', async () => {
+    const r = await runCliJson<{ ettr: { mean: number }; byCause: Record<string, number> }>([
+      'simulate', '--cluster', 'dgx-a100', '--gpus', '16000', '--failure-rates', 'rsc1-a100',
+      '--checkpoint-interval-min', '5', '--checkpoint-write-s', '0', '--restart-s', '300', '--runs', '50',
+    ]);
+    expect(r.code).toBe(0);
+    expect(Math.abs(r.json!.ettr.mean - 0.93)).toBeLessThanOrEqual(0.03);
+    expect(Object.keys(r.json!.byCause)).toEqual(['nodeFailure']);
+  });
+
+  it('bad input exits 2 with a message saying what to change', async () => {
+    const neg = join(dir, 'neg.yaml');
+    writeFileSync(neg, 'causes:\n  gpuFaulty:\n    perGpuHour: -1e-6\n');
+    const nan = join(dir, 'nan.yaml');
+    writeFileSync(nan, 'causes:\n  hostNic:\n    perNodeDay: often\n');
+    const base = ['simulate', '--cluster', 'colossus-100k', '--gpus', '16384'];
+    const cases: [string[], RegExp][] = [
+      [[...base, '--runs', '0'], /--runs must be a positive whole number/],
+      [[...base, '--checkpoint-interval-min', '0'], /--checkpoint-interval-min must be a number > 0.*\n.*auto/],
+      [[...base, '--checkpoint-interval-min', '-5'], /--checkpoint-interval-min/],
+      [[...base, '--restart-s', 'soon'], /--restart-s must be a number ≥ 0/],
+      [['simulate', '--cluster', 'colossus-100k', '--gpus', '12'], /whole nodes|multiple of 8/],
+      [['simulate', '--cluster', 'colossus-100k', '--gpus', '200000'], /100,?000/],
+      [[...base, '--failure-rates', neg], /neg\.yaml[\s\S]*causes\.gpuFaulty\.perGpuHour: must be ≥ 0/],
+      [[...base, '--failure-rates', nan], /nan\.yaml[\s\S]*causes\.hostNic\.perNodeDay: must be a number/],
+      [[...base, '--failure-rates', 'llama4'], /llama3-h100, rsc1-a100, rsc2-a100/],
+      [[...base, '--spares', '-1'], /--spares must be a whole number/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i][0].join(' ')).toBe(2);
+      expect(r.stderr, cases[i][0].join(' ')).toMatch(cases[i][1]);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    });
+  });
+});

@@ -1,0 +1,69 @@
+/** `colossus simulate`: failures, checkpoints and goodput of a long training run (Monte Carlo). */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ColossusError } from '../../core/errors.js';
+import { bestPoint, gridPoint, optimizeGrid } from '../../core/sim/optimize.js';
+import { buildScenario } from '../../core/sim/scenario.js';
+import { summarizeRuns } from '../../core/sim/summary.js';
+import { positiveInt } from '../options.js';
+import { printJson, progressBar } from '../output.js';
+import { intervalFlag, numberFlag, seedFlag, simulateSetup, sparesFlag, type SimulateFlags } from '../simulate-options.js';
+import { renderSimulate, simulateJson, type OptimizeResult } from '../simulate-report.js';
+import { defaultThreads, runMonteCarlo } from '../simulate-runner.js';
+import { ettrVsIntervalSvg, interruptionsPerDaySvg } from '../simulate-svg.js';
+
+async function simulate(flags: SimulateFlags): Promise<void> {
+  const setup = simulateSetup(flags);
+  const { config, info } = buildScenario(setup.input);
+  const rate = config.causes.reduce((a, c) => a + c.ratePerS, 0);
+  const threads = flags.threads ?? defaultThreads(flags.runs * 3 * rate * config.horizonS);
+  const grid = flags.optimize ? optimizeGrid(setup.input, buildScenario({ ...setup.input, checkpoint: { ...setup.input.checkpoint, interval: 'auto' } })) : [];
+  const inputs = [setup.input, ...grid];
+  const bar = progressBar('simulating', inputs.length * flags.runs);
+  const results = await runMonteCarlo(inputs, flags.seed, flags.runs, threads, (d) => bar.update(d));
+  bar.done();
+  const stats = summarizeRuns(config, results[0]);
+  let optimize: OptimizeResult | undefined;
+  if (flags.optimize) {
+    const points = grid.map((input, k) => gridPoint(input, summarizeRuns(buildScenario(input).config, results[k + 1]).ettr));
+    const bestEttr = points.reduce((b, p) => (p.ettr > b.ettr ? p : b));
+    optimize = { objective: 'goodput per owned GPU = ETTR × job GPUs ÷ (job GPUs + spare GPUs)', best: bestPoint(points), bestEttr, grid: points };
+  }
+  const doc = simulateJson(setup, flags.seed, config, info, stats, optimize);
+  if (flags.svg) {
+    const title = `${doc.cluster}, ${doc.gpus} GPUs, ${doc.days} days, ${doc.failureRates}`;
+    const svg = optimize ? ettrVsIntervalSvg(optimize.grid, `ETTR vs checkpoint interval — ${title}`) : interruptionsPerDaySvg(stats.interruptionsPerDay, `Interruptions per day — ${title}`);
+    try {
+      writeFileSync(flags.svg, svg);
+    } catch (e) {
+      throw new ColossusError('usage', `cannot write the chart (${(e as NodeJS.ErrnoException).code})`, { where: flags.svg, hint: 'give a writable path to --svg' });
+    }
+  }
+  if (flags.json) return printJson(doc);
+  const labels = Object.fromEntries(setup.failures.causes.map((c) => [c.id, c.label]));
+  process.stdout.write(renderSimulate(doc, labels));
+  if (flags.svg) process.stderr.write(`chart written to ${flags.svg}\n`);
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('Monte Carlo of failures, checkpoints and goodput (ETTR) of a training run')
+    .requiredOption('--cluster <cluster>', 'cluster preset or .yaml file')
+    .option('--gpus <n>', 'GPUs in the job (whole nodes; default: the whole site)', positiveInt('--gpus'))
+    .option('--days <d>', 'length of the run in days', numberFlag('--days', true, 'e.g. --days 54'), 54)
+    .option('--model <model>', 'model preset or .yaml: sizes the checkpoint (14 B/param at 2 TB/s)')
+    .option('--failure-rates <preset|file>', 'llama3-h100 (default), rsc1-a100, rsc2-a100, or a YAML file of overrides')
+    .option('--checkpoint-interval-min <min|auto>', "minutes of training between checkpoints, or 'auto' (Daly)", intervalFlag, 'auto')
+    .option('--checkpoint-write-s <s>', 'blocking checkpoint write time, s', numberFlag('--checkpoint-write-s', false, 'e.g. 30; 0 = non-blocking'))
+    .option('--restart-s <s>', 'whole failure→resumed time, s (detection included unless --detect-s)', numberFlag('--restart-s', false, 'e.g. 300'))
+    .option('--detect-s <s>', 'detection latency for every cause, s', numberFlag('--detect-s', false, 'e.g. 60'))
+    .option('--spares <k|auto|unlimited>', 'spare nodes (hot standby); auto = P99 of nodes in repair', sparesFlag)
+    .option('--runs <n>', 'Monte Carlo runs', positiveInt('--runs'), 200)
+    .option('--seed <n>', 'random seed', seedFlag, 1)
+    .option('--threads <n>', 'worker threads (default: cores, when the work is large enough)', positiveInt('--threads'))
+    .option('--svg <file>', 'write a chart: interruptions per day, or ETTR vs interval with --optimize')
+    .option('--optimize', 'sweep checkpoint interval × spare-pool size and report the best')
+    .option('--json', 'print JSON')
+    .action((opts: SimulateFlags) => simulate(opts));
+}

@@ -1,0 +1,107 @@
+/**
+ * The `colossus simulate` outputs: the --json document (DESIGN.md fields
+ * first, then detail) and the human report.
+ */
+import { exactPoissonEttr, kokolisEttr } from '../core/reliability/checkpoint-theory.js';
+import { KIND_PLANNED, type SimConfig } from '../core/sim/config.js';
+import { describeDist } from '../core/sim/distributions.js';
+import type { GridPoint } from '../core/sim/optimize.js';
+import type { ScenarioInfo } from '../core/sim/scenario.js';
+import { sig, type Band, type RunStats } from '../core/sim/summary.js';
+import { formatCount, formatDuration } from '../core/units.js';
+import { renderPairs, renderTable } from './output.js';
+import type { SimulateSetup } from './simulate-options.js';
+
+export interface OptimizeResult {
+  objective: string;
+  best: GridPoint;
+  bestEttr: GridPoint;
+  grid: GridPoint[];
+}
+
+/** First-order (Kokolis) and exact Poisson ETTR for the same rates and mean restart, for comparison. */
+function theory(cfg: SimConfig) {
+  const unexpected = cfg.causes.filter((c) => c.kind !== KIND_PLANNED);
+  const rate = unexpected.reduce((a, c) => a + c.ratePerS, 0);
+  const restartS = rate > 0 ? unexpected.reduce((a, c) => a + c.ratePerS * (c.detectMeanS + c.restartS), 0) / rate : 0;
+  const p = { failuresPerS: rate, intervalS: cfg.intervalS, restartS, writeS: cfg.blockingS };
+  return { failuresPerHour: sig(rate * 3600), meanRestartS: sig(restartS), firstOrderEttr: sig(kokolisEttr(p)), poissonEttr: sig(exactPoissonEttr(p)) };
+}
+
+export function simulateJson(setup: SimulateSetup, seed: number, cfg: SimConfig, info: ScenarioInfo, stats: RunStats, optimize?: OptimizeResult) {
+  const { cluster, failures, input } = setup;
+  return {
+    runs: stats.runs,
+    seed,
+    interruptions: stats.interruptions,
+    unexpectedInterruptions: stats.unexpectedInterruptions,
+    byCause: stats.byCause,
+    mtbiHours: stats.mtbiHours,
+    ettr: stats.ettr,
+    lostGpuHours: stats.lostGpuHours,
+    checkpointIntervalMin: sig(cfg.intervalS / 60),
+    cluster: cluster.name,
+    gpus: cfg.gpus,
+    nodes: cfg.nodes,
+    days: input.days,
+    failureRates: failures.name,
+    mtbiUnexpectedHours: stats.mtbiUnexpectedHours,
+    lostGpuHoursBy: stats.lostGpuHoursBy,
+    checkpoint: {
+      policy: info.intervalPolicy,
+      dalyIntervalMin: sig(info.dalyIntervalS / 60),
+      blockingS: sig(cfg.blockingS),
+      persistS: sig(cfg.persistS),
+      loadS: sig(input.checkpoint.loadS),
+      ...(setup.stateBytes !== undefined ? { stateBytes: setup.stateBytes } : {}),
+      source: setup.checkpointSource,
+    },
+    restart: { requeueS: sig(cfg.requeueRestartS), byCauseS: Object.fromEntries(cfg.causes.map((c) => [c.id, sig(c.detectMeanS + c.restartS)])) },
+    spares: { nodes: Number.isFinite(cfg.spares) ? cfg.spares : 'unlimited', policy: info.sparesPolicy, repair: describeDist(failures.repair), waitsPerRun: stats.spareWaits },
+    theory: theory(cfg),
+    interruptionsPerDay: stats.interruptionsPerDay,
+    eventsPerRun: stats.eventsPerRun,
+    ...(optimize ? { optimize } : {}),
+  };
+}
+
+export type SimulateJson = ReturnType<typeof simulateJson>;
+
+const n3 = (x: number) => String(sig(x, 3));
+const bandText = (b: Band, f: (x: number) => string = n3) => `${f(b.mean)} (90% of runs: ${f(b.p5)} – ${f(b.p95)})`;
+const gpuHours = (x: number) => (x >= 1e6 ? `${n3(x / 1e6)} M` : x >= 1e3 ? `${n3(x / 1e3)} k` : n3(x));
+
+export function renderSimulate(j: SimulateJson, labels: Record<string, string>): string {
+  const by = j.lostGpuHoursBy;
+  const pairs: [string, string][] = [
+    ['scenario', `${j.cluster}, ${formatCount(j.gpus)} GPUs (${formatCount(j.nodes)} nodes), ${j.days} days, ${j.failureRates}`],
+    ['runs', `${j.runs} (seed ${j.seed})`],
+    ['interruptions', bandText(j.interruptions)],
+    ['  unexpected', bandText(j.unexpectedInterruptions)],
+    ['MTBI', `${formatDuration(j.mtbiHours * 3600)} (unexpected only: ${formatDuration(j.mtbiUnexpectedHours * 3600)})`],
+    ['ETTR (goodput)', bandText(j.ettr)],
+    ['lost GPU-hours', bandText(j.lostGpuHours, gpuHours)],
+    ['  of which', `lost work ${gpuHours(by.lostWork)}, recovery ${gpuHours(by.recovery)}, waiting for spares ${gpuHours(by.waitingForSpares)}, checkpointing ${gpuHours(by.checkpointing)}`],
+    ['checkpoint interval', `${formatDuration(j.checkpointIntervalMin * 60)} (${j.checkpoint.policy === 'auto' ? "auto: Daly's optimum" : 'fixed'}; Daly ${formatDuration(j.checkpoint.dalyIntervalMin * 60)})`],
+    ['checkpoint cost', `blocking ${formatDuration(j.checkpoint.blockingS)}, persist ${formatDuration(j.checkpoint.persistS)}, load ${formatDuration(j.checkpoint.loadS)} — ${j.checkpoint.source}`],
+    ['spares', `${j.spares.nodes} nodes (${j.spares.policy}); repair ${j.spares.repair}; waited for a spare ${j.spares.waitsPerRun} times per run`],
+    ['closed forms', `first-order ETTR ${j.theory.firstOrderEttr}, exact Poisson ${j.theory.poissonEttr} (one failure rate, mean restart ${formatDuration(j.theory.meanRestartS)})`],
+  ];
+  const total = j.interruptions.mean;
+  const rows = Object.entries(j.byCause)
+    .filter(([, mean]) => mean > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const table = renderTable(rows, [
+    { header: 'cause', value: ([id]) => labels[id] ?? id },
+    { header: 'mean per run', value: ([, m]) => n3(m), align: 'right' },
+    { header: 'share', value: ([, m]) => `${((m / total) * 100).toFixed(1)}%`, align: 'right' },
+    { header: 'restart', value: ([id]) => formatDuration(j.restart.byCauseS[id] ?? 0), align: 'right' },
+  ]);
+  let out = `${renderPairs(pairs)}\n\n${table}\n`;
+  if (j.optimize) {
+    const o = j.optimize;
+    out += `\noptimize (${o.objective}):\n  best: interval ${formatDuration(o.best.intervalMin * 60)}, ${o.best.spares} spares → ETTR ${o.best.ettr}, goodput per owned GPU ${o.best.goodputPerOwnedGpu}\n`;
+    out += `  highest ETTR: interval ${formatDuration(o.bestEttr.intervalMin * 60)}, ${o.bestEttr.spares} spares → ETTR ${o.bestEttr.ettr}\n`;
+  }
+  return out;
+}
