@@ -1,0 +1,128 @@
+/**
+ * `createServer({ store, clock, … })`: the control plane as a Fastify app over
+ * the pure Controller. Reusable in-process (tests, the twin with a virtual clock
+ * and `tickMs: 0`); `startServer` in ./main.ts adds files, ports and signals.
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Controller } from '../core/control/controller.js';
+import { DEFAULT_POLICY, type Clock, type ControlPolicy } from '../core/control/types.js';
+import { LIMITS } from '../protocol/common.js';
+import { TokenTable, hashToken } from './auth.js';
+import { sendProblem } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Persister } from './persister.js';
+import type { Store, TokenRow, WriteBatch } from './store/store.js';
+import { registerApiRoutes } from './routes/index.js';
+
+export interface ServerOptions {
+  store: Store;
+  /** Defaults to the wall clock. */
+  clock?: Clock;
+  policy?: Partial<ControlPolicy>;
+  /** Plain tokens to make valid at start (hashed before they are stored). */
+  bootstrapTokens?: { admin?: string; agent?: string };
+  /** Scheduler/health tick period, ms; 0 = none (the caller calls `tick()`). Default 500. */
+  tickMs?: number;
+  /** Fastify logger options (pino); default: off. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface ColossusServer {
+  app: FastifyInstance;
+  controller: Controller;
+  persister: Persister;
+  tokens: TokenTable;
+  metrics: Metrics;
+  store: Store;
+  /** Drains the controller's changes into the store (resolves once committed). */
+  commit(extra?: WriteBatch): Promise<void>;
+  /** Timeouts + scheduling now, then commit. */
+  tick(): Promise<void>;
+  /** Schedules a tick soon (coalesced). */
+  kick(): void;
+  /** Next log line sequence number. */
+  nextLogSeq(): number;
+  close(): Promise<void>;
+}
+
+const wallClock: Clock = { nowMs: () => Date.now() };
+
+export async function createServer(opts: ServerOptions): Promise<ColossusServer> {
+  const clock = opts.clock ?? wallClock;
+  const controller = new Controller(clock, { ...DEFAULT_POLICY, ...opts.policy });
+  const snap = await opts.store.loadSnapshot();
+  controller.restore(snap);
+  const tokens = new TokenTable(snap.tokens);
+  const persister = new Persister(opts.store);
+  const boot = bootstrapRows(tokens, opts.bootstrapTokens ?? {}, clock.nowMs());
+  controller.emit('server.start', `restored ${snap.nodes.length} nodes, ${snap.jobs.length} jobs; running attempts are reconciled with agents`);
+  await persister.write({ changes: controller.takeChanges(), tokensPut: boot });
+
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: LIMITS.bodyBytes, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  app.setValidatorCompiler(() => () => true); // zod validates in the handlers (one source of truth)
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
+  app.setNotFoundHandler((req, reply) => reply.code(404).type('application/problem+json').send(JSON.stringify({ type: '/problems/not-found', title: 'Not Found', status: 404, detail: `no route ${req.method} ${req.url.slice(0, 200)}`, hint: 'routes are listed at /docs' })));
+  const metrics = createMetrics(controller, persister);
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  await app.register(swagger, { openapi: { info: { title: 'Colossus control plane', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  let logSeq = snap.lastLogSeq;
+  let kickTimer: NodeJS.Timeout | null = null;
+  const server: ColossusServer = {
+    app, controller, persister, tokens, metrics, store: opts.store,
+    commit: (extra) => persister.write({ changes: controller.takeChanges(), ...extra }),
+    async tick() {
+      controller.tick();
+      if (controller.hasChanges()) await server.commit();
+    },
+    kick() {
+      if (kickTimer || (opts.tickMs ?? 500) === 0) return;
+      kickTimer = setTimeout(() => {
+        kickTimer = null;
+        server.tick().catch((err) => app.log.error({ err }, 'tick failed'));
+      }, 5);
+    },
+    nextLogSeq: () => ++logSeq,
+    async close() {
+      clearInterval(timer);
+      if (kickTimer) clearTimeout(kickTimer);
+      await app.close();
+      await server.commit();
+    },
+  };
+  registerApiRoutes(server);
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (req, reply) => {
+    try {
+      await opts.store.ping();
+      return { ok: true, store: opts.store.kind, nodes: controller.nodes.size, jobs: controller.jobs.size };
+    } catch (err) {
+      req.log.error({ err }, 'store unreachable');
+      return reply.code(503).type('application/problem+json').send(JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: `the ${opts.store.kind} store does not answer` }));
+    }
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const tickMs = opts.tickMs ?? 500;
+  const timer = setInterval(() => void server.tick().catch((err) => app.log.error({ err }, 'tick failed')), tickMs || 2 ** 30);
+  if (tickMs === 0) clearInterval(timer);
+  await app.ready();
+  return server;
+}
+
+/** Token rows for the bootstrap tokens that the table does not know yet. */
+function bootstrapRows(tokens: TokenTable, boot: { admin?: string; agent?: string }, nowMs: number): TokenRow[] {
+  const rows: TokenRow[] = [];
+  for (const [role, token] of [['admin', boot.admin], ['agent', boot.agent]] as const) {
+    if (!token || tokens.has(hashToken(token))) continue;
+    const row: TokenRow = { hash: hashToken(token), role, name: `bootstrap-${role}`, node: null, createdAtMs: nowMs };
+    tokens.put(row);
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+/**
+ * Bearer tokens. Tokens are random 192-bit strings, so they are stored as
+ * SHA-256 hashes (no slow KDF needed for high-entropy secrets). Roles: admin,
+ * user, agent (the join token) and node (one credential per registered node,
+ * valid only for that node's routes).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ColossusError } from '../core/errors.js';
+import type { TokenRow } from './store/store.js';
+
+export type Role = TokenRow['role'];
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** A new random token, e.g. `cla_…` for admin, `clj_…` join, `cln_…` node, `clu_…` user. */
+export function newToken(role: Role): string {
+  const prefix = { admin: 'cla', agent: 'clj', node: 'cln', user: 'clu' }[role];
+  return `${prefix}_${randomBytes(24).toString('base64url')}`;
+}
+
+export class TokenTable {
+  private readonly byHash = new Map<string, TokenRow>();
+  private readonly nodeHash = new Map<string, string>();
+
+  constructor(rows: TokenRow[] = []) {
+    for (const r of rows) this.put(r);
+  }
+
+  put(row: TokenRow): void {
+    if (row.role === 'node' && row.node) {
+      const old = this.nodeHash.get(row.node);
+      if (old) this.byHash.delete(old);
+      this.nodeHash.set(row.node, row.hash);
+    }
+    this.byHash.set(row.hash, row);
+  }
+
+  has(hash: string): boolean {
+    return this.byHash.has(hash);
+  }
+
+  /** The token row for an Authorization header; throws 401 when missing or unknown. */
+  authenticate(header: string | undefined): TokenRow {
+    const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!m) throw new ColossusError('unauthorized', 'missing bearer token', { where: 'Authorization header', hint: 'send "Authorization: Bearer <token>" (admin.token in the server data dir, or COLOSSUS_TOKEN)' });
+    const hash = hashToken(m[1]);
+    const row = this.byHash.get(hash);
+    if (!row || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) {
+      throw new ColossusError('unauthorized', 'unknown or revoked token', { where: 'Authorization header', hint: 'agents whose credential was lost register again with the join token' });
+    }
+    return row;
+  }
+}
+
+/** Throws 403 unless the token's role may use the route (node credentials only for their own node). */
+export function authorize(row: TokenRow, roles: readonly Role[], nodeInPath?: string): void {
+  if (row.role === 'node') {
+    if (!roles.includes('node')) throw new ColossusError('forbidden', 'a node credential cannot use this route', { where: 'Authorization header' });
+    if (nodeInPath !== undefined && row.node !== nodeInPath) {
+      throw new ColossusError('forbidden', `this credential belongs to node '${row.node}', not '${nodeInPath}'`, { where: 'Authorization header' });
+    }
+    return;
+  }
+  if (row.role === 'admin' && !roles.includes('node')) return;
+  if (!roles.includes(row.role)) throw new ColossusError('forbidden', `role '${row.role}' may not use this route (allowed: ${roles.join(', ')})`, { where: 'Authorization header' });
+}

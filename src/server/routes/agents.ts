@@ -1,0 +1,44 @@
+/** Agent routes: register (join token → node credential), heartbeat, attempt events. */
+import { ROUTES } from '../../protocol/routes.js';
+import { hashToken, newToken } from '../auth.js';
+import type { ColossusServer } from '../app.js';
+import type { LogRow } from '../store/store.js';
+import { defineRoute } from './define.js';
+
+export function registerAgentRoutes(server: ColossusServer): void {
+  const ctl = server.controller;
+
+  defineRoute(server, ROUTES.register, async ({ body, req }) => {
+    const address = body.address ?? req.ip.replace(/^::ffff:/, '');
+    ctl.registerNode({ name: body.name, gpus: body.gpus, topology: body.topology, address, attempts: body.attempts });
+    const nodeToken = newToken('node');
+    const row = { hash: hashToken(nodeToken), role: 'node' as const, name: body.name, node: body.name, createdAtMs: ctl.now() };
+    await server.commit({ nodeTokensDelete: [body.name], tokensPut: [row] });
+    server.tokens.put(row);
+    server.kick();
+    return { name: body.name, nodeToken, heartbeatIntervalS: ctl.policy.heartbeatIntervalS, nodeTimeoutS: ctl.policy.nodeTimeoutS, serverTimeMs: ctl.now() };
+  });
+
+  defineRoute(server, ROUTES.heartbeat, async ({ body, params }) => {
+    const desired = ctl.heartbeat(params.name, body.attempts, body.telemetry);
+    server.metrics.heartbeats.inc();
+    if (ctl.hasChanges()) {
+      await server.commit();
+      server.kick();
+    }
+    return desired;
+  });
+
+  defineRoute(server, ROUTES.attemptEvents, async ({ body, params }) => {
+    const keepRunning = ctl.attemptEvents(params.name, params.attemptId, body.events);
+    const att = ctl.attempts.get(params.attemptId)!;
+    const logs: LogRow[] = body.events.flatMap((e) =>
+      e.type === 'log'
+        ? [{ seq: server.nextLogSeq(), jobId: att.jobId, attempt: att.number, node: params.name, rank: e.rank ?? null, stream: e.stream, text: e.text, atMs: ctl.now() }]
+        : [],
+    );
+    await server.commit({ logs });
+    if (body.events.some((e) => e.type === 'exited')) server.kick();
+    return { keepRunning };
+  });
+}

@@ -1,0 +1,37 @@
+/** Job routes: submit, list, show, cancel, logs. */
+import { ROUTES } from '../../protocol/routes.js';
+import { jobDetail, jobSummary } from '../../core/control/views.js';
+import type { ColossusServer } from '../app.js';
+import { defineRoute } from './define.js';
+
+export function registerJobRoutes(server: ColossusServer): void {
+  const ctl = server.controller;
+
+  defineRoute(server, ROUTES.submitJob, async ({ body, auth }) => {
+    const job = ctl.submitJob({ ...body, cwd: body.cwd ?? null });
+    ctl.emit('job.owner', `submitted by ${auth.name}`, { jobId: job.id });
+    await server.commit();
+    server.kick();
+    return jobDetail(ctl, job);
+  });
+
+  defineRoute(server, ROUTES.listJobs, ({ query }) => {
+    const jobs = [...ctl.jobs.values()].filter((j) => !query.state || j.state === query.state);
+    return jobs.slice(-query.limit).map(jobSummary);
+  });
+
+  defineRoute(server, ROUTES.showJob, ({ params }) => jobDetail(ctl, ctl.requireJob(params.id)));
+
+  defineRoute(server, ROUTES.cancelJob, async ({ params, body, auth }) => {
+    const job = ctl.cancelJob(params.id, body.reason ?? `cancelled by ${auth.name}`);
+    await server.commit();
+    server.kick();
+    return jobDetail(ctl, job);
+  });
+
+  defineRoute(server, ROUTES.jobLogs, async ({ params, query }) => {
+    const job = ctl.requireJob(params.id);
+    const rows = await server.store.logs(job.id, query.attempt, query.tail);
+    return { jobId: job.id, lines: rows.map((r) => ({ attempt: r.attempt, node: r.node, rank: r.rank, stream: r.stream, text: r.text })) };
+  });
+}

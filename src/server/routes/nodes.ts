@@ -1,0 +1,33 @@
+/** Node routes: list, show (with transitions), cordon, uncordon, drain; events. */
+import { ROUTES } from '../../protocol/routes.js';
+import { nodeDetail, nodeSummary } from '../../core/control/views.js';
+import type { ColossusServer } from '../app.js';
+import { defineRoute } from './define.js';
+
+export function registerNodeRoutes(server: ColossusServer): void {
+  const ctl = server.controller;
+
+  const detail = async (name: string) => {
+    const n = ctl.requireNode(name);
+    const events = await server.store.events({ since: 0, node: name, kind: 'node.state', limit: 50, newest: true });
+    const transitions = events.map((e) => ({ from: (e.data?.from ?? null) as string | null, to: String(e.data?.to), reason: e.reason, source: String(e.data?.source ?? 'server'), atMs: e.atMs }));
+    return { ...nodeDetail(n, ctl.now(), ctl.policy.lemonWindowS), transitions };
+  };
+
+  defineRoute(server, ROUTES.listNodes, () => [...ctl.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(nodeSummary));
+  defineRoute(server, ROUTES.showNode, ({ params }) => detail(params.name));
+
+  for (const action of ['cordon', 'uncordon', 'drain'] as const) {
+    const def = { cordon: ROUTES.cordonNode, uncordon: ROUTES.uncordonNode, drain: ROUTES.drainNode }[action];
+    defineRoute(server, def, async ({ params, body, auth }) => {
+      ctl.nodeAction(params.name, action, body.reason ?? `${action} by ${auth.name}`, 'operator');
+      await server.commit();
+      server.kick();
+      return detail(params.name);
+    });
+  }
+
+  defineRoute(server, ROUTES.listEvents, async ({ query }) => ({
+    events: await server.store.events({ since: query.since, jobId: query.jobId, node: query.node, limit: query.limit }),
+  }));
+}
