@@ -5,6 +5,9 @@ import { registerModel } from './model.js';
 import { registerGpu } from './gpu.js';
 import { registerAgent } from './agent.js';
 import { registerSimulate } from './simulate.js';
+import { registerServer } from './server.js';
+import { registerJob } from './job.js';
+import { registerNode } from './node.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,4 +17,7 @@ export const commands: RegisterCommand[] = [
   registerGpu,
   registerAgent,
   registerSimulate,
+  registerServer,
+  registerJob,
+  registerNode,
 ];

@@ -1,0 +1,136 @@
+/** `colossus job submit|list|show|cancel|logs|events`: jobs on the control plane. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ColossusError } from '../../core/errors.js';
+import type { JobDetail, JobSummary } from '../../protocol/jobs.js';
+import { addClientOptions, clientFrom, fmtTime, type ClientFlags } from '../control-client.js';
+import { positiveInt } from '../options.js';
+import { printJson, renderPairs, renderTable } from '../output.js';
+
+interface SubmitFlags extends ClientFlags {
+  name: string;
+  gpus: number;
+  priority: string;
+  team?: string;
+  checkpointDir?: string;
+  maxRestarts?: string;
+  graceS?: string;
+  env: string[];
+  cwd?: string;
+  json?: boolean;
+}
+
+function int(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v)) throw new ColossusError('usage', `${flag} must be a whole number, got '${text}'`, { where: flag });
+  return v;
+}
+
+function parseEnv(entries: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of entries) {
+    const i = e.indexOf('=');
+    if (i <= 0) throw new ColossusError('usage', `--env expects KEY=VALUE, got '${e}'`, { where: '--env' });
+    env[e.slice(0, i)] = e.slice(i + 1);
+  }
+  return env;
+}
+
+async function submit(command: string[], f: SubmitFlags): Promise<void> {
+  if (command.length === 0) throw new ColossusError('usage', 'no command given', { where: 'command', hint: 'put it after --, e.g. colossus job submit --name t --gpus 8 -- node train.mjs' });
+  const job = await clientFrom(f).submitJob({
+    name: f.name, gpus: f.gpus, priority: int('--priority', f.priority), team: f.team,
+    checkpointDir: f.checkpointDir ? resolve(f.checkpointDir) : undefined, maxRestarts: int('--max-restarts', f.maxRestarts),
+    gracePeriodS: int('--grace-s', f.graceS), env: parseEnv(f.env), cwd: f.cwd ? resolve(f.cwd) : process.cwd(), command,
+  });
+  if (f.json) printJson(job);
+  else process.stdout.write(`${job.id} submitted (${job.state}: ${job.reason ?? ''})\n`);
+}
+
+const summaryColumns = [
+  { header: 'ID', value: (j: JobSummary) => j.id },
+  { header: 'NAME', value: (j: JobSummary) => j.name },
+  { header: 'STATE', value: (j: JobSummary) => j.state },
+  { header: 'GPUS', value: (j: JobSummary) => j.gpus },
+  { header: 'PRIO', value: (j: JobSummary) => j.priority },
+  { header: 'TEAM', value: (j: JobSummary) => j.team },
+  { header: 'RESTARTS', value: (j: JobSummary) => j.restarts },
+  { header: 'STEP', value: (j: JobSummary) => j.lastStep ?? '-' },
+  { header: 'CKPT', value: (j: JobSummary) => j.lastCheckpointStep ?? '-' },
+  { header: 'REASON', value: (j: JobSummary) => (j.reason ?? '').slice(0, 60) },
+];
+
+function showHuman(j: JobDetail): string {
+  const head = renderPairs([
+    ['id', j.id], ['name', j.name], ['state', j.state], ['reason', j.reason ?? '-'], ['gpus', j.gpus], ['priority', j.priority], ['team', j.team],
+    ['command', j.command.join(' ')], ['checkpoint dir', j.checkpointDir], ['restarts', `${j.restarts} of ${j.maxRestarts}`],
+    ['last step', j.lastStep ?? '-'], ['last checkpoint', j.lastCheckpointStep ?? '-'], ['submitted', fmtTime(j.submittedAtMs)], ['ended', fmtTime(j.endedAtMs)],
+    ['result', j.result ? JSON.stringify(j.result) : '-'],
+  ]);
+  const attempts = renderTable(j.attempts, [
+    { header: '#', value: (a) => a.number },
+    { header: 'STATE', value: (a) => a.state },
+    { header: 'NODES', value: (a) => (a.nodes.length > 3 ? `${a.nodes.slice(0, 3).join(',')},… (${a.nodes.length})` : a.nodes.join(',')) },
+    { header: 'EXIT', value: (a) => a.exitCode ?? '-' },
+    { header: 'FROM', value: (a) => a.resumedFromStep ?? '-' },
+    { header: 'STEP', value: (a) => a.lastStep ?? '-' },
+    { header: 'STARTED', value: (a) => fmtTime(a.startedAtMs) },
+    { header: 'REASON', value: (a) => (a.reason ?? '').slice(0, 60) },
+  ]);
+  return `${head}\n\n${attempts}\n`;
+}
+
+export function registerJob(program: Command): void {
+  const job = program.command('job').description('Submit and inspect jobs on the control plane (COLOSSUS_SERVER, COLOSSUS_TOKEN)');
+  addClientOptions(job.command('submit').description('Submit a gang job: colossus job submit --name N --gpus G [options] -- CMD ARGS…'))
+    .requiredOption('--name <name>', 'job name')
+    .requiredOption('--gpus <n>', 'GPUs in the gang (multi-node jobs take whole nodes)', positiveInt('--gpus'))
+    .option('--priority <p>', 'higher runs first and may preempt lower (default 0)')
+    .option('--team <team>', 'team for GPU quotas (default "default")')
+    .option('--checkpoint-dir <dir>', 'COLOSSUS_CHECKPOINT_DIR (default <server data dir>/checkpoints/<job id>)')
+    .option('--max-restarts <k>', 'restarts after failures (default 3)')
+    .option('--grace-s <s>', 'SIGTERM→SIGKILL and preemption grace, s (default 30)')
+    .option('--cwd <dir>', 'working directory of the processes (default: here)')
+    .option('--env <KEY=VALUE>', 'extra environment (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .argument('[command...]', 'the command, after --')
+    .action((command: string[], f: SubmitFlags) => submit(command, f));
+  addClientOptions(job.command('list').description('List jobs'))
+    .option('--state <state>', 'only jobs in this state')
+    .action(async (f: ClientFlags & { state?: string; json?: boolean }) => {
+      const jobs = await clientFrom(f).listJobs(f.state);
+      if (f.json) printJson(jobs);
+      else process.stdout.write(renderTable(jobs, summaryColumns) + '\n');
+    });
+  addClientOptions(job.command('show').description('A job with attempts, restarts, steps and result').argument('<id>'))
+    .action(async (id: string, f: ClientFlags & { json?: boolean }) => {
+      const j = await clientFrom(f).showJob(id);
+      if (f.json) printJson(j);
+      else process.stdout.write(showHuman(j));
+    });
+  addClientOptions(job.command('cancel').description('Cancel a job (its processes get SIGTERM, then SIGKILL)').argument('<id>'))
+    .option('--reason <text>', 'recorded with the cancellation')
+    .action(async (id: string, f: ClientFlags & { reason?: string; json?: boolean }) => {
+      const j = await clientFrom(f).cancelJob(id, f.reason);
+      if (f.json) printJson(j);
+      else process.stdout.write(`${j.id} ${j.state}\n`);
+    });
+  addClientOptions(job.command('logs').description('Tail of the job’s stdout/stderr').argument('<id>'))
+    .option('--attempt <n>', 'only this attempt', positiveInt('--attempt'))
+    .option('--tail <n>', 'last N lines', positiveInt('--tail'), 200)
+    .action(async (id: string, f: ClientFlags & { attempt?: number; tail: number; json?: boolean }) => {
+      const r = await clientFrom(f).jobLogs(id, { attempt: f.attempt, tail: f.tail });
+      if (f.json) printJson(r);
+      else for (const l of r.lines) process.stdout.write(`[a${l.attempt} ${l.node} r${l.rank ?? '-'}${l.stream === 'stderr' ? ' err' : ''}] ${l.text.replace(/\n$/, '')}\n`);
+    });
+  addClientOptions(job.command('events').description('Every decision about the job, with its reason').argument('<id>'))
+    .action(async (id: string, f: ClientFlags & { json?: boolean }) => {
+      const { events } = await clientFrom(f).events({ jobId: id, limit: 10_000 });
+      if (f.json) printJson(events);
+      else process.stdout.write(renderTable(events, [
+        { header: 'TIME', value: (e) => fmtTime(e.atMs) },
+        { header: 'KIND', value: (e) => e.kind },
+        { header: 'REASON', value: (e) => e.reason },
+      ]) + '\n');
+    });
+}

@@ -1,0 +1,63 @@
+/** `colossus server`: the control plane (src/server). Runs until SIGTERM/SIGINT. */
+import type { Command } from 'commander';
+import { ColossusError } from '../../core/errors.js';
+import { startServer } from '../../server/main.js';
+import { positiveInt } from '../options.js';
+import { printJson } from '../output.js';
+
+interface ServerFlags {
+  dataDir: string;
+  host: string;
+  port: string;
+  heartbeatIntervalS: number;
+  nodeTimeoutS: number;
+  logLevel: string;
+  json?: boolean;
+}
+
+function port(text: string): number {
+  const p = Number(text);
+  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ColossusError('usage', `--port must be 0–65535, got '${text}'`, { where: '--port' });
+  return p;
+}
+
+async function run(f: ServerFlags): Promise<void> {
+  if (f.nodeTimeoutS <= f.heartbeatIntervalS) {
+    throw new ColossusError('usage', `--node-timeout-s (${f.nodeTimeoutS}) must exceed --heartbeat-interval-s (${f.heartbeatIntervalS})`, { where: '--node-timeout-s', hint: 'use several intervals, e.g. 6×' });
+  }
+  const dbUrl = process.env.DATABASE_URL;
+  if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
+  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel });
+  const i = started.info;
+  if (f.json) printJson(i);
+  else {
+    process.stderr.write(`colossus server listening on ${i.url} (store: ${i.store}, data dir ${i.dataDir})\n`);
+    process.stderr.write(`  admin token: ${i.adminTokenFile ?? 'COLOSSUS_ADMIN_TOKEN'}   agent join token: ${i.agentTokenFile ?? 'COLOSSUS_AGENT_TOKEN'}\n`);
+    process.stderr.write(`  API docs: ${i.url}/docs   metrics: ${i.url}/metrics\n`);
+  }
+  await new Promise<void>((resolveDone) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      started.server.app.log.info(`${sig} received`);
+      started.stop().then(resolveDone, (err) => {
+        process.stderr.write(`colossus server: shutdown failed: ${(err as Error).message}\n`);
+        resolveDone();
+      });
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  });
+}
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description('Run the control plane: REST API under /api/v1, OpenAPI at /docs, /healthz, /readyz, /metrics. PostgreSQL when DATABASE_URL=postgres://…')
+    .option('--data-dir <dir>', 'SQLite database, tokens and default checkpoints', '.colossus')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 = any free port)', '7460')
+    .option('--heartbeat-interval-s <s>', 'agent heartbeat interval', positiveInt('--heartbeat-interval-s'), 5)
+    .option('--node-timeout-s <s>', 'a node missing heartbeats this long is down', positiveInt('--node-timeout-s'), 30)
+    .option('--log-level <level>', 'pino log level (stderr)', 'info')
+    .option('--json', 'print the listening address and token files as one JSON document on stdout')
+    .action((f: ServerFlags) => run(f));
+}

@@ -1,0 +1,37 @@
+/**
+ * The API client for `colossus job|node`: --server / COLOSSUS_SERVER
+ * (default http://127.0.0.1:7460) and --token / COLOSSUS_TOKEN (default: the
+ * admin.token of ./.colossus, the server's default data dir, when readable).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ColossusError } from '../core/errors.js';
+import { ApiClient } from '../protocol/client.js';
+
+export interface ClientFlags {
+  server?: string;
+  token?: string;
+}
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:7460';
+
+export function addClientOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <url>', `control-plane URL (env COLOSSUS_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--token <token>', 'bearer token (env COLOSSUS_TOKEN, default .colossus/admin.token)')
+    .option('--json', 'print one JSON document on stdout');
+}
+
+export function clientFrom(f: ClientFlags): ApiClient {
+  const server = f.server ?? process.env.COLOSSUS_SERVER ?? DEFAULT_SERVER;
+  if (!/^https?:\/\/[^/\s]+/.test(server)) throw new ColossusError('usage', `'${server}' is not an http(s) URL`, { where: '--server', hint: 'e.g. http://127.0.0.1:7460' });
+  let token = f.token ?? process.env.COLOSSUS_TOKEN;
+  const fallback = join('.colossus', 'admin.token');
+  if (!token && existsSync(fallback)) token = readFileSync(fallback, 'utf8').trim();
+  if (!token) throw new ColossusError('usage', 'no API token', { where: '--token', hint: `pass --token, set COLOSSUS_TOKEN, or run from the directory holding ${fallback}` });
+  return new ApiClient({ server, token });
+}
+
+/** Milliseconds since epoch → "2026-11-28 06:40:01" (UTC), or "-". */
+export const fmtTime = (ms: number | null | undefined): string => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '-');
