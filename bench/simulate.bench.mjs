@@ -5,6 +5,7 @@
 // process and through the real CLI. Targets on the 2-core dev box: ≥ 5 M events/s,
 // 1,000 runs < 10 s. Run: node bench/simulate.bench.mjs  (or npm run bench).
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { register } from 'tsx/esm/api';
@@ -71,7 +72,7 @@ record('1,000 runs × 54 d × 100k GPUs, in process, 1 thread', (performance.now
 
 const cliArgs = ['simulate', '--cluster', 'colossus-100k', '--runs', '1000', '--json'];
 t0 = performance.now();
-const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...cliArgs], { encoding: 'utf8' });
+const cli = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/cli/entry.ts', import.meta.url)), ...cliArgs], { encoding: 'utf8' });
 if (cli.status !== 0) throw new Error(cli.stderr);
 record(`CLI from source: colossus ${cliArgs.join(' ')}`, (performance.now() - t0) / 1000, 's', '< 10 s');
 console.log(`(${availableParallelism()} cores, node ${process.version})`);

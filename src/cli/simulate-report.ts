@@ -68,6 +68,7 @@ export function simulateJson(setup: SimulateSetup, seed: number, cfg: SimConfig,
 export type SimulateJson = ReturnType<typeof simulateJson>;
 
 const n3 = (x: number) => String(sig(x, 3));
+const dur = (s: number) => (s === 0 ? '0 s' : formatDuration(s));
 const bandText = (b: Band, f: (x: number) => string = n3) => `${f(b.mean)} (90% of runs: ${f(b.p5)} – ${f(b.p95)})`;
 const gpuHours = (x: number) => (x >= 1e6 ? `${n3(x / 1e6)} M` : x >= 1e3 ? `${n3(x / 1e3)} k` : n3(x));
 
@@ -83,7 +84,7 @@ export function renderSimulate(j: SimulateJson, labels: Record<string, string>):
     ['lost GPU-hours', bandText(j.lostGpuHours, gpuHours)],
     ['  of which', `lost work ${gpuHours(by.lostWork)}, recovery ${gpuHours(by.recovery)}, waiting for spares ${gpuHours(by.waitingForSpares)}, checkpointing ${gpuHours(by.checkpointing)}`],
     ['checkpoint interval', `${formatDuration(j.checkpointIntervalMin * 60)} (${j.checkpoint.policy === 'auto' ? "auto: Daly's optimum" : 'fixed'}; Daly ${formatDuration(j.checkpoint.dalyIntervalMin * 60)})`],
-    ['checkpoint cost', `blocking ${formatDuration(j.checkpoint.blockingS)}, persist ${formatDuration(j.checkpoint.persistS)}, load ${formatDuration(j.checkpoint.loadS)} — ${j.checkpoint.source}`],
+    ['checkpoint cost', `blocking ${dur(j.checkpoint.blockingS)}, persist ${dur(j.checkpoint.persistS)}, load ${dur(j.checkpoint.loadS)} — ${j.checkpoint.source}`],
     ['spares', `${j.spares.nodes} nodes (${j.spares.policy}); repair ${j.spares.repair}; waited for a spare ${j.spares.waitsPerRun} times per run`],
     ['closed forms', `first-order ETTR ${j.theory.firstOrderEttr}, exact Poisson ${j.theory.poissonEttr} (one failure rate, mean restart ${formatDuration(j.theory.meanRestartS)})`],
   ];

@@ -39,7 +39,13 @@ function yTicks(min: number, max: number, y: (v: number) => number, digits: numb
 }
 
 /** ETTR against checkpoint interval (log x axis), one polyline per spare count. */
-export function ettrVsIntervalSvg(grid: readonly GridPoint[], title: string): string {
+export function ettrVsIntervalSvg(all: readonly GridPoint[], title: string): string {
+  // Spare pools too small to keep up with repairs collapse to ETTR ≈ 0; drawing them would flatten the rest.
+  const top = Math.max(...all.map((p) => p.ettr));
+  const keep = new Set(all.filter((p) => p.ettr >= top / 2).map((p) => String(p.spares)));
+  const grid = all.filter((p) => keep.has(String(p.spares)));
+  const dropped = [...new Set(all.filter((p) => !keep.has(String(p.spares))).map((p) => String(p.spares)))];
+  const note = dropped.length ? `<text x="${W - M.r + 10}" y="${H - M.b}" fill="#666">not shown: spares ${esc(dropped.join(', '))}</text><text x="${W - M.r + 10}" y="${H - M.b + 14}" fill="#666">(ETTR &lt; ${(top / 2).toFixed(2)})</text>` : '';
   const xs = grid.map((p) => Math.log10(p.intervalMin));
   const ys = grid.map((p) => p.ettr);
   const yMin = Math.floor(Math.min(...ys) * 50) / 50;
@@ -56,7 +62,7 @@ export function ettrVsIntervalSvg(grid: readonly GridPoint[], title: string): st
   const xt = [...new Set(grid.map((p) => p.intervalMin))]
     .map((m) => `<text x="${x(Math.log10(m))}" y="${H - M.b + 16}" text-anchor="middle">${Number(m.toPrecision(2))}</text>`)
     .join('\n');
-  return frame(title, 'checkpoint interval, min (log scale)', 'ETTR', lines.join('\n'), xt + yTicks(yMin, yMax, y, 3));
+  return frame(title, 'checkpoint interval, min (log scale)', 'ETTR', lines.join('\n') + note, xt + yTicks(yMin, yMax, y, 3));
 }
 
 /** Mean interruptions per day as bars. */

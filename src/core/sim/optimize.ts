@@ -4,7 +4,7 @@
  * between points are not noise from different failure draws), and the best
  * point by goodput per GPU owned: ETTR × job GPUs ÷ (job GPUs + spare GPUs).
  */
-import type { ScenarioInfo, ScenarioInput } from './scenario.js';
+import { MIN_AUTO_INTERVAL_S, type ScenarioInfo, type ScenarioInput } from './scenario.js';
 import type { SimConfig } from './config.js';
 
 /** Interval multipliers around the auto (Daly) interval. */
@@ -23,7 +23,9 @@ export interface GridPoint {
 /** The scenarios of the grid: every interval × every spare count. */
 export function optimizeGrid(input: ScenarioInput, auto: { config: SimConfig; info: ScenarioInfo }): ScenarioInput[] {
   const base = auto.config.intervalS;
-  const intervals = INTERVAL_FACTORS.map((f) => f * base);
+  // One checkpoint persists at a time: intervals shorter than the persist time are not offered.
+  const minS = Math.max(MIN_AUTO_INTERVAL_S, input.checkpoint.persistS);
+  const intervals = [...new Set(INTERVAL_FACTORS.map((f) => Math.max(minS, f * base)))];
   const k = auto.config.spares;
   const spares: (number | 'unlimited')[] = Number.isFinite(k) ? [...new Set([0, Math.round(k / 2), k, Math.round(1.5 * k), 2 * k])] : ['unlimited'];
   return spares.flatMap((s) => intervals.map((intervalS) => ({ ...input, spares: s, checkpoint: { ...input.checkpoint, interval: intervalS } })));

@@ -50,8 +50,8 @@ export interface ScenarioInfo {
 }
 
 const KINDS = { hardware: KIND_HARDWARE, software: KIND_SOFTWARE, planned: KIND_PLANNED } as const;
-/** `auto` never checkpoints more often than this (about a few training steps), s. */
-export const MIN_AUTO_INTERVAL_S = 60;
+/** `auto` (and the --optimize grid) never checkpoint more often than this (a few training steps), s. */
+export const MIN_AUTO_INTERVAL_S = 10;
 
 /** Job-level rate of a cause, per s. */
 export function jobRatePerS(c: Pick<CauseSpec, 'scope' | 'rate'>, job: SimJob): number {
