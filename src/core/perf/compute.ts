@@ -69,12 +69,10 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   const logits = gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half);
   // Flash attention over the causal half (cp ranks each see seq/2 keys on average).
   const attnFwd = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
-  // Element-wise traffic.
-  const fMoe = mc.layers > 0 ? mc.moeLayers / mc.layers : 0;
-  const ffnElems = (1 - fMoe) * mc.ffn + fMoe * (mc.topK * mc.expertFfn + mc.sharedFfn);
-  let ewBytes = P.elementwiseBytesPerHidden * h + 3 * 2 * ffnElems + fMoe * 4 * mc.topK * h;
-  if (L.precision > 0) ewBytes += P.quantBytesPerElement * (2 * h + mc.attnOutWidth + ffnElems);
-  const ewFwd = (layersS * T * ewBytes) / tp / cc.hbmBandwidthBytesPerS;
+  // Element-wise traffic (× elementwiseFactor for unfused kernels), plus FP8/FP4 quantisation.
+  let ewBytes = P.elementwiseFactor * (layersS * mc.ewBytesAttn + denseL * mc.ewBytesDenseMlp) + P.moeElementwiseFactor * moeL * mc.ewBytesMoeMlp;
+  if (L.precision > 0) ewBytes += P.quantBytesPerElement * (denseL * mc.quantElemsDense + moeL * mc.quantElemsMoe);
+  const ewFwd = (T * ewBytes) / tp / cc.hbmBandwidthBytesPerS;
   const fwd = gemm + logits + attnFwd + ewFwd;
   r.fwdS = fwd;
   r.bwdS = 2 * (gemm + logits) + 2.5 * attnFwd + 2 * ewFwd;

@@ -49,6 +49,14 @@ export interface ModelCosts {
   actSelElemsMoe: number;
   /** Attention output (input of the output projection), kept unless full recompute. */
   actOutElems: number;
+  /** Element-wise bytes per token per layer, forward, BF16 (norms, residuals, rotary, activation, MoE permute/combine). */
+  ewBytesAttn: number;
+  ewBytesDenseMlp: number;
+  /** MoE block: router softmax, permute/combine copies, activation function. */
+  ewBytesMoeMlp: number;
+  /** GEMM-input elements per token per layer that FP8/FP4 must quantise. */
+  quantElemsDense: number;
+  quantElemsMoe: number;
   /** Model FLOPs per token (fwd+bwd, no recompute) for a sequence length: the MFU numerator. */
   modelFlopsPerToken: (seq: number) => number;
 }
@@ -101,6 +109,28 @@ export function modelCosts(m: ModelSpec): ModelCosts {
     actSelElemsDense: 2 * h + m.ffnHiddenSize,
     actSelElemsMoe: 2 * h + topK * h + topK * expertFfn + sharedFfn,
     actOutElems: attnOutWidth,
+    ...elementwise(m, qkvWidth - kvHeads * d.v, attnOutWidth, expertFfn, sharedFfn, topK),
     modelFlopsPerToken: (seq: number) => flopsPerToken(m, seq),
+  };
+}
+
+/**
+ * Element-wise traffic per token per layer (forward, BF16 bytes): two RMSNorms (read+write h
+ * each: 8h), two residual adds (12h), rotary on q and k (4·qk), the activation function
+ * (gated: read 2f write f = 6f; plain 4f); MoE adds the router softmax (8E), the permutation
+ * copy of top-k token replicas (4·k·h) and the weighted combine (2·k·h + 2h).
+ */
+function elementwise(m: ModelSpec, qkWidth: number, attnOut: number, expertFfn: number, sharedFfn: number, topK: number) {
+  const h = m.hiddenSize;
+  const act = m.gatedMlp ? 6 : 4;
+  const attn = 20 * h + 4 * qkWidth;
+  const experts = m.moe ? m.moe.experts : 0;
+  const moeFfn = topK * expertFfn + sharedFfn;
+  return {
+    ewBytesAttn: attn,
+    ewBytesDenseMlp: act * m.ffnHiddenSize,
+    ewBytesMoeMlp: 2 * h + 8 * experts + 6 * topK * h + act * moeFfn,
+    quantElemsDense: 2 * h + attnOut + m.ffnHiddenSize,
+    quantElemsMoe: h + attnOut + topK * h + moeFfn + (sharedFfn > 0 ? h : 0),
   };
 }

@@ -30,19 +30,21 @@ function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumL
   const layersS = mc.layers / L.pp;
   const full = L.recompute === 2;
   const tpBytes = T * mc.hidden * 2;
-  const tp = L.tp > 1 ? layersS * (full ? 12 : 8) * ringS(cc, P, L.tp, L.tp, tpBytes) : 0;
+  const tp = L.tp > 1 ? layersS * (full ? 12 : 8) * ringS(cc, P, L.tp, 1, tpBytes) : 0;
   o[0] = tp;
   o[1] = tp * (1 - P.generation[cc.generation].tpOverlap);
   const kvBytes = (T * mc.kvWidth * 2) / L.tp;
-  const cpStep = L.cp > 1 ? p2pS(cc, P, L.tp * L.cp > cc.domainGpus ? cc.domainGpus : 1, kvBytes) : 0;
+  const cpStep = L.cp > 1 ? p2pS(cc, P, L.tp * L.cp > cc.domainGpus ? cc.domainGpus : L.tp, kvBytes) : 0;
   const cp = layersS * (full ? 4 : 3) * (L.cp - 1) * cpStep;
   o[2] = cp;
   o[3] = Math.max(0, cp - mb.attnS * (full ? 1.3 : 1));
   const moeL = mc.moeLayers / L.pp;
   const epBytes = (T * mc.topK * mc.hidden * 2) / L.tp;
-  const ep = moeL > 0 && L.ep > 1 ? moeL * (full ? 6 : 4) * allToAllS(cc, P, L.ep, L.tp * L.cp * L.ep, epBytes) : 0;
+  const ep = moeL > 0 && L.ep > 1 ? moeL * (full ? 6 : 4) * allToAllS(cc, P, L.ep, L.tp * L.cp, epBytes) : 0;
   o[4] = ep;
-  o[5] = ep;
+  // Megatron-Core hides the expert all-to-all behind another micro-batch's compute only in
+  // the interleaved schedule (combined 1F1B with --overlap-moe-expert-parallel-comm).
+  o[5] = L.vpp > 1 ? ep * (1 - P.epOverlap) : ep;
 }
 
 /** Data-parallel traffic per step: [total, exposed]. */
@@ -50,9 +52,8 @@ function dataParallel(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLay
   stageParams(mc, L, L.pp === 1, true, sp);
   const n = L.dp * L.cp;
   const en = Math.max(1, n / L.ep);
-  const span = L.tp * L.cp * L.dp;
-  const agDense = ringS(cc, P, n, span, sp[0] * 2);
-  const agExpert = ringS(cc, P, en, span, sp[1] * 2);
+  const agDense = ringS(cc, P, n, L.tp, sp[0] * 2);
+  const agExpert = ringS(cc, P, en, L.tp * L.ep, sp[1] * 2);
   const ag = agDense + agExpert;
   const fwdWin = mb.fwdS + mb.overheadS * 0.3;
   const bwdWin = mb.bwdS + mb.recomputeS;
@@ -76,7 +77,7 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
   microbatchCompute(mc, cc, P, L, mb);
   microbatchComm(mc, cc, P, L, comm);
   dataParallel(mc, cc, P, L, m, dpo);
-  const overlapped = comm[0] - comm[1] + (comm[2] - comm[3]) + (dpo[0] - dpo[1]) / m;
+  const overlapped = comm[0] - comm[1] + (comm[2] - comm[3]) + (comm[4] - comm[5]) + (dpo[0] - dpo[1]) / m;
   const computeMb = mb.fwdS + mb.bwdS + mb.recomputeS + mb.overheadS + P.overlapSlowdown * overlapped;
   const exposedMb = comm[1] + comm[3] + comm[5];
   const tMb = computeMb + exposedMb;

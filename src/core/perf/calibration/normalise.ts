@@ -146,10 +146,11 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   if (mbs) fixed.mbs = mbs;
   const zero = rowZero(p);
   if (zero !== undefined) fixed.zero = zero;
-  const rc = rowRecompute(String(r.recompute ?? ''));
+  // Megatron-LM's examples/pretrain_gpt3_175B.sh (the README's 175B run) passes --checkpoint-activations.
+  const rc = rowRecompute(String(r.recompute ?? '')) ?? (/Megatron-LM README/.test(String(r.source)) ? 'full' : undefined);
   if (rc) fixed.recompute = rc;
   return {
-    id, source: String(r.source ?? ''), verified: /^V[12]/.test(ver), model, cluster: c[1], gpus, fixed, gbs, seq,
+    id, source: String(r.source ?? ''), verified: /^V[12]/.test(ver), model, rowModelName: String(r.model?.name ?? ''), cluster: c[1], gpus, fixed, gbs, seq,
     measure: typeof meas === 'string' ? null : meas.measure,
     measured: typeof meas === 'string' ? 0 : meas.value,
     conversion: typeof meas === 'string' ? undefined : meas.conversion,

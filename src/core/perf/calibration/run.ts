@@ -64,3 +64,30 @@ export const scored = (run: CalibrationRun): CaseResult[] =>
 export function mape(rs: readonly CaseResult[]): number {
   return rs.length === 0 ? NaN : rs.reduce((s, r) => s + Math.abs(r.error), 0) / rs.length;
 }
+
+/** Largest ratio between sibling rows' throughputs before both are called contradictory. */
+export const CONTRADICTION_RATIO = 1.6;
+
+/**
+ * Ids of rows the data set contradicts: another verified row with the same model (as the row
+ * names it), GPU type, GPU count, precision and tp/pp/cp/ep reports a tokens/s/GPU more than
+ * CONTRADICTION_RATIO apart (e.g. two Megatron-Bridge releases measuring the same recipe 1.8×
+ * apart). No model can be within 40% of both; they count in the MAPE but not in the max bound.
+ */
+export function contradicted(results: readonly CaseResult[]): Set<string> {
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    const c = r.case;
+    if (c.measure !== 'tokensPerSPerGpu' || !c.verified) continue;
+    const f = c.fixed;
+    const key = [c.rowModelName, c.cluster, c.gpus, f.precision, f.tp, f.pp, f.cp, f.ep].join('|');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const out = new Set<string>();
+  for (const g of groups.values()) {
+    const vals = g.map((r) => r.case.measured);
+    if (Math.max(...vals) / Math.min(...vals) > CONTRADICTION_RATIO) g.forEach((r) => out.add(r.case.id));
+  }
+  return out;
+}

@@ -9,6 +9,8 @@ export interface CalibrationCase {
   source: string;
   verified: boolean;
   model: ModelSpec;
+  /** The model name as the row writes it (variants such as '(tokendrop)' kept). */
+  rowModelName: string;
   /** Cluster preset name and GPU count. */
   cluster: string;
   gpus: number;
