@@ -6,6 +6,7 @@
  * jittered backoff and registers again (reporting what still runs, so the server
  * reconciles instead of restarting); on 401/404 it registers again at once.
  */
+import { mkdirSync } from 'node:fs';
 import { ColossusError, isColossusError } from '../core/errors.js';
 import { classifyXid } from '../core/health/xid.js';
 import { ApiClient } from '../protocol/client.js';
@@ -62,7 +63,7 @@ export class Agent {
   private readonly random: () => number;
 
   constructor(private readonly opt: AgentOptions) {
-    this.client = new ApiClient({ server: opt.server, timeoutMs: opt.requestTimeoutMs ?? 5_000 });
+    this.client = new ApiClient({ server: opt.server, token: opt.joinToken, timeoutMs: opt.requestTimeoutMs ?? 5_000 });
     this.random = opt.random ?? Math.random;
     this.reporter = createAttemptReporter({
       send: (id, events) => this.report(id, events),
@@ -76,6 +77,7 @@ export class Agent {
 
   /** Runs until shutdown(); rejects on a fatal error (bad join token or name at first registration, no GPUs). */
   async run(): Promise<void> {
+    mkdirSync(this.opt.workDir, { recursive: true });
     const orphans = killOrphans(this.opt.workDir);
     if (orphans.length) this.opt.log('warn', `killed processes left by a previous agent: ${orphans.join(', ')}`);
     this.readings = await this.opt.gpus.read();

@@ -6,6 +6,7 @@
  * after a grace period. Like torchrun, one failing rank stops its local peers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createLineSplitter, createTailBuffer, type TailBuffer } from './tail-buffer.js';
 import { parseProgressLine } from './progress-line.js';
 import type { AttemptEvent } from '../protocol/agent.js';
@@ -184,7 +185,8 @@ function spawnRank(
     finish(proc, code, signal);
   });
   child.on('error', (e) => {
-    onLine(p.rank, 'stderr')(`colossus agent: cannot start ${spec.command[0]}: ${e.message}`);
+    const why = existsSync(spec.cwd) ? e.message : `working directory ${spec.cwd} does not exist`;
+    onLine(p.rank, 'stderr')(`colossus agent: cannot start ${spec.command[0]}: ${why}`);
     if (child.pid === undefined) finish(proc, 127, null);
   });
   return proc;
