@@ -436,7 +436,10 @@ export class Controller {
     this.needsSchedule = true;
     if (!att.stop && att.state !== 'succeeded') {
       if (exitCode === 0) {
-        if (att.parts.every((p) => p.exited && p.exitCode === 0)) att.state = 'succeeded';
+        if (att.parts.every((p) => p.exited && p.exitCode === 0)) {
+          att.state = 'succeeded';
+          att.exitCode = 0;
+        }
       } else {
         const reason = why ?? (exitCode === null ? `killed by ${signal ?? 'a signal'} on ${node}` : `exit code ${exitCode} on ${node}`);
         this.failAttempt(att, exitCode, reason, 'peer-failed');
