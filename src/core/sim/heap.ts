@@ -80,18 +80,17 @@ export class EventHeap {
     return true;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.timeS[a];
-    const tb = this.timeS[b];
-    return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
-  }
-
   private siftUp(pos: number, slot: number): void {
     const heap = this.heap;
+    const times = this.timeS;
+    const seqs = this.seq;
+    const t = times[slot];
+    const q = seqs[slot];
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const p = heap[parent];
-      if (!this.less(slot, p)) break;
+      const tp = times[p];
+      if (t > tp || (t === tp && q > seqs[p])) break;
       heap[pos] = p;
       pos = parent;
     }
@@ -100,13 +99,26 @@ export class EventHeap {
 
   private siftDown(pos: number, slot: number): void {
     const heap = this.heap;
+    const times = this.timeS;
+    const seqs = this.seq;
     const n = this.count;
+    const t = times[slot];
+    const q = seqs[slot];
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
-      if (child + 1 < n && this.less(heap[child + 1], heap[child])) child++;
-      const c = heap[child];
-      if (!this.less(c, slot)) break;
+      let c = heap[child];
+      let tc = times[c];
+      if (child + 1 < n) {
+        const d = heap[child + 1];
+        const td = times[d];
+        if (td < tc || (td === tc && seqs[d] < seqs[c])) {
+          child++;
+          c = d;
+          tc = td;
+        }
+      }
+      if (tc > t || (tc === t && seqs[c] > q)) break;
       heap[pos] = c;
       pos = child;
     }
