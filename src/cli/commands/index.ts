@@ -8,6 +8,8 @@ import { registerSimulate } from './simulate.js';
 import { registerServer } from './server.js';
 import { registerJob } from './job.js';
 import { registerNode } from './node.js';
+import { registerPerf } from './perf.js';
+import { registerPlan } from './plan.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +22,6 @@ export const commands: RegisterCommand[] = [
   registerServer,
   registerJob,
   registerNode,
+  registerPerf,
+  registerPlan,
 ];

@@ -5,9 +5,9 @@
  *   trainingEstimate(cluster, result, tokens, gpuHourUsd?) → days, GPU-hours, MWh, cost
  */
 export { evaluateLayout, prepare, evaluateInto, toResult } from './evaluate.js';
-export { searchLayouts } from './search-loop.js';
+export { searchLayouts, countLayouts } from './search-loop.js';
 export type { SearchRequest, SearchResult } from './search.js';
-export { validateLayout } from './validate.js';
+export { validateLayout, type Knob } from './validate.js';
 export { trainingEstimate, jobItPowerW, type TrainingEstimate } from './energy.js';
 export { DEFAULT_PARAMS, resolveParams, type PerfParams, type GenerationParams } from './params.js';
 export { M, toNumLayout, fromNumLayout, type NumLayout } from './num-layout.js';

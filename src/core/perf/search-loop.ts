@@ -96,3 +96,16 @@ export function searchLayouts(model: ModelSpec, cluster: Cluster, req: SearchReq
   }
   return { searched: s.searched, feasible: s.feasible, top, leastMemory };
 }
+
+/** How many layouts searchLayouts will consider (for progress bars); no evaluation. */
+export function countLayouts(model: ModelSpec, cluster: Cluster, req: SearchRequest): number {
+  const ax = searchAxes(model, cluster, req);
+  const inner = ax.zero.length * ax.recompute.length;
+  let n = 0;
+  for (const tp of ax.tp) for (const pp of ax.pp) for (const cp of ax.cp) {
+    const dp = cluster.gpus / (tp * pp * cp);
+    if (!Number.isInteger(dp) || req.gbs % dp !== 0 || (req.fixed?.dp !== undefined && req.fixed.dp !== dp)) continue;
+    for (const _ep of ax.ep(dp * cp)) for (const mbs of ax.mbs(req.gbs / dp)) n += ax.vpp(pp, req.gbs / (dp * mbs)).length * inner;
+  }
+  return n;
+}

@@ -7,10 +7,16 @@ import type { Cluster } from '../cluster/types.js';
 import type { ModelSpec } from '../model/types.js';
 import type { Layout } from './types.js';
 
+/** Divisors of n in ascending order, O(√n). */
 export const divisors = (n: number): number[] => {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    lo.push(d);
+    if (d * d !== n) hi.push(n / d);
+  }
+  return lo.concat(hi.reverse());
 };
 
 const fail = (knob: string, value: number | string, rule: string, valid: readonly (number | string)[]): never => {
@@ -18,37 +24,46 @@ const fail = (knob: string, value: number | string, rule: string, valid: readonl
   throw new ColossusError('invalid', `${knob}=${value}: ${rule} (${hint})`, { where: `--${knob}`, details: { rule, valid } });
 };
 
-/** Returns the first violated rule as a thrown `invalid` ColossusError; returns nothing when valid. */
-export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout): void {
+export type Knob = 'tp' | 'pp' | 'vpp' | 'cp' | 'ep' | 'dp' | 'mbs' | 'zero' | 'precision';
+
+/**
+ * Throws the first violated rule as an `invalid` ColossusError; returns nothing when valid.
+ * With `given`, only the rules whose knobs the caller set are checked (the planner fills the rest).
+ */
+export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, given?: ReadonlySet<Knob>): void {
+  const has = (...k: Knob[]) => !given || k.every((x) => given.has(x));
   const gpus = cluster.gpus;
   const domain = cluster.nvlinkDomainGpus;
   const where = domain === cluster.gpusPerNode ? `the ${domain} GPUs of a node` : `the ${domain} GPUs of an NVLink domain`;
-  for (const [k, v] of Object.entries({ tp: l.tp, pp: l.pp, vpp: l.vpp, cp: l.cp, ep: l.ep, dp: l.dp, mbs: l.mbs, gbs: l.gbs, seq: l.seq })) {
-    if (!Number.isInteger(v) || v < 1) fail(k, v, 'must be a positive whole number', []);
+  for (const [k, v] of Object.entries({ tp: l.tp, pp: l.pp, vpp: l.vpp, cp: l.cp, ep: l.ep, dp: l.dp, mbs: l.mbs })) {
+    if (has(k as Knob) && (!Number.isInteger(v) || v < 1)) fail(k, v, 'must be a positive whole number', []);
   }
+  if (!Number.isInteger(l.gbs) || l.gbs < 1) fail('gbs', l.gbs, 'must be a positive whole number', []);
+  if (!Number.isInteger(l.seq) || l.seq < 1) fail('seq', l.seq, 'must be a positive whole number', []);
   const tpOk = (t: number) => domain % t === 0 && model.heads % t === 0 && (model.mla ? true : model.kvHeads % t === 0 || t % model.kvHeads === 0);
-  if (domain % l.tp !== 0) fail('tp', l.tp, `must divide ${where}`, divisors(domain).filter(tpOk));
-  if (!tpOk(l.tp)) fail('tp', l.tp, `must divide the ${model.heads} attention heads (and the ${model.kvHeads} kv heads)`, divisors(domain).filter(tpOk));
-  if (model.layers % l.pp !== 0) fail('pp', l.pp, `must divide the ${model.layers} layers`, divisors(model.layers).filter((p) => gpus % (l.tp * p) === 0));
-  if (l.vpp > 1 && l.pp === 1) fail('vpp', l.vpp, 'interleaving needs pp > 1', [1]);
-  if ((model.layers / l.pp) % l.vpp !== 0) fail('vpp', l.vpp, `must divide the ${model.layers / l.pp} layers per stage`, divisors(model.layers / l.pp));
-  if (l.seq % (2 * l.cp) !== 0 && l.cp > 1) fail('cp', l.cp, `2·cp must divide seq=${l.seq} (load-balanced causal split)`, divisors(gpus / (l.tp * l.pp)).filter((c) => c === 1 || l.seq % (2 * c) === 0));
-  if (l.tp * l.pp * l.cp * l.dp !== gpus) {
+  if (has('tp') && domain % l.tp !== 0) fail('tp', l.tp, `must divide ${where}`, divisors(domain).filter(tpOk));
+  if (has('tp') && !tpOk(l.tp)) fail('tp', l.tp, `must divide the ${model.heads} attention heads (and the ${model.kvHeads} kv heads)`, divisors(domain).filter(tpOk));
+  if (has('pp') && model.layers % l.pp !== 0) fail('pp', l.pp, `must divide the ${model.layers} layers`, divisors(model.layers).filter((p) => gpus % p === 0));
+  if (has('vpp', 'pp') && l.vpp > 1 && l.pp === 1) fail('vpp', l.vpp, 'interleaving needs pp > 1', [1]);
+  if (has('vpp', 'pp') && (model.layers / l.pp) % l.vpp !== 0) fail('vpp', l.vpp, `must divide the ${model.layers / l.pp} layers per stage`, divisors(model.layers / l.pp));
+  if (has('cp') && l.cp > 1 && l.seq % (2 * l.cp) !== 0) fail('cp', l.cp, `2·cp must divide seq=${l.seq} (load-balanced causal split)`, [1, 2, 4, 8, 16].filter((c) => c === 1 || l.seq % (2 * c) === 0));
+  if (has('tp', 'pp', 'cp', 'dp') && l.tp * l.pp * l.cp * l.dp !== gpus) {
     const dp = gpus / (l.tp * l.pp * l.cp);
     fail('dp', l.dp, `tp·pp·cp·dp must equal the ${gpus} GPUs`, Number.isInteger(dp) ? [dp] : []);
   }
   const experts = model.moe?.experts ?? 1;
-  if (!model.moe && l.ep > 1) fail('ep', l.ep, `${model.name} has no experts`, [1]);
-  if ((l.dp * l.cp) % l.ep !== 0 || experts % l.ep !== 0) {
-    fail('ep', l.ep, `must divide dp·cp=${l.dp * l.cp} and the ${experts} experts`, divisors(l.dp * l.cp).filter((e) => experts % e === 0));
+  if (has('ep') && !model.moe && l.ep > 1) fail('ep', l.ep, `${model.name} has no experts`, [1]);
+  if (has('ep') && experts % l.ep !== 0) fail('ep', l.ep, `must divide the ${experts} experts`, divisors(experts));
+  if (has('ep', 'dp', 'cp') && (l.dp * l.cp) % l.ep !== 0) fail('ep', l.ep, `must divide dp·cp=${l.dp * l.cp}`, divisors(l.dp * l.cp).filter((e) => experts % e === 0));
+  if (has('dp') && l.gbs % l.dp !== 0) fail('dp', l.dp, `must divide gbs=${l.gbs}`, []);
+  if (has('dp', 'mbs') && l.gbs % (l.dp * l.mbs) !== 0) {
+    fail('mbs', l.mbs, `gbs=${l.gbs} must be divisible by dp·mbs=${l.dp * l.mbs}`, divisors(l.gbs / l.dp).filter((m) => m <= 64));
   }
-  if (l.gbs % (l.dp * l.mbs) !== 0) {
-    const valid = divisors(Math.floor(l.gbs / l.dp)).filter((m) => l.gbs % (l.dp * m) === 0);
-    fail('mbs', l.mbs, `gbs=${l.gbs} must be divisible by dp·mbs=${l.dp * l.mbs}`, l.gbs % l.dp === 0 ? valid : []);
+  if (has('vpp', 'pp', 'dp', 'mbs') && l.vpp > 1) {
+    const m = l.gbs / (l.dp * l.mbs);
+    if (m % l.pp !== 0) fail('vpp', l.vpp, `interleaving needs the ${m} micro-batches to be a multiple of pp=${l.pp}`, [1]);
   }
-  const m = l.gbs / (l.dp * l.mbs);
-  if (l.vpp > 1 && m % l.pp !== 0) fail('vpp', l.vpp, `interleaving needs the ${m} micro-batches to be a multiple of pp=${l.pp}`, [1]);
-  if (![0, 1, 2, 3].includes(l.zero)) fail('zero', l.zero, 'must be 0, 1, 2 or 3', [0, 1, 2, 3]);
+  if (has('zero') && ![0, 1, 2, 3].includes(l.zero)) fail('zero', l.zero, 'must be 0, 1, 2 or 3', [0, 1, 2, 3]);
   const peak = cluster.gpu.peakDenseFlops;
   if (l.precision !== 'bf16' && peak[l.precision] == null) {
     fail('precision', l.precision, `${cluster.gpu.id} has no ${l.precision} tensor cores`, ['bf16', ...(peak.fp8 ? ['fp8'] : [])]);

@@ -1,0 +1,93 @@
+/**
+ * `colossus plan`: every valid layout of a model on a GPU count (or several, --sweep-gpus),
+ * pruned by memory first and ranked by tokens/s; the top K with their breakdowns, and with
+ * --tokens the days, GPU-hours, energy and cost of a training run.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ColossusError } from '../../core/errors.js';
+import type { Cluster } from '../../core/cluster/types.js';
+import type { ModelSpec } from '../../core/model/types.js';
+import { countLayouts, searchLayouts, trainingEstimate, type PerfResult } from '../../core/perf/index.js';
+import { parseQuantity } from '../../core/units.js';
+import { loadCluster, loadModel } from '../load.js';
+import { nonNegative, positiveInt } from '../options.js';
+import { printJson, progressBar } from '../output.js';
+import { addWorkloadFlags, type LayoutFlags } from '../plan-options.js';
+import { layoutLabel, renderTop, renderTraining } from '../plan-format.js';
+import { sweepSvg, topSvg } from '../plan-svg.js';
+
+interface PlanFlags extends LayoutFlags {
+  top: number;
+  sweepGpus?: number[];
+  tokens?: number;
+  gpuHourUsd?: number;
+  svg?: string;
+}
+
+const gpuList = (text: string): number[] => text.split(',').map((t) => positiveInt('--sweep-gpus')(t.trim()));
+
+function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress: boolean) {
+  const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: f.top };
+  const total = showProgress ? countLayouts(model, cluster, req) : 0;
+  const bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
+  const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined });
+  bar?.done();
+  const withTraining = (r: PerfResult) => (f.tokens ? { ...r, training: trainingEstimate(cluster, r, f.tokens, f.gpuHourUsd) } : r);
+  return { gpus: cluster.gpus, searched: s.searched, feasible: s.feasible, best: s.top[0] ? withTraining(s.top[0]) : null, top: s.top.map(withTraining) };
+}
+
+function run(f: PlanFlags): void {
+  const t0 = performance.now();
+  const model = loadModel(f.model);
+  const counts = f.sweepGpus ?? [f.gpus ?? loadCluster(f.cluster).gpus];
+  const results = counts.map((n) => planOne(model, loadCluster(f.cluster, n), f, !f.json || process.stderr.isTTY));
+  const elapsedS = (performance.now() - t0) / 1000;
+  const main = results.reduce((a, b) => ((b.best?.tokensPerS ?? 0) > (a.best?.tokensPerS ?? 0) ? b : a));
+  const out = {
+    model: model.name,
+    cluster: f.cluster,
+    gpus: main.gpus,
+    searched: results.reduce((s, r) => s + r.searched, 0),
+    feasible: results.reduce((s, r) => s + r.feasible, 0),
+    elapsedS,
+    best: main.best,
+    top: main.top,
+    ...(f.sweepGpus ? { sweep: results.map((r) => ({ gpus: r.gpus, searched: r.searched, feasible: r.feasible, best: r.best })) } : {}),
+  };
+  if (f.svg) {
+    const title = `${model.name} on ${f.cluster}, gbs ${f.gbs}, seq ${f.seq}`;
+    writeFileSync(f.svg, f.sweepGpus ? sweepSvg(title, results) : topSvg(title, main.top));
+  }
+  if (f.json) printJson(out);
+  else printHuman(out, results, f);
+  if (!main.best) {
+    throw new ColossusError('infeasible', `no layout of ${model.name} fits on ${counts.join(', ')} GPUs of ${f.cluster} at gbs ${f.gbs}, seq ${f.seq}`, {
+      hint: 'use more GPUs, a GPU with more memory, a smaller --seq, or a --gbs divisible by more data-parallel sizes',
+    });
+  }
+}
+
+function printHuman(out: { searched: number; feasible: number; elapsedS: number; best: (PerfResult & { training?: never }) | null; top: PerfResult[] }, results: ReturnType<typeof planOne>[], f: PlanFlags): void {
+  const w = (s: string) => process.stdout.write(s + '\n');
+  if (results.length > 1) {
+    for (const r of results) w(`${String(r.gpus).padStart(7)} GPUs: ${r.best ? `${layoutLabel(r.best.layout)}  ${r.best.tokensPerSPerGpu.toFixed(0)} tok/s/GPU, MFU ${(r.best.mfu * 100).toFixed(1)}%` : 'nothing fits'}`);
+    w('');
+  }
+  w(`searched ${out.searched} layouts, ${out.feasible} fit, in ${out.elapsedS.toFixed(2)} s`);
+  if (out.top.length > 0) w(renderTop(out.top));
+  const best = out.best as (PerfResult & { training?: ReturnType<typeof trainingEstimate> }) | null;
+  if (best?.training) w('\n' + renderTraining(best.training));
+  if (f.svg) w(`\nchart written to ${f.svg}`);
+}
+
+export function registerPlan(program: Command): void {
+  const c = program.command('plan').description('Search every layout of a model on a cluster; rank by tokens/s within memory');
+  addWorkloadFlags(c)
+    .option('--top <k>', 'how many layouts to show', positiveInt('--top'), 5)
+    .option('--sweep-gpus <list>', 'comma-separated GPU counts to plan for (e.g. 8192,16384,32768)', gpuList)
+    .option('--tokens <n>', 'training tokens (e.g. 15e12): adds days, GPU-hours, energy and cost', (t: string) => parseQuantity(t, '--tokens'))
+    .option('--gpu-hour-usd <x>', 'price per GPU-hour for the cost (default: the cluster facility price)', nonNegative('--gpu-hour-usd'))
+    .option('--svg <file>', 'write a chart (tokens/s and MFU vs GPUs with --sweep-gpus, else the top layouts)')
+    .action((f: PlanFlags) => run(f));
+}

@@ -1,0 +1,57 @@
+/** Human output of `colossus perf` and `colossus plan`. */
+import type { Layout, PerfResult } from '../core/perf/types.js';
+import type { TrainingEstimate } from '../core/perf/energy.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatSi } from '../core/units.js';
+import { renderPairs, renderTable } from './output.js';
+
+/** `tp8 pp16×4 cp1 ep1 dp64 z1 mbs1 fp8 selective` */
+export function layoutLabel(l: Layout): string {
+  const pp = l.vpp > 1 ? `pp${l.pp}×${l.vpp}` : `pp${l.pp}`;
+  return `tp${l.tp} ${pp} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}`;
+}
+
+export function renderPerf(r: PerfResult): string {
+  const m = r.memory;
+  const b = r.breakdown;
+  const pct = (x: number) => formatPercent(x / r.stepTimeS);
+  const pairs: [string, string][] = [
+    ['layout', `${layoutLabel(r.layout)}  (gbs ${r.layout.gbs}, seq ${r.layout.seq}, ${r.gpus} GPUs)`],
+    ['memory/GPU', `${formatBytes(r.memoryPerGpuBytes)} of ${formatBytes(r.usableMemoryBytes)} usable — ${r.fits ? 'fits' : 'DOES NOT FIT'}`],
+    ['  weights', formatBytes(m.weights)],
+    ['  gradients', formatBytes(m.gradients)],
+    ['  optimizer', formatBytes(m.optimizer)],
+    ['  activations', formatBytes(m.activations)],
+    ['  other', `${formatBytes(m.other)} (framework, fragmentation)`],
+    ['step time', formatDuration(r.stepTimeS)],
+    ['  compute', `${formatDuration(b.computeS)} (${pct(b.computeS)})`],
+    ['  pipeline bubble', `${formatDuration(b.ppBubbleS)} (${pct(b.ppBubbleS)})`],
+    ['  exposed comm', `${formatDuration(b.exposedCommS)} (${pct(b.exposedCommS)})`],
+    ['  comm totals', `tp ${formatDuration(b.tpCommS)}, cp ${formatDuration(b.cpCommS)}, ep ${formatDuration(b.epCommS)}, dp ${formatDuration(b.dpCommS)}`],
+    ['throughput', `${formatSi(r.tokensPerS, 'tokens/s')} (${formatCount(r.tokensPerSPerGpu)} per GPU)`],
+    ['MFU / HFU', `${formatPercent(r.mfu)} / ${formatPercent(r.hfu)} (${formatSi(r.modelFlopsPerGpuPerS, 'FLOP/s')} model per GPU)`],
+  ];
+  return renderPairs(pairs);
+}
+
+export function renderTraining(t: TrainingEstimate): string {
+  return renderPairs([
+    ['tokens', formatSi(t.tokens)],
+    ['time', `${t.days.toFixed(1)} days`],
+    ['GPU-hours', formatSi(t.gpuHours)],
+    ['energy', `${t.energyMWh.toFixed(0)} MWh (facility, at ${formatSi(t.itPowerW, 'W')} IT)`],
+    ['cost', t.costUsd === null ? 'n/a (no GPU-hour price; pass --gpu-hour-usd)' : `$${formatSi(t.costUsd)} at $${t.gpuHourUsd}/GPU-hour, electricity $${formatSi(t.electricityUsd)}`],
+  ]);
+}
+
+export function renderTop(top: readonly PerfResult[]): string {
+  return renderTable(top.map((r, i) => ({ r, i })), [
+    { header: '#', value: ({ i }) => i + 1 },
+    { header: 'layout', value: ({ r }) => layoutLabel(r.layout) },
+    { header: 'tokens/s/GPU', value: ({ r }) => formatCount(r.tokensPerSPerGpu), align: 'right' },
+    { header: 'MFU', value: ({ r }) => formatPercent(r.mfu), align: 'right' },
+    { header: 'step', value: ({ r }) => formatDuration(r.stepTimeS), align: 'right' },
+    { header: 'mem/GPU', value: ({ r }) => formatBytes(r.memoryPerGpuBytes), align: 'right' },
+    { header: 'bubble', value: ({ r }) => formatPercent(r.breakdown.ppBubbleS / r.stepTimeS), align: 'right' },
+    { header: 'exposed comm', value: ({ r }) => formatPercent(r.breakdown.exposedCommS / r.stepTimeS), align: 'right' },
+  ]);
+}

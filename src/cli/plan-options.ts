@@ -1,0 +1,81 @@
+/**
+ * Flags shared by `colossus perf` and `colossus plan`, and their translation into the
+ * planner's request. Only the I/O edge parses; the core receives plain numbers.
+ */
+import type { Command } from 'commander';
+import { PRECISIONS, type Precision } from '../core/hardware/types.js';
+import { RECOMPUTES, type Layout, type Recompute, type ZeroStage } from '../core/perf/types.js';
+import type { Knob } from '../core/perf/validate.js';
+import { nonNegative, oneOf, positiveInt } from './options.js';
+
+export interface LayoutFlags {
+  model: string;
+  cluster: string;
+  gpus?: number;
+  gbs: number;
+  seq: number;
+  precision?: Precision;
+  tp?: number;
+  pp?: number;
+  vpp?: number;
+  cp?: number;
+  ep?: number;
+  dp?: number;
+  zero?: number;
+  mbs?: number;
+  recompute?: Recompute;
+  json?: boolean;
+}
+
+/** --model, --cluster, --gpus, --gbs, --seq, --precision. */
+export function addWorkloadFlags(c: Command): Command {
+  return c
+    .requiredOption('--model <name|file>', 'model preset or model .yaml')
+    .requiredOption('--cluster <name|file>', 'cluster preset or cluster .yaml')
+    .option('--gpus <n>', 'GPUs to use (whole nodes)', positiveInt('--gpus'))
+    .requiredOption('--gbs <n>', 'global batch size, sequences', positiveInt('--gbs'))
+    .requiredOption('--seq <n>', 'sequence length, tokens', positiveInt('--seq'))
+    .option('--precision <p>', 'GEMM precision: bf16 | fp8 | fp4', oneOf('--precision', PRECISIONS))
+    .option('--json', 'print one JSON document on stdout');
+}
+
+/** The layout knobs; each one left out is chosen by the planner. */
+export function addLayoutFlags(c: Command): Command {
+  return c
+    .option('--tp <n>', 'tensor parallel (with sequence parallel)', positiveInt('--tp'))
+    .option('--pp <n>', 'pipeline parallel', positiveInt('--pp'))
+    .option('--vpp <n>', 'virtual stages per pipeline rank (interleaved 1F1B)', positiveInt('--vpp'))
+    .option('--cp <n>', 'context parallel', positiveInt('--cp'))
+    .option('--ep <n>', 'expert parallel', positiveInt('--ep'))
+    .option('--dp <n>', 'data parallel', positiveInt('--dp'))
+    .option('--zero <n>', 'ZeRO stage 0-3 (1 = distributed optimizer)', nonNegative('--zero'))
+    .option('--mbs <n>', 'micro-batch size, sequences', positiveInt('--mbs'))
+    .option('--recompute <r>', 'activation recompute: none | selective | full', oneOf('--recompute', RECOMPUTES));
+}
+
+const KNOBS: Knob[] = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'mbs', 'zero'];
+
+/** The knobs the user fixed, for the planner and for validation. */
+export function fixedFrom(f: LayoutFlags): { fixed: Partial<Omit<Layout, 'gbs' | 'seq'>>; given: Set<Knob> } {
+  const fixed: Partial<Omit<Layout, 'gbs' | 'seq'>> = {};
+  const given = new Set<Knob>(['precision']);
+  for (const k of KNOBS) {
+    const v = f[k] as number | undefined;
+    if (v === undefined) continue;
+    given.add(k);
+    if (k === 'zero') fixed.zero = v as ZeroStage;
+    else (fixed as Record<string, number>)[k] = v;
+  }
+  if (f.recompute) fixed.recompute = f.recompute;
+  fixed.precision = f.precision ?? 'bf16';
+  return { fixed, given };
+}
+
+/** A full layout for validation: given knobs, the rest at neutral values the rules skip. */
+export function probeLayout(f: LayoutFlags, gpus: number): Layout {
+  const tp = f.tp ?? 1, pp = f.pp ?? 1, cp = f.cp ?? 1;
+  return {
+    tp, pp, cp, vpp: f.vpp ?? 1, ep: f.ep ?? 1, dp: f.dp ?? gpus / (tp * pp * cp), zero: (f.zero ?? 1) as ZeroStage,
+    mbs: f.mbs ?? 1, gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', recompute: f.recompute ?? 'none',
+  };
+}
