@@ -66,7 +66,12 @@ export function seedFlag(text: string): number {
 function loadFailures(arg: string | undefined): FailureModel {
   const name = arg ?? DEFAULT_FAILURE_PRESET;
   if (FAILURE_PRESETS[name]) return failurePreset(name);
-  if (!/\.(ya?ml|json)$/i.test(name)) failurePreset(name); // throws, listing the presets
+  if (!/\.(ya?ml|json)$/i.test(name)) {
+    throw new ColossusError('usage', `unknown failure-rate preset '${name}'`, {
+      where: '--failure-rates',
+      hint: `valid presets: ${Object.keys(FAILURE_PRESETS).join(', ')}; or a path to a .yaml file of overrides (see docs/simulate.md)`,
+    });
+  }
   return parseFailureFile(readDataFile(name), name);
 }
 

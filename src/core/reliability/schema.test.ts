@@ -22,10 +22,11 @@ describe('--failure-rates file', () => {
 
   it('adds causes, lemons, correlated failures and a repair distribution in hours', () => {
     const m = parseFailureFile(
-      { base: 'rsc2-a100', causes: { pduTrip: { perNodeDay: 1e-4 } }, lemons: { fraction: 0.01, multiplier: 10 }, correlated: { probability: 0.02, nodes: 'rack' }, repair: { dist: 'exponential', meanH: 4 } },
+      { base: 'rsc2-a100', causes: { pduTrip: { perNodeDay: 1e-4, detect: { dist: 'uniform', minS: 0, maxS: 300 } } }, lemons: { fraction: 0.01, multiplier: 10 }, correlated: { probability: 0.02, nodes: 'rack' }, repair: { dist: 'exponential', meanH: 4 } },
       'rates.yaml',
     );
     expect(m.causes.map((c) => c.id)).toEqual(['nodeFailure', 'pduTrip']);
+    expect(m.causes[1].detect).toEqual({ dist: 'uniform', minS: 0, maxS: 300 });
     expect(m.repair).toEqual({ dist: 'exponential', meanS: 14_400 });
     expect(m.correlated?.nodes).toBe('rack');
   });

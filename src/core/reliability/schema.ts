@@ -16,12 +16,23 @@ const rate = (unit: string) =>
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).finite().positive(`${what} must be > 0`);
 const nonNegative = (what: string) => z.number({ error: `${what} must be a number` }).finite().min(0, `${what} must be ≥ 0`);
 
+/** A detection-latency distribution in seconds (same shapes as DurationDist). */
+const secondsDist = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('fixed'), valueS: nonNegative('valueS') }),
+  z.strictObject({ dist: z.literal('exponential'), meanS: positive('meanS') }),
+  z.strictObject({ dist: z.literal('uniform'), minS: nonNegative('minS'), maxS: nonNegative('maxS') }),
+  z.strictObject({ dist: z.literal('weibull'), shape: positive('shape'), scaleS: positive('scaleS') }),
+  z.strictObject({ dist: z.literal('lognormal'), medianS: positive('medianS'), sigma: nonNegative('sigma') }),
+  z.strictObject({ dist: z.literal('empirical'), valuesS: z.array(nonNegative('valuesS[]')).min(1, 'valuesS needs at least one value') }),
+]);
+
 const causeSchema = z.strictObject({
   perGpuHour: rate('GPU-hour').optional(),
   perNodeDay: rate('node-day').optional(),
   perJobDay: rate('job-day').optional(),
   kind: z.enum(['hardware', 'software', 'planned']).optional(),
   detectS: nonNegative('detectS').optional(),
+  detect: secondsDist.optional(),
   label: z.string().min(1).optional(),
 });
 
@@ -83,7 +94,7 @@ function overrideCause(base: CauseSpec | undefined, id: string, o: z.infer<typeo
     kind: o.kind ?? base?.kind ?? (scope === 'job' ? 'software' : 'hardware'),
     scope,
     rate: value!,
-    detect: o.detectS !== undefined ? { dist: 'fixed', valueS: o.detectS } : (base?.detect ?? { dist: 'fixed', valueS: 60 }),
+    detect: o.detect ?? (o.detectS !== undefined ? { dist: 'fixed', valueS: o.detectS } : (base?.detect ?? { dist: 'fixed', valueS: 60 })),
     source: set.length ? `${where}: causes.${id}` : base!.source,
   };
 }
