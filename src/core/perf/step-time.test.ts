@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateLayout } from './evaluate.js';
+import { cluster, layout, model } from './test-fixtures.js';
+
+describe('step-time model', () => {
+  const l70 = model('llama3-70b');
+  const c64 = cluster('dgx-h100', 64);
+  const base = layout({ tp: 4, pp: 8, dp: 2, mbs: 1, gbs: 128, seq: 8192, precision: 'fp8' });
+
+  it('satisfies stepTime = compute + bubble + exposed communication', () => {
+    const r = evaluateLayout(l70, c64, base);
+    const b = r.breakdown;
+    expect(r.stepTimeS).toBeCloseTo(b.computeS + b.ppBubbleS + b.exposedCommS, 9);
+    expect(r.tokensPerS).toBeCloseTo((128 * 8192) / r.stepTimeS, 6);
+    expect(r.tokensPerSPerGpu * 64).toBeCloseTo(r.tokensPerS, 6);
+  });
+
+  it('has a bubble of (pp−1)/vpp micro-batch times', () => {
+    const b1 = evaluateLayout(l70, c64, base);
+    const b5 = evaluateLayout(l70, c64, { ...base, vpp: 5 });
+    // Same per-micro-batch work: interleaving by 5 shrinks the bubble 5×.
+    expect(b1.breakdown.ppBubbleS / b5.breakdown.ppBubbleS).toBeCloseTo(5, 1);
+    const m = 128 / 2;
+    const perMb = b1.breakdown.ppBubbleS / 7;
+    expect(b1.breakdown.computeS).toBeLessThan(m * perMb * 1.01);
+  });
+
+  it('runs FP8 faster than BF16 but well under 2× (only GEMMs speed up)', () => {
+    const bf = evaluateLayout(l70, c64, { ...base, precision: 'bf16', recompute: 'full' });
+    const f8 = evaluateLayout(l70, c64, { ...base, recompute: 'full' });
+    const speedup = bf.stepTimeS / f8.stepTimeS;
+    expect(speedup).toBeGreaterThan(1.1);
+    expect(speedup).toBeLessThan(1.9);
+    // MFU is measured against each precision's own peak.
+    expect(f8.mfu).toBeLessThan(bf.mfu);
+  });
+
+  it('makes full recompute slower and reports HFU above MFU', () => {
+    const none = evaluateLayout(l70, c64, base);
+    const full = evaluateLayout(l70, c64, { ...base, recompute: 'full' });
+    expect(full.stepTimeS).toBeGreaterThan(none.stepTimeS * 1.15);
+    expect(full.hfu).toBeCloseTo(full.mfu * (4 / 3), 9);
+    expect(none.hfu).toBe(none.mfu);
+  });
+
+  it('keeps tensor parallelism inside NVLink: tp=8 on HGX costs less than the same bytes over the NIC would', () => {
+    const r = evaluateLayout(l70, c64, { ...base, tp: 8, pp: 8, dp: 1 });
+    expect(r.breakdown.tpCommS).toBeGreaterThan(0);
+    expect(r.breakdown.tpCommS).toBeLessThan(r.breakdown.computeS);
+  });
+
+  it('loses per-GPU throughput when a fixed batch is spread over more GPUs (strong scaling)', () => {
+    const l8 = model('llama3-8b');
+    const per = (gpus: number) =>
+      evaluateLayout(l8, cluster('dgx-h100', gpus), layout({ tp: 1, dp: gpus, mbs: 1, gbs: 512, seq: 8192, zero: 1, recompute: 'selective' })).tokensPerSPerGpu;
+    expect(per(512)).toBeLessThan(per(64));
+    expect(per(64)).toBeLessThanOrEqual(per(8) * 1.0001);
+  });
+
+  it('puts expert all-to-all across nodes when ep spans more GPUs than the NVLink domain', () => {
+    const q = model('qwen3-30b-a3b');
+    const c = cluster('dgx-h100', 64);
+    const ep = (n: number) => evaluateLayout(q, c, layout({ dp: 64, ep: n, gbs: 256, seq: 4096, mbs: 1 })).breakdown.epCommS;
+    expect(ep(8)).toBeGreaterThan(0);
+    expect(ep(64)).toBeGreaterThan(ep(8) * 3);
+  });
+});

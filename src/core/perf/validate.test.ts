@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ColossusError } from '../errors.js';
+import { divisors, validateLayout } from './validate.js';
+import { cluster, layout, model } from './test-fixtures.js';
+
+const message = (f: () => void): string => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ColossusError);
+    expect((e as ColossusError).exitCode).toBe(2);
+    return (e as ColossusError).message;
+  }
+  throw new Error('expected a ColossusError');
+};
+
+describe('layout rules', () => {
+  const l70 = model('llama3-70b');
+  const c64 = cluster('dgx-h100', 64);
+
+  it('names the rule and valid alternatives, as DESIGN.md shows', () => {
+    expect(message(() => validateLayout(l70, c64, layout({ tp: 12, dp: 5 })))).toBe('tp=12: must divide the 8 GPUs of a node (try 1, 2, 4, 8)');
+  });
+
+  it('rejects pp not dividing the layers, listing the ones that do', () => {
+    expect(message(() => validateLayout(l70, c64, layout({ pp: 3, dp: 21 })))).toMatch(/^pp=3: must divide the 80 layers \(try 1, 2, 4, 8, 16/);
+  });
+
+  it('rejects tp·pp·cp·dp ≠ gpus and gbs not divisible by dp·mbs', () => {
+    expect(message(() => validateLayout(l70, c64, layout({ tp: 8, dp: 4, gbs: 64 })))).toBe('dp=4: tp·pp·cp·dp must equal the 64 GPUs (try 8)');
+    expect(message(() => validateLayout(l70, c64, layout({ tp: 8, dp: 8, mbs: 3, gbs: 64 })))).toMatch(/^mbs=3: gbs=64 must be divisible by dp·mbs=24 \(try 1, 2, 4, 8\)/);
+  });
+
+  it('rejects ep on a dense model and precisions the GPU lacks', () => {
+    expect(message(() => validateLayout(l70, c64, layout({ dp: 64, ep: 2, gbs: 64 })))).toMatch(/has no experts/);
+    expect(message(() => validateLayout(l70, cluster('dgx-a100', 8), layout({ dp: 8, precision: 'fp8' })))).toMatch(/no fp8 tensor cores/);
+  });
+
+  it('suggests only alternatives that pass the same rule', () => {
+    try {
+      validateLayout(l70, c64, layout({ tp: 3, dp: 21 }));
+    } catch (e) {
+      const valid = (e as ColossusError).details!.valid as number[];
+      for (const tp of valid) expect(() => validateLayout(l70, c64, layout({ tp, dp: 64 / tp, gbs: 64 }))).not.toThrow();
+    }
+  });
+
+  it('accepts a valid layout and checks only the knobs given', () => {
+    expect(() => validateLayout(l70, c64, layout({ tp: 4, pp: 8, vpp: 5, dp: 2, gbs: 128 }))).not.toThrow();
+    expect(() => validateLayout(l70, c64, layout({ tp: 4, dp: 999 }), new Set(['tp']))).not.toThrow();
+  });
+
+  it('lists divisors in order', () => {
+    expect(divisors(126)).toEqual([1, 2, 3, 6, 7, 9, 14, 18, 21, 42, 63, 126]);
+    expect(divisors(98304).length).toBe(32);
+  });
+});
