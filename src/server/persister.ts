@@ -16,7 +16,10 @@ export class Persister {
   write(batch: WriteBatch): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, done: (e) => (e ? reject(e) : resolve()) });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain()); // let requests of the same I/O turn join this transaction
+      }
     });
   }
 
@@ -26,7 +29,6 @@ export class Persister {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     while (this.queue.length > 0) {
       const items = this.queue;
       this.queue = [];

@@ -26,6 +26,7 @@ const initial: Migration = {
       .addColumn('node', 'text')
       .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
       .execute();
+    await db.schema.createIndex('tokens_node').on('tokens').column('node').execute();
     await db.schema.createTable('teams').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('gpu_quota', 'integer', (c) => c.notNull()).execute();
     await db.schema
       .createTable('logs')

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Control-plane benchmark (issue 5, item 11). On the 2-core dev box, targets:
+// 25,000 nodes heartbeating every 5 s with p99 < 50 ms; a 98,304-GPU gang placed
+// on a 100k-GPU inventory in < 1 s.
+//  1. in process (pure logic + the durable commit): place a 98,304-GPU gang on
+//     12,500 8-GPU nodes; drain a queue of 10,000 small jobs (1–8 GPUs);
+//  2. over HTTP: a real `colossus server` process (SQLite) and a separate
+//     load-generator process playing 12,500 then 25,000 agents heartbeating every
+//     5 s on loopback: heartbeats/s, p50/p99 latency, server CPU and RSS.
+// Bounded to about a minute. Run: node bench/control-plane.bench.mjs [--seconds S]
+// (or npm run bench control-plane). Prints a table and one JSON line (bench/out/).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { register } from 'tsx/esm/api';
+
+register();
+const { Controller } = await import('../src/core/control/controller.ts');
+const { DEFAULT_POLICY } = await import('../src/core/control/types.ts');
+const { placeJob } = await import('../src/core/control/placement.ts');
+const { createServer } = await import('../src/server/app.ts');
+const { Store } = await import('../src/server/store/store.ts');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const secondsArg = process.argv.indexOf('--seconds');
+const HB_SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 15;
+const NODES = 12_500;
+const GPN = 8;
+
+/** 12,500 nodes × 8 GPUs; 8 nodes per rack, 64 racks per array (a synthetic layout). */
+function fleet(ctl, count) {
+  const gpus = Array.from({ length: GPN }, (_, i) => ({ index: i, uuid: `GPU-${i}`, model: 'H100' }));
+  for (let i = 0; i < count; i++) {
+    ctl.registerNode({ name: `node-${String(i).padStart(5, '0')}`, gpus, topology: { rack: `r${Math.floor(i / 8)}`, array: `a${Math.floor(i / 512)}` }, address: null, attempts: [] });
+  }
+}
+
+const job = (gpus, i = 0) => ({ name: `j${i}`, gpus, priority: 0, team: 'default', maxRestarts: 3, command: ['train'], cwd: null, env: {}, gracePeriodS: 30 });
+
+async function inProcess() {
+  const out = {};
+  // pure placement
+  const caps = Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, rack: `r${Math.floor(i / 8)}`, array: `a${Math.floor(i / 512)}`, totalGpus: GPN, freeGpus: GPN }));
+  let t0 = performance.now();
+  const p = placeJob(caps, 98_304);
+  out.placeGangPureMs = performance.now() - t0;
+  out.gangNodes = p.length;
+
+  // the scheduler pass with the durable commit, on a real SQLite store
+  const dir = mkdtempSync(join(tmpdir(), 'colossus-bench-'));
+  try {
+    const store = await Store.open({ dataDir: dir });
+    const server = await createServer({ store, tickMs: 0 });
+    const ctl = server.controller;
+    fleet(ctl, NODES);
+    await server.commit();
+    ctl.submitJob(job(98_304));
+    await server.commit();
+    t0 = performance.now();
+    ctl.schedule();
+    out.placeGangSchedulerMs = performance.now() - t0;
+    await server.commit();
+    out.placeGangWithCommitMs = performance.now() - t0;
+
+    // drain 10,000 small jobs on a fresh controller with the same fleet
+    const ctl2 = new Controller({ nowMs: () => Date.now() }, DEFAULT_POLICY);
+    fleet(ctl2, NODES);
+    ctl2.takeChanges();
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 10_000; i++) ctl2.submitJob(job(1 + Math.floor(rnd() * GPN), i));
+    ctl2.takeChanges();
+    t0 = performance.now();
+    const started = ctl2.schedule();
+    out.drain10kJobsMs = performance.now() - t0;
+    out.drain10kStarted = started;
+    const changes = ctl2.takeChanges();
+    const store2 = await Store.open({ dataDir: join(dir, 'drain') });
+    t0 = performance.now();
+    await store2.write({ changes });
+    out.drain10kCommitMs = performance.now() - t0;
+    await store2.close();
+    await server.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, clock ticks (100 Hz)
+}
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+async function overHttp() {
+  const dir = mkdtempSync(join(tmpdir(), 'colossus-bench-http-'));
+  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/entry.ts'), 'server', '--data-dir', dir, '--port', '0', '--json', '--log-level', 'warn', '--heartbeat-interval-s', '5', '--node-timeout-s', '600'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: '' } });
+  let buf = '';
+  const info = await new Promise((res) => server.stdout.on('data', (d) => { buf += d; try { res(JSON.parse(buf)); } catch { /* partial */ } }));
+  const join_ = readFileSync(join(dir, 'agent.token'), 'utf8').trim();
+  const gen = spawn(process.execPath, [join(here, 'control-plane-loadgen.mjs'), info.url, join_, '5', String(HB_SECONDS), String(NODES), String(NODES * 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const phases = [];
+  let cpu0 = 0, t0 = 0, lines = '';
+  await new Promise((done) => {
+    gen.stdout.on('data', (d) => {
+      lines += d;
+      let i;
+      while ((i = lines.indexOf('\n')) >= 0) {
+        const row = JSON.parse(lines.slice(0, i));
+        lines = lines.slice(i + 1);
+        if (row.phase === 'heartbeat-start') { cpu0 = cpuSeconds(server.pid); t0 = performance.now(); continue; }
+        if (row.phase === 'heartbeat') { row.serverCpuPct = Math.round((100 * (cpuSeconds(server.pid) - cpu0)) / ((performance.now() - t0) / 1000)); row.serverRssMiB = Math.round(rssMiB(server.pid)); }
+        phases.push(row);
+      }
+    });
+    gen.on('exit', done);
+  });
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+  return phases;
+}
+
+const t = performance.now();
+const ip = await inProcess();
+console.log('in process (12,500 nodes × 8 GPUs):');
+console.log(`  place a 98,304-GPU gang: pure placement ${ip.placeGangPureMs.toFixed(1)} ms (${ip.gangNodes} nodes); scheduler pass ${ip.placeGangSchedulerMs.toFixed(1)} ms; with durable SQLite commit ${ip.placeGangWithCommitMs.toFixed(1)} ms  (target < 1000 ms)`);
+console.log(`  drain 10,000 small jobs (1–8 GPUs): one scheduler pass ${ip.drain10kJobsMs.toFixed(1)} ms, ${ip.drain10kStarted} started; commit ${ip.drain10kCommitMs.toFixed(1)} ms`);
+const http = await overHttp();
+console.log(`over HTTP (server process on SQLite, load generator in another process, 5-s interval, ${HB_SECONDS} s per phase):`);
+console.log('  phase      nodes   requests  errors   per s   p50 ms   p99 ms   max ms  server CPU  RSS MiB  loadgen CPU');
+for (const p of http) console.log(`  ${p.phase.padEnd(9)} ${String(p.nodes).padStart(6)} ${String(p.requests).padStart(10)} ${String(p.errors).padStart(7)} ${String(p.perS).padStart(7)} ${String(p.p50Ms).padStart(8)} ${String(p.p99Ms).padStart(8)} ${String(p.maxMs).padStart(8)} ${(p.serverCpuPct === undefined ? '' : p.serverCpuPct + ' %').padStart(11)} ${String(p.serverRssMiB ?? '').padStart(8)} ${(p.loadgenCpuPct + ' %').padStart(12)}`);
+console.log(`  load average during the run (other processes share the 2 cores): ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+const result = { bench: 'control-plane', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, wallS: (performance.now() - t) / 1000 };
+mkdirSync(join(here, 'out'), { recursive: true });
+writeFileSync(join(here, 'out', 'control-plane.json'), JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result));
