@@ -62,7 +62,7 @@ export function searchAxes(model: ModelSpec, cluster: Cluster, req: SearchReques
     ep: (dpcp) => (f.ep !== undefined ? [f.ep] : model.moe ? divisors(dpcp).filter((e) => experts % e === 0) : [1]),
     vpp: (pp, m) => {
       if (f.vpp !== undefined) return [f.vpp];
-      if (pp === 1 || m % pp !== 0) return [1];
+      if (pp === 1 || m % pp !== 0 || model.layers % pp !== 0) return [1];
       return divisors(model.layers / pp);
     },
     mbs: (perDp) => (f.mbs !== undefined ? [f.mbs] : divisors(perDp).filter((b) => b <= 64)),

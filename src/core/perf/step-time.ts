@@ -40,7 +40,10 @@ function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumL
   o[3] = Math.max(0, cp - mb.attnS * (full ? 1.3 : 1));
   const moeL = mc.moeLayers / L.pp;
   const epBytes = (T * mc.topK * mc.hidden * 2) / L.tp;
-  const ep = moeL > 0 && L.ep > 1 ? moeL * (full ? 6 : 4) * allToAllS(cc, P, L.ep, L.tp * L.cp, epBytes) : 0;
+  // ep·tp·cp beyond the GPUs means Megatron's expert-tensor-parallel-1 layout, which folds the
+  // tensor ranks into the expert group: its members are then adjacent (stride 1).
+  const epStride = L.ep * L.tp * L.cp > cc.gpus ? 1 : L.tp * L.cp;
+  const ep = moeL > 0 && L.ep > 1 ? moeL * (full ? 6 : 4) * allToAllS(cc, P, L.ep, epStride, epBytes) : 0;
   o[4] = ep;
   // Megatron-Core hides the expert all-to-all behind another micro-batch's compute only in
   // the interleaved schedule (combined 1F1B with --overlap-moe-expert-parallel-comm).

@@ -1,0 +1,88 @@
+/**
+ * The calibration error table, per row and per group (GPU generation, dense/MoE, precision,
+ * scale), as Markdown. Used by the calibration test and scripts/calibration-report.ts.
+ */
+import { contradicted, mape, scored, type CalibrationRun, type CaseResult } from './run.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export interface GroupError {
+  group: string;
+  rows: number;
+  mape: number;
+  /** Mean signed error: + means the model predicts faster than measured. */
+  bias: number;
+  max: number;
+}
+
+const speedSign = (r: CaseResult) => (r.case.measure === 'stepTimeS' ? -r.error : r.error);
+
+export function groupErrors(rs: readonly CaseResult[]): GroupError[] {
+  const by = new Map<string, CaseResult[]>();
+  const add = (k: string, r: CaseResult) => (by.get(k) ?? by.set(k, []).get(k)!).push(r);
+  for (const r of rs) {
+    const g = r.case.group;
+    add(`generation: ${g.generation}`, r);
+    add(`model: ${g.kind}`, r);
+    add(`precision: ${g.precision}`, r);
+    add(`scale: ${g.scale}`, r);
+  }
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, v]) => ({
+    group,
+    rows: v.length,
+    mape: mape(v),
+    bias: v.reduce((s, r) => s + speedSign(r), 0) / v.length,
+    max: Math.max(...v.map((r) => Math.abs(r.error))),
+  }));
+}
+
+export interface Summary {
+  scored: number;
+  mape: number;
+  max: number;
+  contradicted: string[];
+  maxUncontradicted: number;
+  skipped: number;
+}
+
+export function summarise(run: CalibrationRun): Summary {
+  const sc = scored(run);
+  const bad = contradicted(run.results);
+  const rest = sc.filter((r) => !bad.has(r.case.id));
+  return {
+    scored: sc.length,
+    mape: mape(sc),
+    max: Math.max(...sc.map((r) => Math.abs(r.error))),
+    contradicted: [...bad].sort(),
+    maxUncontradicted: Math.max(...rest.map((r) => Math.abs(r.error))),
+    skipped: run.skipped.length,
+  };
+}
+
+export function groupTable(run: CalibrationRun): string {
+  const s = summarise(run);
+  const lines = [
+    `| group | rows | MAPE | bias (+ = model faster) | max |`,
+    `|---|---:|---:|---:|---:|`,
+    `| **all verified throughput rows** | ${s.scored} | **${pct(s.mape)}** | | ${pct(s.max)} |`,
+    ...groupErrors(scored(run)).map((g) => `| ${g.group} | ${g.rows} | ${pct(g.mape)} | ${pct(g.bias)} | ${pct(g.max)} |`),
+  ];
+  return lines.join('\n');
+}
+
+export function rowTable(run: CalibrationRun): string {
+  const bad = contradicted(run.results);
+  const lines = [`| row | measure | measured | predicted | error | layout used |`, `|---|---|---:|---:|---:|---|`];
+  for (const r of run.results) {
+    const l = r.result?.layout;
+    const lay = l ? `tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}` : (r.failure ?? '');
+    const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}`;
+    const fmt = (x: number) => (r.case.measure === 'stepTimeS' ? `${x.toFixed(2)} s` : x.toFixed(0));
+    lines.push(`| ${r.case.id}${flags} | ${r.case.measure ?? 'memory'} | ${fmt(r.case.measured)} | ${fmt(r.predicted)} | ${pct(r.error)} | ${lay} |`);
+  }
+  return lines.join('\n');
+}
+
+export function skippedTable(run: CalibrationRun): string {
+  return [`| row | why it is not run |`, `|---|---|`, ...run.skipped.map((s) => `| ${s.id} | ${s.reason} |`)].join('\n');
+}
