@@ -7,12 +7,14 @@
  *    with that hash;
  *  - cancel stops the job and frees its nodes; a critical XID drains a node, an
  *    application XID does not.
- * All of it on SQLite and on PostgreSQL (a fresh database per cluster; skipped with a
- * message when PostgreSQL is unreachable, a failure under CI=true).
+ * The scenarios share one cluster per backend and run in order (starting processes
+ * from source costs seconds on a 2-core machine). All of it on SQLite and on
+ * PostgreSQL (a fresh database per cluster; skipped with a message when PostgreSQL is
+ * unreachable, a failure under CI=true). E2E_TRACE=1 prints a timeline.
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDetail } from '../../src/protocol/jobs.js';
 import { Cluster, TINY_TRAIN, postgresDb, referenceHash, sleep, sqliteDb, waitFor, type Db } from './harness.js';
 
@@ -25,27 +27,18 @@ const backends: { name: string; make: () => Promise<Db>; skip: boolean }[] = [
   { name: 'PostgreSQL', make: async () => (await postgresDb())!, skip: !pgProbe },
 ];
 
-const trainArgs = (steps: number) => ['--steps', String(steps), '--checkpoint-every', '10', '--step-ms', '40'];
+const trainArgs = (steps: number) => ['--steps', String(steps), '--checkpoint-every', '10', '--step-ms', '30'];
 const refs = new Map<number, Promise<string>>();
 const reference = (steps: number) => refs.get(steps) ?? (refs.set(steps, referenceHash(trainArgs(steps))), refs.get(steps)!);
 
-let cluster: Cluster | undefined;
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && cluster) console.error(cluster.logs());
-  await cluster?.destroy();
-  cluster = undefined;
-});
-
-async function startCluster(db: Db): Promise<Cluster> {
-  cluster = new Cluster({ db, agents: 3, gpusPerAgent: 8, heartbeatIntervalS: 0.5, nodeTimeoutS: 3 });
-  await cluster.startAll();
-  return cluster;
-}
+const t0 = Date.now();
+const trace = (m: string) => process.env.E2E_TRACE && console.error(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${m}`);
 
 const submit = (c: Cluster, name: string, steps: number) =>
   c.admin.submitJob({ name, gpus: 16, command: [process.execPath, TINY_TRAIN, ...trainArgs(steps)], maxRestarts: 5, gracePeriodS: 5 });
 
 function job(c: Cluster, id: string, pred: (j: JobDetail) => boolean, what: string, timeoutMs = 60_000): Promise<JobDetail> {
+  trace(`waiting: ${what}`);
   return waitFor(`${id}: ${what}`, async () => {
     const j = await c.admin.showJob(id);
     if (['failed', 'cancelled'].includes(j.state) && !pred(j)) throw new Error(`job ${j.state}: ${j.reason}`);
@@ -54,51 +47,68 @@ function job(c: Cluster, id: string, pred: (j: JobDetail) => boolean, what: stri
 }
 
 for (const backend of backends) {
+  // One cluster per backend; the scenarios run in order on it (each leaves it usable by the next).
   describe.skipIf(backend.skip)(`operate end to end on ${backend.name}`, () => {
-    it('SIGKILL of an agent mid-run: the job recovers on the remaining nodes and ends with the uninterrupted hash', async () => {
-      const c = await startCluster(await backend.make());
-      const submitted = await submit(c, 'tiny-recover', 200);
-      const running = await job(c, submitted.id, (j) => (j.lastCheckpointStep ?? 0) >= 30, 'a checkpoint at step ≥ 30');
-      const victim = running.attempts.at(-1)!.nodes[1];
-      c.agents.get(victim)!.child.kill('SIGKILL');
-      const done = await job(c, submitted.id, (j) => j.state === 'succeeded', 'success after recovery');
-      expect(done.result).toMatchObject({ done: true, step: 200, weightsSha256: await reference(200) });
-      expect(done.attempts.length).toBeGreaterThanOrEqual(2);
-      expect(done.restarts).toBeGreaterThanOrEqual(1);
-      const last = done.attempts.at(-1)!;
-      expect(last.nodes).not.toContain(victim);
-      expect(last.resumedFromStep).toBeGreaterThanOrEqual(30);
-      expect((await c.admin.listNodes()).find((n) => n.name === victim)!.state).toBe('down');
+    let c: Cluster;
+    let failed = false;
+    beforeAll(async () => {
+      trace(`${backend.name}: cluster starting`);
+      c = new Cluster({ db: await backend.make(), agents: 3, gpusPerAgent: 8, heartbeatIntervalS: 1, nodeTimeoutS: 3 });
+      await c.startAll();
+      trace(`${backend.name}: cluster up`);
     });
-
-    it('kill -9 of the server mid-run and a restart: the running attempt is reconciled and finishes', async () => {
-      const c = await startCluster(await backend.make());
-      const submitted = await submit(c, 'tiny-server-restart', 300);
-      await job(c, submitted.id, (j) => (j.lastCheckpointStep ?? 0) >= 20, 'a checkpoint at step ≥ 20');
-      await c.killServer();
-      await sleep(500);
-      await c.startServer();
-      const done = await job(c, submitted.id, (j) => j.state === 'succeeded', 'success after the server restart');
-      expect(done.result).toMatchObject({ done: true, step: 300, weightsSha256: await reference(300) });
-      expect(done.attempts).toHaveLength(1);
-      expect(done.restarts).toBe(0);
+    afterEach((ctx) => {
+      if (ctx.task.result?.state !== 'fail' || failed) return;
+      failed = true;
+      console.error(c.logs());
     });
+    afterAll(async () => c?.destroy());
 
-    it('cancel stops the job and frees its nodes; a critical XID drains a node, an application XID does not', async () => {
-      const c = await startCluster(await backend.make());
+    it('cancel stops the job and frees its nodes', async () => {
       const submitted = await submit(c, 'tiny-cancel', 100_000);
       await job(c, submitted.id, (j) => j.state === 'running' && (j.lastStep ?? 0) >= 3, 'progress');
       await c.admin.cancelJob(submitted.id, 'e2e test');
       const cancelled = await job(c, submitted.id, (j) => j.state === 'cancelled' && j.attempts.every((a) => a.endedAtMs !== null), 'cancellation');
       expect(cancelled.attempts[0].state).toBe('cancelled');
       await waitFor('all nodes idle after cancel', async () => (await c.admin.listNodes()).every((n) => n.state === 'idle'));
+    });
 
+    it('SIGKILL of an agent mid-run: the job recovers on the remaining nodes and ends with the uninterrupted hash', async () => {
+      const submitted = await submit(c, 'tiny-recover', 150);
+      const running = await job(c, submitted.id, (j) => (j.lastCheckpointStep ?? 0) >= 20, 'a checkpoint at step ≥ 20');
+      const victim = running.attempts.at(-1)!.nodes[1];
+      c.agents.get(victim)!.child.kill('SIGKILL');
+      const done = await job(c, submitted.id, (j) => j.state === 'succeeded', 'success after recovery');
+      expect(done.result).toMatchObject({ done: true, step: 150, weightsSha256: await reference(150) });
+      expect(done.attempts.length).toBeGreaterThanOrEqual(2);
+      expect(done.restarts).toBeGreaterThanOrEqual(1);
+      const last = done.attempts.at(-1)!;
+      expect(last.nodes).not.toContain(victim);
+      expect(last.resumedFromStep).toBeGreaterThanOrEqual(20);
+      expect((await c.admin.listNodes()).find((n) => n.name === victim)!.state).toBe('down');
+    });
+
+    it('kill -9 of the server mid-run and a restart: the running attempt is reconciled and finishes', async () => {
+      const submitted = await submit(c, 'tiny-server-restart', 200);
+      await job(c, submitted.id, (j) => (j.lastCheckpointStep ?? 0) >= 20, 'a checkpoint at step ≥ 20');
+      await c.killServer();
+      await sleep(300);
+      await c.startServer();
+      const done = await job(c, submitted.id, (j) => j.state === 'succeeded', 'success after the server restart');
+      expect(done.result).toMatchObject({ done: true, step: 200, weightsSha256: await reference(200) });
+      expect(done.attempts).toHaveLength(1);
+      expect(done.restarts).toBe(0);
+    });
+
+    it('a critical XID drains a node, an application XID does not', async () => {
+      const live = (await c.admin.listNodes()).filter((n) => n.state === 'idle').map((n) => n.name);
+      expect(live).toHaveLength(2);
       const kernelLog = (node: string) => join(c.dir, 'agents', node, 'kernel.log');
-      appendFileSync(kernelLog('node-2'), 'NVRM: Xid (PCI:0000:18:00): 13, pid=1, Graphics Exception\n');
-      appendFileSync(kernelLog('node-3'), 'NVRM: Xid (PCI:0000:29:00): 79, pid=1, GPU has fallen off the bus.\n');
-      await waitFor('node-3 drained by XID 79', async () => (await c.admin.listNodes()).find((n) => n.name === 'node-3')!.state === 'drained');
-      await waitFor('the XID 13 event of node-2', async () => (await c.admin.events({ node: 'node-2' })).events.some((e) => e.kind === 'xid' && e.reason.includes('XID 13')));
-      expect((await c.admin.listNodes()).find((n) => n.name === 'node-2')!.state).toBe('idle');
+      appendFileSync(kernelLog(live[0]), 'NVRM: Xid (PCI:0000:18:00): 13, pid=1, Graphics Exception\n');
+      appendFileSync(kernelLog(live[1]), 'NVRM: Xid (PCI:0000:29:00): 79, pid=1, GPU has fallen off the bus.\n');
+      await waitFor(`${live[1]} drained by XID 79`, async () => (await c.admin.listNodes()).find((n) => n.name === live[1])!.state === 'drained');
+      await waitFor(`the XID 13 event of ${live[0]}`, async () => (await c.admin.events({ node: live[0] })).events.some((e) => e.kind === 'xid' && e.reason.includes('XID 13')));
+      expect((await c.admin.listNodes()).find((n) => n.name === live[0])!.state).toBe('idle');
     });
   });
 }
