@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { paramCounts } from '../core/model/params.js';
+import { findModelPreset } from '../core/model/catalog.js';
+import { intervalFlag, simulateSetup, sparesFlag, type SimulateFlags } from './simulate-options.js';
+
+const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({ cluster: 'colossus-100k', gpus: 16_384, days: 54, checkpointIntervalMin: 'auto', runs: 10, seed: 1, ...over });
+
+describe('simulate flags', () => {
+  it('sizes the checkpoint from the model: 14 B/param at 2 TB/s, synchronous', () => {
+    const s = simulateSetup(flags({ model: 'llama3-405b' }));
+    const params = paramCounts(findModelPreset('llama3-405b')!).total;
+    expect(s.input.checkpoint.blockingS).toBeCloseTo((params * 14) / 2e12, 9);
+    expect(s.input.checkpoint.persistS).toBe(0);
+    expect(s.stateBytes).toBe(params * 14);
+  });
+
+  it('--checkpoint-write-s wins over the model; minutes become seconds', () => {
+    const s = simulateSetup(flags({ model: 'llama3-405b', checkpointWriteS: 30, checkpointIntervalMin: 15 }));
+    expect(s.input.checkpoint).toMatchObject({ interval: 900, blockingS: 30, persistS: 0 });
+  });
+
+  it('defaults to ByteCheckpoint 405B costs and the whole site, with rack size from the cluster', () => {
+    const s = simulateSetup(flags({ gpus: undefined }));
+    expect(s.input.checkpoint).toMatchObject({ blockingS: 0.59, persistS: 51.06, loadS: 129.49 });
+    expect(s.input.job).toEqual({ gpus: 100_000, gpusPerNode: 8, nodesPerRack: 8 });
+  });
+
+  it('parses interval and spares flags, rejecting what cannot work', () => {
+    expect(intervalFlag('auto')).toBe('auto');
+    expect(intervalFlag('2.5')).toBe(2.5);
+    expect(() => intervalFlag('0')).toThrow(/> 0/);
+    expect(() => intervalFlag('x')).toThrow(/auto/);
+    expect(sparesFlag('unlimited')).toBe('unlimited');
+    expect(sparesFlag('16')).toBe(16);
+    expect(() => sparesFlag('1.5')).toThrow(/whole number/);
+    expect(() => simulateSetup(flags({ days: 0 }))).toThrow(/--days/);
+  });
+});
