@@ -29,7 +29,7 @@ describe('simulate flags', () => {
     expect(intervalFlag('auto')).toBe('auto');
     expect(intervalFlag('2.5')).toBe(2.5);
     expect(() => intervalFlag('0')).toThrow(/> 0/);
-    expect(() => intervalFlag('x')).toThrow(/auto/);
+    expect(() => intervalFlag('x')).toThrow(/--checkpoint-interval-min must be a number > 0, got 'x'/);
     expect(sparesFlag('unlimited')).toBe('unlimited');
     expect(sparesFlag('16')).toBe(16);
     expect(() => sparesFlag('1.5')).toThrow(/whole number/);
