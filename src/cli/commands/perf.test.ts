@@ -1,0 +1,70 @@
+/** `colossus perf` and `colossus plan`, run as a user runs them: the real CLI in a child process. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../../../test/helpers/cli.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const l70 = ['--model', 'llama3-70b', '--cluster', 'dgx-h100', '--gpus', '64', '--gbs', '128', '--seq', '8192', '--precision', 'fp8'];
+
+describe('colossus perf', () => {
+  it('prints the DESIGN.md contract, choosing the knobs left out', async () => {
+    const r = await runCliJson<Json>(['perf', ...l70, '--tp', '4', '--pp', '8']);
+    expect(r.code).toBe(0);
+    const j = r.json!;
+    for (const k of ['layout', 'fits', 'memoryPerGpuBytes', 'memory', 'stepTimeS', 'breakdown', 'tokensPerS', 'tokensPerSPerGpu', 'modelFlopsPerGpuPerS', 'mfu', 'hfu']) expect(j).toHaveProperty(k);
+    expect(Object.keys(j.memory).sort()).toEqual(['activations', 'gradients', 'optimizer', 'other', 'weights']);
+    expect(Object.keys(j.breakdown).sort()).toEqual(['computeS', 'cpCommS', 'dpCommS', 'epCommS', 'exposedCommS', 'ppBubbleS', 'tpCommS']);
+    expect(j.layout).toMatchObject({ tp: 4, pp: 8, gbs: 128, seq: 8192, precision: 'fp8' });
+    expect(j.layout.tp * j.layout.pp * j.layout.cp * j.layout.dp).toBe(64);
+    expect(j.fits).toBe(true);
+    expect(j.mfu).toBeGreaterThan(0.2);
+    expect(j.mfu).toBeLessThan(0.7);
+  });
+
+  it('exits 2 naming the rule and the valid values for an invalid layout', async () => {
+    const r = await runCli(['perf', ...l70, '--tp', '12']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('tp=12: must divide the 8 GPUs of a node (try 1, 2, 4, 8)');
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('exits 3 with the memory breakdown when the layout does not fit', async () => {
+    const r = await runCliJson<Json>(['perf', '--model', 'llama3-405b', '--cluster', 'dgx-h100', '--gpus', '8', '--gbs', '8', '--seq', '8192', '--tp', '8', '--zero', '0', '--recompute', 'full']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/does not fit: .* per GPU > 80 GB usable/);
+    expect(r.json!.fits).toBe(false);
+    expect(r.json!.memory.optimizer).toBeGreaterThan(80e9);
+  });
+});
+
+describe('colossus plan', () => {
+  it('returns searched, feasible, elapsedS, best and top, with training days, energy and cost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const svg = join(dir, 'top.svg');
+    const r = await runCliJson<Json>(['plan', '--model', 'llama3-8b', '--cluster', 'dgx-h100', '--gpus', '64', '--gbs', '256', '--seq', '8192', '--top', '3', '--tokens', '15e12', '--svg', svg]);
+    expect(r.code).toBe(0);
+    const j = r.json!;
+    expect(j.searched).toBeGreaterThan(j.feasible);
+    expect(j.feasible).toBeGreaterThan(0);
+    expect(j.top).toHaveLength(3);
+    expect(j.best.tokensPerS).toBe(j.top[0].tokensPerS);
+    expect(j.top[0].tokensPerS).toBeGreaterThanOrEqual(j.top[2].tokensPerS);
+    const t = j.best.training;
+    expect(t.days).toBeCloseTo(15e12 / j.best.tokensPerS / 86400, 6);
+    expect(t.gpuHours).toBeCloseTo(t.days * 24 * 64, 3);
+    expect(t.energyMWh).toBeGreaterThan(0);
+    expect(t.costUsd).toBeCloseTo(t.gpuHours * t.gpuHourUsd, 3);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*tok\/s\/GPU[\s\S]*<\/svg>\s*$/);
+  });
+
+  it('is deterministic and sweeps GPU counts', async () => {
+    const args = ['plan', '--model', 'mixtral-8x7b', '--cluster', 'dgx-h100', '--gbs', '512', '--seq', '4096', '--sweep-gpus', '64,128'];
+    const [a, b] = await Promise.all([runCliJson<Json>(args), runCliJson<Json>(args)]);
+    expect(a.code).toBe(0);
+    expect(a.json!.sweep.map((s: Json) => s.gpus)).toEqual([64, 128]);
+    const strip = (j: Json) => JSON.stringify({ ...j, elapsedS: 0 });
+    expect(strip(a.json!)).toBe(strip(b.json!));
+  });
+});
