@@ -65,7 +65,7 @@ export class ApiClient {
     this.request<LogsResponse>('GET', `/jobs/${enc(id)}/logs${query(q)}`);
   listNodes = () => this.request<NodeSummary[]>('GET', '/nodes');
   showNode = (name: string) => this.request<NodeDetail>('GET', `/nodes/${enc(name)}`);
-  nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain', reason?: string) =>
+  nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason?: string) =>
     this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});
   events = (q: { since?: number; jobId?: string; node?: string; limit?: number } = {}) =>
     this.request<{ events: EventView[] }>('GET', `/events${query(q)}`);

@@ -47,6 +47,9 @@ export const nodeDetailSchema = nodeSummarySchema.extend({
   attempts: z.array(z.string()),
   gpuList: z.array(gpuViewSchema),
   transitions: z.array(transitionSchema),
+  /** Operator or health hold: cordon (draining/drained), suspect (quarantined), repair; null in service. */
+  hold: z.enum(['cordon', 'suspect', 'repair']).nullable(),
+  holdReason: z.string().nullable(),
   /** Attempt failures involving this node inside the lemon window. */
   recentFailures: z.number().int(),
 });

@@ -41,6 +41,7 @@ export const ROUTES = {
   cordonNode: { method: 'POST', path: '/nodes/:name/cordon', roles: ['admin'], summary: 'Take no new work (running work continues)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   uncordonNode: { method: 'POST', path: '/nodes/:name/uncordon', roles: ['admin'], summary: 'Return a node to service', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   drainNode: { method: 'POST', path: '/nodes/:name/drain', roles: ['admin'], summary: 'Stop the node’s attempts (jobs recover elsewhere) and take no work', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
+  repairNode: { method: 'POST', path: '/nodes/:name/repair', roles: ['admin'], summary: 'Send a node to repair: stop its attempts; it takes no work until uncordoned', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   listEvents: { method: 'GET', path: '/events', roles: ['admin', 'user'], summary: 'Decisions with reasons', query: events.eventsQuerySchema, response: events.eventsResponseSchema },
   createToken: { method: 'POST', path: '/tokens', roles: ['admin'], summary: 'Create a user or admin token', body: admin.createTokenSchema, response: admin.createTokenResponseSchema, status: 201 },
   setQuota: { method: 'PUT', path: '/teams/:name', roles: ['admin'], summary: 'Set a team GPU quota', body: admin.teamQuotaSchema, response: admin.teamViewSchema },

@@ -76,7 +76,11 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   let kickTimer: NodeJS.Timeout | null = null;
   const server: ColossusServer = {
     app, controller, persister, tokens, metrics, store: opts.store,
-    commit: (extra) => persister.write({ changes: controller.takeChanges(), ...extra }),
+    commit(extra) {
+      const changes = controller.takeChanges();
+      if ((app.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info')) for (const e of changes.events) app.log.info({ event: e.kind, jobId: e.jobId ?? undefined, node: e.node ?? undefined }, e.reason);
+      return persister.write({ changes, ...extra });
+    },
     async tick() {
       controller.tick();
       if (controller.hasChanges()) await server.commit();

@@ -9,7 +9,7 @@ type Flags = ClientFlags & { json?: boolean; reason?: string };
 function showHuman(n: NodeDetail): string {
   const head = renderPairs([
     ['name', n.name], ['state', n.state], ['gpus', `${n.gpus} × ${n.gpuModel ?? '?'} (${n.gpusFree} free)`], ['rack / array / hall', `${n.rack ?? '-'} / ${n.array ?? '-'} / ${n.hall ?? '-'}`],
-    ['address', n.address ?? '-'], ['last heartbeat', n.lastHeartbeatAt ?? '-'], ['attempts', n.attempts.join(', ') || '-'], ['recent failures', n.recentFailures],
+    ['hold', n.hold ? `${n.hold}: ${n.holdReason ?? ''}` : '-'], ['address', n.address ?? '-'], ['last heartbeat', n.lastHeartbeatAt ?? '-'], ['attempts', n.attempts.join(', ') || '-'], ['recent failures', n.recentFailures],
   ]);
   const gpus = renderTable(n.gpuList, [
     { header: 'GPU', value: (g) => g.index },
@@ -47,7 +47,7 @@ export function registerNode(program: Command): void {
     if (f.json) printJson(n);
     else process.stdout.write(showHuman(n));
   });
-  const actions = { cordon: 'Take no new work (running work continues)', uncordon: 'Return to service', drain: 'Stop its attempts (jobs recover elsewhere) and take no new work' } as const;
+  const actions = { cordon: 'Take no new work (running work continues)', uncordon: 'Return to service', drain: 'Stop its attempts (jobs recover elsewhere) and take no new work', repair: 'Send to repair: stop its attempts; no work until uncordoned' } as const;
   for (const [action, description] of Object.entries(actions) as [keyof typeof actions, string][]) {
     addClientOptions(node.command(action).description(description).argument('<name>'))
       .option('--reason <text>', 'recorded with the transition')

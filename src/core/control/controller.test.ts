@@ -143,4 +143,23 @@ describe('controller', () => {
     const changes = ctl.takeChanges();
     expect(changes.events.some((e) => e.kind === 'job.state' && e.reason === 'user asked')).toBe(true);
   });
+
+  it('after a restore, reconciles running attempts instead of restarting them', () => {
+    const { ctl, clock, job } = setup(2);
+    const j = job(8);
+    ctl.tick();
+    const id = j.attemptIds[0];
+    const node = ctl.attempts.get(id)!.parts[0].node;
+    clock.t += 60_000;
+    const restored = new Controller(clock, ctl.policy);
+    restored.restore({ nodes: [...ctl.nodes.values()], jobs: [...ctl.jobs.values()], attempts: [...ctl.attempts.values()], quotas: [], lastEventSeq: 0 });
+    restored.tick();
+    expect(restored.nodes.get(node)!.state).toBe('allocated'); // fresh heartbeat grace, not down
+    restored.heartbeat(node, []); // an agent that has not re-sent its list yet
+    expect(j.state).toBe('running');
+    const d = restored.heartbeat(node, [{ attemptId: id, state: 'running' }]);
+    expect(d.run.map((r) => r.attemptId)).toEqual([id]);
+    restored.registerNode({ name: node, gpus: restored.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] });
+    expect(restored.jobs.get(j.id)!.state).toBe('recovering'); // the agent restarted without it
+  });
 });

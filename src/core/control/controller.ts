@@ -82,6 +82,8 @@ export class Controller {
   private dirtyAttempts = new Set<string>();
   private dirtyQuotas = new Map<string, number | null>();
   private pendingEvents: ControlEvent[] = [];
+  /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
+  private restoredAtMs = -Infinity;
 
   constructor(
     readonly clock: Clock,
@@ -107,6 +109,7 @@ export class Controller {
     }
     for (const [team, q] of s.quotas) this.quotas.set(team, q);
     this.eventSeq = s.lastEventSeq;
+    this.restoredAtMs = now;
     this.needsSchedule = true;
   }
 
@@ -220,7 +223,8 @@ export class Controller {
     for (const id of attemptsOn(n)) {
       if (seen.has(id)) continue;
       const att = this.attempts.get(id)!;
-      if (fromRegister || att.stop || this.now() - att.startedAtMs > graceMs) {
+      const since = Math.max(att.startedAtMs, this.restoredAtMs);
+      if (fromRegister || att.stop || this.now() - since > graceMs) {
         this.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
       }
     }
@@ -249,9 +253,13 @@ export class Controller {
   }
 
   /** Operator or health actions on a node. */
-  nodeAction(name: string, action: 'cordon' | 'uncordon' | 'drain', reason: string, source: string): NodeRec {
+  nodeAction(name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason: string, source: string): NodeRec {
     const n = this.requireNode(name);
     if (action === 'drain') return this.drainNode(name, reason, source);
+    if (action === 'repair') {
+      n.hold = 'repair';
+      return this.drainNode(name, reason, source);
+    }
     if (action === 'cordon') {
       n.hold = 'cordon';
       n.holdReason = reason;

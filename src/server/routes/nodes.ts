@@ -17,8 +17,8 @@ export function registerNodeRoutes(server: ColossusServer): void {
   defineRoute(server, ROUTES.listNodes, () => [...ctl.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(nodeSummary));
   defineRoute(server, ROUTES.showNode, ({ params }) => detail(params.name));
 
-  for (const action of ['cordon', 'uncordon', 'drain'] as const) {
-    const def = { cordon: ROUTES.cordonNode, uncordon: ROUTES.uncordonNode, drain: ROUTES.drainNode }[action];
+  for (const action of ['cordon', 'uncordon', 'drain', 'repair'] as const) {
+    const def = { cordon: ROUTES.cordonNode, uncordon: ROUTES.uncordonNode, drain: ROUTES.drainNode, repair: ROUTES.repairNode }[action];
     defineRoute(server, def, async ({ params, body, auth }) => {
       ctl.nodeAction(params.name, action, body.reason ?? `${action} by ${auth.name}`, 'operator');
       await server.commit();
