@@ -94,6 +94,18 @@ describe('Agent with the real server', () => {
     expect(logLines.some((l) => l.text.includes('"start":true'))).toBe(true);
   });
 
+  it('exit 93 from a rank fails the job without a restart', async () => {
+    const job = await admin.submitJob({ name: 'no-restart', gpus: 8, maxRestarts: 5, command: [process.execPath, TINY, '--steps', '50', '--step-ms', '10', '--fail-at-step', '3', '--fail-code', '93'] });
+    const failed = await until('job failure', async () => {
+      const j = await admin.showJob(job.id);
+      return j.state === 'failed' && j.attempts.every((a) => a.endedAtMs !== null) && j;
+    });
+    expect(failed.attempts).toHaveLength(1);
+    expect(failed.attempts[0].exitCode).toBe(93);
+    expect(failed.restarts).toBe(0);
+    await until('node-a idle again', async () => (await admin.showNode('node-a')).state === 'idle');
+  });
+
   it('registers again after the server restarts on the same data dir and port', async () => {
     const before = logs.filter((l) => l.includes('registered as node-a')).length;
     const port = (server.app.server.address() as { port: number }).port;

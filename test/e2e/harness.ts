@@ -82,7 +82,7 @@ export async function postgresDb(): Promise<Db | undefined> {
   try {
     await admin.connect();
   } catch (e) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true but ${PG_ADMIN_URL} is unreachable: ${(e as Error).message}`);
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true but ${PG_ADMIN_URL} is unreachable: ${(e as Error).message}`, { cause: e });
     return undefined;
   }
   const dbName = `colossus_e2e_${randomBytes(5).toString('hex')}`;

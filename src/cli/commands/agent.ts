@@ -52,13 +52,13 @@ async function runAgent(f: AgentFlags): Promise<void> {
   const workDir = resolve(f.workDir ?? join('.colossus', `agent-${name}`));
   mkdirSync(workDir, { recursive: true });
   const log = logger(!!f.json, name);
-  let agent: Agent | undefined;
+  const busy = { of: (): Set<number> => new Set() }; // the simulated GPUs are busy where the agent runs ranks
   const gpus = f.simulateGpus
-    ? simulatedGpuSource({ count: f.simulateGpus, nodeName: name, gpu: getGpu(f.gpuModel, '--gpu-model'), busy: () => agent?.attempts.busyGpus() ?? new Set() })
+    ? simulatedGpuSource({ count: f.simulateGpus, nodeName: name, gpu: getGpu(f.gpuModel, '--gpu-model'), busy: () => busy.of() })
     : nvidiaSmiSource({ command: f.nvidiaSmi });
   const xidLogPath = f.xidLog ?? (f.simulateGpus ? join(workDir, 'kernel.log') : undefined);
-  agent = new Agent({ server, joinToken: token, name, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: f.address, workDir, gpus, xidLogPath, log });
-  const a = agent;
+  const a = new Agent({ server, joinToken: token, name, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: f.address, workDir, gpus, xidLogPath, log });
+  busy.of = () => a.attempts.busyGpus();
   let signalled: string | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) return;
