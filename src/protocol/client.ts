@@ -45,8 +45,7 @@ export class ApiClient {
     const p = problemSchema.safeParse(json);
     const code = CODE_OF_STATUS[res.status] ?? 'failure';
     if (p.success) {
-      const issues = p.data.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-      throw new ColossusError(code, p.data.detail + (issues ? ` (${issues})` : ''), { where: p.data.where, hint: p.data.hint, details: { status: res.status } });
+      throw new ColossusError(code, p.data.detail, { where: p.data.where, hint: p.data.hint, details: { status: res.status, issues: p.data.issues } });
     }
     throw new ColossusError(code, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
   }
