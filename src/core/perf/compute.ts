@@ -14,6 +14,7 @@ import type { ClusterCosts } from './cluster-costs.js';
 import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import type { NumLayout } from './num-layout.js';
+import { logitsOnCriticalStage, stageSlots } from './stages.js';
 
 const sat = (d: number, half: number) => d / (d + half);
 
@@ -42,9 +43,10 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   const T = (L.mbs * L.seq) / L.cp;
   const h = mc.hidden;
   const tp = L.tp;
-  const denseL = mc.denseLayers / L.pp;
-  const moeL = mc.moeLayers / L.pp;
-  const layersS = denseL + moeL;
+  const layersS = stageSlots(mc.layers, L.pp);
+  const fMoe = mc.layers > 0 ? mc.moeLayers / mc.layers : 0;
+  const denseL = layersS * (1 - fMoe);
+  const moeL = layersS * fMoe;
   // Attention projections (every layer).
   const qkvShare = mc.qkvWidth / (mc.qkvWidth + mc.attnOutWidth);
   const attnFlops = (layersS * T * 2 * mc.attnParams) / tp;
@@ -66,7 +68,7 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
     gemm += gemmS(sFlops, T, Math.max(mc.sharedFfn / tp, mc.experts), h, peak, eff, half);
   }
   // Output layer on the last stage.
-  const logits = gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half);
+  const logits = logitsOnCriticalStage(mc.layers, L.pp) ? gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half) : 0;
   // Flash attention over the causal half (cp ranks each see seq/2 keys on average).
   const attnFwd = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
   // Element-wise traffic (× elementwiseFactor for unfused kernels), plus FP8/FP4 quantisation.

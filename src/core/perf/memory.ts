@@ -16,11 +16,14 @@ import type { ClusterCosts } from './cluster-costs.js';
 import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import { M, type NumLayout } from './num-layout.js';
+import { edgeStageLayers, stageSlots } from './stages.js';
 
 /** Parameters one GPU holds on a stage: [non-expert, expert]. Written into `out[0..1]`. */
 export function stageParams(mc: ModelCosts, L: NumLayout, first: boolean, last: boolean, out: Float64Array): void {
-  const denseL = mc.denseLayers / L.pp;
-  const moeL = mc.moeLayers / L.pp;
+  const layers = first || last ? edgeStageLayers(mc.layers, L.pp) : stageSlots(mc.layers, L.pp);
+  const fMoe = mc.layers > 0 ? mc.moeLayers / mc.layers : 0;
+  const denseL = layers * (1 - fMoe);
+  const moeL = layers * fMoe;
   let dense = (denseL + moeL) * ((mc.attnParams) / L.tp + mc.normParams) + denseL * mc.denseMlpParams / L.tp;
   dense += (moeL * mc.moeSharedParams) / L.tp;
   if (first) dense += mc.embeddingParams / L.tp;
@@ -44,7 +47,7 @@ export function layerActivationBytes(mc: ModelCosts, L: NumLayout, recompute: nu
 
 /** Layer·micro-batches of activations the first stage holds at its peak. */
 export function inFlightLayerMicrobatches(mc: ModelCosts, L: NumLayout, microbatches: number): number {
-  const layersPerStage = mc.layers / L.pp;
+  const layersPerStage = edgeStageLayers(mc.layers, L.pp);
   if (L.vpp <= 1) return layersPerStage * Math.min(microbatches, L.pp);
   const chunks = Math.min(microbatches * L.vpp, (L.pp - 1) * 2 + (L.vpp - 1) * L.pp + 1);
   return (chunks * layersPerStage) / L.vpp;
@@ -72,12 +75,12 @@ export function memoryInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: N
     const sharded = dense / shard + expert / eshard;
     const lowPrecCopy = L.precision === 0 ? 0 : 1;
     let weights = L.zero === 3 ? sharded * (2 + lowPrecCopy) : params * (2 + lowPrecCopy);
-    const zeroBuffer = L.zero === 3 ? (2 * params * 2) / (mc.layers / L.pp) : 0;
+    const zeroBuffer = L.zero === 3 ? (2 * params * 2) / Math.max(1, edgeStageLayers(mc.layers, L.pp)) : 0;
     weights += zeroBuffer;
     const grads = (L.zero >= 2 ? sharded : params) * 4;
     const optim = (L.zero >= 1 ? sharded : params) * 12;
     const tokens = (L.mbs * L.seq) / L.cp;
-    const held = first ? inFlightLayerMicrobatches(mc, L, microbatches) : mc.layers / L.pp;
+    const held = first ? inFlightLayerMicrobatches(mc, L, microbatches) : edgeStageLayers(mc.layers, L.pp);
     let act = held * layerAct + transient + (first ? (tokens * 2 * mc.hidden) / L.tp : 0);
     if (last) act += (tokens * mc.vocab * 6) / L.tp;
     const other = P.frameworkBytes + P.fragmentation * (act + zeroBuffer);

@@ -11,6 +11,7 @@ import type { ModelSpec } from '../model/types.js';
 import { RECOMPUTE_INDEX, type NumLayout } from './num-layout.js';
 import type { Layout, PerfResult } from './types.js';
 import { divisors } from './validate.js';
+import { ppSplits, stageSlots } from './stages.js';
 
 export interface SearchRequest {
   gbs: number;
@@ -57,13 +58,13 @@ export function searchAxes(model: ModelSpec, cluster: Cluster, req: SearchReques
   const pow2 = [1, 2, 4, 8, 16, 32, 64, 128];
   return {
     tp: f.tp !== undefined ? [f.tp] : divisors(domain).filter(tpOk),
-    pp: f.pp !== undefined ? [f.pp] : divisors(model.layers).filter((p) => gpus % p === 0),
+    pp: f.pp !== undefined ? [f.pp] : divisors(gpus).filter((p) => p <= model.layers && ppSplits(model.layers, p)),
     cp: f.cp !== undefined ? [f.cp] : pow2.filter((c) => c === 1 || (req.seq % (2 * c) === 0 && req.seq / c >= 1024)),
     ep: (dpcp) => (f.ep !== undefined ? [f.ep] : model.moe ? divisors(dpcp).filter((e) => experts % e === 0) : [1]),
     vpp: (pp, m) => {
       if (f.vpp !== undefined) return [f.vpp];
-      if (pp === 1 || m % pp !== 0 || model.layers % pp !== 0) return [1];
-      return divisors(model.layers / pp);
+      if (pp === 1 || m % pp !== 0 || !Number.isInteger(stageSlots(model.layers, pp))) return [1];
+      return divisors(stageSlots(model.layers, pp));
     },
     mbs: (perDp) => (f.mbs !== undefined ? [f.mbs] : divisors(perDp).filter((b) => b <= 64)),
     zero: f.zero !== undefined ? [f.zero] : [0, 1, 2, 3],

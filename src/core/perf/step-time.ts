@@ -20,6 +20,7 @@ import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import { M, type NumLayout } from './num-layout.js';
 import { stageParams } from './memory.js';
+import { stageSlots } from './stages.js';
 
 const mb: MicrobatchCompute = { fwdS: 0, bwdS: 0, recomputeS: 0, attnS: 0, overheadS: 0 };
 const sp = new Float64Array(2);
@@ -27,7 +28,7 @@ const sp = new Float64Array(2);
 /** Per-micro-batch communication of tp, cp, ep: [total, exposed] each, into `o[0..5]`. */
 function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, o: Float64Array): void {
   const T = (L.mbs * L.seq) / L.cp;
-  const layersS = mc.layers / L.pp;
+  const layersS = stageSlots(mc.layers, L.pp);
   const full = L.recompute === 2;
   const tpBytes = T * mc.hidden * 2;
   const tp = L.tp > 1 ? layersS * (full ? 12 : 8) * ringS(cc, P, L.tp, 1, tpBytes) : 0;
@@ -38,7 +39,7 @@ function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumL
   const cp = layersS * (full ? 4 : 3) * (L.cp - 1) * cpStep;
   o[2] = cp;
   o[3] = Math.max(0, cp - mb.attnS * (full ? 1.3 : 1));
-  const moeL = mc.moeLayers / L.pp;
+  const moeL = (layersS * mc.moeLayers) / mc.layers;
   const epBytes = (T * mc.topK * mc.hidden * 2) / L.tp;
   // ep·tp·cp beyond the GPUs means Megatron's expert-tensor-parallel-1 layout, which folds the
   // tensor ranks into the expert group: its members are then adjacent (stride 1).
@@ -63,7 +64,7 @@ function dataParallel(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLay
   if (L.zero === 3) {
     const perMb = 3 * ag;
     o[0] = m * perMb;
-    o[1] = m * (Math.max(0, ag - fwdWin) + Math.max(0, 2 * ag - bwdWin)) + ag / (mc.layers / L.pp);
+    o[1] = m * (Math.max(0, ag - fwdWin) + Math.max(0, 2 * ag - bwdWin)) + ag / stageSlots(mc.layers, L.pp);
     return;
   }
   const rs = ag;

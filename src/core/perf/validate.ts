@@ -6,6 +6,7 @@ import { ColossusError } from '../errors.js';
 import type { Cluster } from '../cluster/types.js';
 import type { ModelSpec } from '../model/types.js';
 import type { Layout } from './types.js';
+import { ppSplits, stageSlots } from './stages.js';
 
 /** Divisors of n in ascending order, O(√n). */
 export const divisors = (n: number): number[] => {
@@ -43,9 +44,13 @@ export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, gi
   const tpOk = (t: number) => domain % t === 0 && model.heads % t === 0 && (model.mla ? true : model.kvHeads % t === 0 || t % model.kvHeads === 0);
   if (has('tp') && domain % l.tp !== 0) fail('tp', l.tp, `must divide ${where}`, divisors(domain).filter(tpOk));
   if (has('tp') && !tpOk(l.tp)) fail('tp', l.tp, `must divide the ${model.heads} attention heads (and the ${model.kvHeads} kv heads)`, divisors(domain).filter(tpOk));
-  if (has('pp') && model.layers % l.pp !== 0) fail('pp', l.pp, `must divide the ${model.layers} layers`, divisors(model.layers).filter((p) => gpus % p === 0));
+  if (has('pp') && !ppSplits(model.layers, l.pp)) {
+    const valid = divisors(model.layers + 2).concat(divisors(model.layers)).filter((p, i, a) => a.indexOf(p) === i && ppSplits(model.layers, p) && gpus % p === 0).sort((a, b) => a - b);
+    fail('pp', l.pp, `must divide the ${model.layers} layers (or ${model.layers + 2} with the embedding and loss counted as layers)`, valid);
+  }
   if (has('vpp', 'pp') && l.vpp > 1 && l.pp === 1) fail('vpp', l.vpp, 'interleaving needs pp > 1', [1]);
-  if (has('vpp', 'pp') && (model.layers / l.pp) % l.vpp !== 0) fail('vpp', l.vpp, `must divide the ${model.layers / l.pp} layers per stage`, divisors(model.layers / l.pp));
+  const slots = stageSlots(model.layers, l.pp);
+  if (has('vpp', 'pp') && slots % l.vpp !== 0) fail('vpp', l.vpp, `must divide the ${slots} layers per stage`, divisors(slots));
   if (has('cp') && l.cp > 1 && l.seq % (2 * l.cp) !== 0) fail('cp', l.cp, `2·cp must divide seq=${l.seq} (load-balanced causal split)`, [1, 2, 4, 8, 16].filter((c) => c === 1 || l.seq % (2 * c) === 0));
   if (has('tp', 'pp', 'cp', 'dp') && l.tp * l.pp * l.cp * l.dp !== gpus) {
     const dp = gpus / (l.tp * l.pp * l.cp);

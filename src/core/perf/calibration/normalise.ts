@@ -142,6 +142,8 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const fixed: CalibrationCase['fixed'] = { tp, pp, cp, dp, ep: num(p.ep) ?? 1, precision };
   const vpp = num(p.vp);
   if (vpp) fixed.vpp = vpp;
+  // The Megatron-Bridge tables leave VP empty for recipes without interleaving.
+  else if (/Megatron-Bridge/.test(String(r.source))) fixed.vpp = 1;
   const mbs = num(b.micro) ?? num(b.local_batch);
   if (mbs) fixed.mbs = mbs;
   const zero = rowZero(p);
