@@ -62,8 +62,9 @@ function run(f: PlanFlags): void {
   if (f.json) printJson(out);
   else printHuman(out, results, f);
   if (!main.best) {
-    throw new ColossusError('infeasible', `no layout of ${model.name} fits on ${counts.join(', ')} GPUs of ${f.cluster} at gbs ${f.gbs}, seq ${f.seq}`, {
-      hint: 'use more GPUs, a GPU with more memory, a smaller --seq, or a --gbs divisible by more data-parallel sizes',
+    const none = results.every((r) => r.searched === 0);
+    throw new ColossusError('infeasible', `no layout of ${model.name} ${none ? 'is valid' : 'fits'} on ${counts.join(', ')} GPUs of ${f.cluster} at gbs ${f.gbs}, seq ${f.seq}`, {
+      hint: none ? gbsHint(counts[0], f.gbs) : 'use more GPUs, a GPU with more memory, or a smaller --seq',
     });
   }
 }
@@ -79,6 +80,15 @@ function printHuman(out: { searched: number; feasible: number; elapsedS: number;
   const best = out.best as (PerfResult & { training?: ReturnType<typeof trainingEstimate> }) | null;
   if (best?.training) w('\n' + renderTraining(best.training));
   if (f.svg) w(`\nchart written to ${f.svg}`);
+}
+
+/** dp = gpus/(tp·pp·cp) must divide gbs: with an odd factor in the GPU count, gbs needs it too. */
+function gbsHint(gpus: number, gbs: number): string {
+  let odd = gpus;
+  while (odd % 2 === 0) odd /= 2;
+  const unit = odd * 1024;
+  if (odd > 1 && gbs % odd !== 0) return `data parallelism must divide --gbs, and every dp for ${gpus} GPUs has the factor ${odd}: try --gbs ${Math.max(1, Math.round(gbs / unit)) * unit}`;
+  return 'no tp·pp·cp of this model leaves a data-parallel size that divides --gbs: try a --gbs with more factors of 2, or another GPU count';
 }
 
 export function registerPlan(program: Command): void {
