@@ -10,6 +10,7 @@ import { registerJob } from './job.js';
 import { registerNode } from './node.js';
 import { registerPerf } from './perf.js';
 import { registerPlan } from './plan.js';
+import { registerTwin } from './twin.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerNode,
   registerPerf,
   registerPlan,
+  registerTwin,
 ];

@@ -1,0 +1,99 @@
+/**
+ * `colossus twin` (and `colossus start`): the control plane on SQLite with a
+ * simulated Colossus behind it, in virtual time, and the dashboard at `/`.
+ * Runs until SIGINT/SIGTERM (or --until-days).
+ */
+import type { Command } from 'commander';
+import { ColossusError } from '../../core/errors.js';
+import { DEFAULT_FAILURE_PRESET, FAILURE_PRESETS, failurePreset } from '../../core/reliability/presets.js';
+import { parseFailureFile } from '../../core/reliability/schema.js';
+import type { FailureModel } from '../../core/reliability/types.js';
+import { startTwin } from '../../twin/runtime.js';
+import { loadCluster, loadModel, readDataFile } from '../load.js';
+import { nonNegative, positiveInt } from '../options.js';
+import { printJson } from '../output.js';
+
+interface TwinFlags {
+  cluster: string;
+  gpus?: number;
+  model: string;
+  speed: number;
+  seed: string;
+  failureRates: string;
+  dataDir?: string;
+  host: string;
+  port: string;
+  untilDays?: number;
+  json?: boolean;
+}
+
+function loadFailures(name: string): FailureModel {
+  if (FAILURE_PRESETS[name]) return failurePreset(name);
+  if (!/\.(ya?ml|json)$/i.test(name)) {
+    throw new ColossusError('usage', `unknown failure-rate preset '${name}'`, { where: '--failure-rates', hint: `valid presets: ${Object.keys(FAILURE_PRESETS).join(', ')}; or a path to a .yaml file` });
+  }
+  return parseFailureFile(readDataFile(name), name);
+}
+
+function portOf(text: string): number {
+  const p = Number(text);
+  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ColossusError('usage', `--port must be 0–65535, got '${text}'`, { where: '--port', hint: 'use 0 for any free port' });
+  return p;
+}
+
+function seedOf(text: string): number {
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v < 0) throw new ColossusError('usage', `--seed must be a whole number ≥ 0, got '${text}'`, { where: '--seed' });
+  return v;
+}
+
+async function run(f: TwinFlags): Promise<void> {
+  const cluster = loadCluster(f.cluster, f.gpus);
+  const model = loadModel(f.model);
+  const failures = loadFailures(f.failureRates);
+  const port = portOf(f.port);
+  const seed = seedOf(f.seed);
+  if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
+  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined });
+  const dashboard = `${t.url}/?token=${encodeURIComponent(t.adminToken)}`;
+  const flag = t.twin.mix.flagship;
+  if (f.json) printJson({ url: t.url, dashboard, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
+  else {
+    process.stderr.write(`  flagship ${flag.name}: ${flag.gpus.toLocaleString('en-US')} GPUs, ${flag.layout}, ${flag.stepTimeS.toFixed(2)} s/step (Plan face)\n`);
+    process.stderr.write(`  speed ${f.speed === 0 ? 'as fast as possible' : `${f.speed}× real time`}; failures: ${failures.name}; data dir ${t.dataDir}\n`);
+    process.stderr.write(`\n  Dashboard: ${dashboard}\n  API:       ${t.url}/api/v1  (docs ${t.url}/docs; admin token in ${t.dataDir}/admin.token)\n\n  Ctrl-C stops the twin.\n`);
+  }
+  await new Promise<void>((done) => {
+    const onSignal = () => {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      if (!f.json) process.stderr.write('colossus twin: stopping (committing state)…\n');
+      t.stop().then(done, (err) => {
+        process.stderr.write(`colossus twin: shutdown failed: ${(err as Error).message}\n`);
+        done();
+      });
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+    if (f.untilDays !== undefined) void t.pacer.done().then(() => setTimeout(onSignal, 0));
+  });
+}
+
+function addTwinOptions(cmd: Command): Command {
+  return cmd
+    .option('--cluster <preset|file>', 'cluster preset or YAML file', 'colossus-100k')
+    .option('--gpus <n>', 'a partition of the site of N GPUs (whole nodes)', positiveInt('--gpus'))
+    .option('--model <preset|file>', 'model of the flagship pre-training job', 'grok-1')
+    .option('--speed <x>', 'virtual seconds per wall second (0 = as fast as possible)', nonNegative('--speed'), 600)
+    .option('--seed <n>', 'random seed (failures, job mix)', '1')
+    .option('--failure-rates <preset|file>', `failure model (default ${DEFAULT_FAILURE_PRESET})`, DEFAULT_FAILURE_PRESET)
+    .option('--data-dir <dir>', 'fresh directory for the SQLite store and tokens (default: a temporary one)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 = any free port)', '7460')
+    .option('--until-days <d>', 'stop after this many virtual days', nonNegative('--until-days'))
+    .option('--json', 'print the URLs and the fleet as one JSON document on stdout')
+    .action((f: TwinFlags) => run(f));
+}
+
+export function registerTwin(program: Command): void {
+  addTwinOptions(program.command('twin').description('Run a simulated Colossus against the real control plane, in virtual time, with the dashboard at /'));
+  addTwinOptions(program.command('start').description('Same as `colossus twin` with its defaults (what `npm start` runs)'));
+}

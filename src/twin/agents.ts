@@ -1,0 +1,38 @@
+/**
+ * The simulated agents, one per node: whether the node is up (heartbeating),
+ * the attempts it holds, and whether it has something to tell the control plane
+ * (then it heartbeats for real at its next phase). Quiet agents' heartbeats carry
+ * nothing: the twin records them in bulk (`lastHeartbeatMs`), which is exactly
+ * what the control plane does with an empty heartbeat.
+ */
+import type { LocalAttempt } from '../core/control/controller.js';
+
+export class Agents {
+  /** 1 while the node's agent heartbeats. */
+  readonly up: Uint8Array;
+  /** 1 while a real heartbeat is scheduled. */
+  readonly hbPending: Uint8Array;
+  /** Attempts each node's agent holds (attempt id → local state). */
+  readonly held: Map<string, LocalAttempt>[];
+  /** Heartbeat phase of each node within the interval, s. */
+  readonly phaseS: Float64Array;
+
+  constructor(nodes: number, intervalS: number) {
+    this.up = new Uint8Array(nodes).fill(1);
+    this.hbPending = new Uint8Array(nodes);
+    this.held = Array.from({ length: nodes }, () => new Map());
+    this.phaseS = new Float64Array(nodes);
+    for (let i = 0; i < nodes; i++) this.phaseS[i] = (((i * 2654435761) >>> 0) % 1000) / 1000 * intervalS;
+  }
+
+  /** Virtual time of the node's next heartbeat after `nowS`. */
+  nextBeatS(node: number, nowS: number, intervalS: number): number {
+    const phase = this.phaseS[node];
+    const k = Math.floor((nowS - phase) / intervalS) + 1;
+    return phase + k * intervalS;
+  }
+
+  localAttempts(node: number): LocalAttempt[] {
+    return [...this.held[node].values()];
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Brings the twin up: the real control-plane server (`createServer`) on SQLite
+ * with the twin's virtual clock and no wall-clock tick, the simulated fleet on
+ * its controller, the pacer, and one HTTP listener that serves the dashboard and
+ * the twin's endpoints and hands everything else to the control plane's routes.
+ */
+import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Fastify from 'fastify';
+import type { Cluster } from '../core/cluster/types.js';
+import type { ModelSpec } from '../core/model/types.js';
+import type { FailureModel } from '../core/reliability/types.js';
+import { ColossusError } from '../core/errors.js';
+import { createServer, type ColossusServer } from '../server/app.js';
+import { sendProblem } from '../server/errors.js';
+import { Store } from '../server/store/store.js';
+import { ensureTokenFiles } from '../server/tokens-files.js';
+import { Pacer } from './pacer.js';
+import { Twin } from './twin.js';
+import { VirtualClock } from './virtual-clock.js';
+import { registerTwinRoutes } from './http/routes.js';
+import { defaultWebDir, registerStatic } from './http/static.js';
+
+export interface TwinStartOptions {
+  cluster: Cluster;
+  model: ModelSpec;
+  failures: FailureModel;
+  seed: number;
+  speed: number;
+  /** Fresh directory for the SQLite store and tokens; default a temporary one, removed at stop. */
+  dataDir?: string;
+  host: string;
+  port: number;
+  /** Virtual time 0 in epoch ms; default now. */
+  startMs?: number;
+  /** Stop advancing at this virtual time, s. */
+  untilS?: number;
+  webDir?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningTwin {
+  twin: Twin;
+  pacer: Pacer;
+  server: ColossusServer;
+  url: string;
+  adminToken: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+function prepareDataDir(dir: string | undefined): { dir: string; temporary: boolean } {
+  if (!dir) return { dir: mkdtempSync(join(tmpdir(), 'colossus-twin-')), temporary: true };
+  const abs = resolve(dir);
+  if (existsSync(join(abs, 'colossus.db'))) {
+    throw new ColossusError('usage', `${abs} already holds a control-plane database (colossus.db)`, { where: '--data-dir', hint: 'the twin starts a fresh fleet: give an empty or new directory, or remove colossus.db' });
+  }
+  mkdirSync(abs, { recursive: true });
+  return { dir: abs, temporary: false };
+}
+
+export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
+  const data = prepareDataDir(o.dataDir);
+  const store = await Store.open({ dataDir: data.dir });
+  const tokens = ensureTokenFiles(data.dir, o.env ?? process.env);
+  const clock = new VirtualClock(o.startMs ?? Date.now());
+  const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') } });
+  const twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock });
+  twin.start();
+  await server.commit();
+  const pacer = new Pacer(twin, { speed: o.speed, untilS: o.untilS, commit: () => server.commit() });
+
+  const web = Fastify({ logger: false });
+  web.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
+  registerTwinRoutes(web, { twin, pacer, server });
+  registerStatic(web, o.webDir ?? defaultWebDir());
+  await web.ready();
+  const mine = (url: string) => url === '/' || url.startsWith('/api/v1/twin/') || url.startsWith('/assets/') || /^\/(overview|map|jobs|nodes|planner|reliability)(\/|\?|$)/.test(url);
+  const http: Server = createHttpServer((req, res) => (mine(req.url ?? '/') ? web.routing(req, res) : server.app.routing(req, res)));
+  await new Promise<void>((ok, fail) => http.once('error', fail).listen(o.port, o.host, () => ok()));
+  const addr = http.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+  pacer.start();
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await pacer.stop();
+      http.closeAllConnections?.();
+      await new Promise<void>((ok) => http.close(() => ok()));
+      await web.close();
+      await server.close();
+      await store.close();
+      if (data.temporary) rmSync(data.dir, { recursive: true, force: true });
+    })());
+  return { twin, pacer, server, url, adminToken: tokens.admin, dataDir: data.dir, stop };
+}

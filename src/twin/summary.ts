@@ -1,0 +1,95 @@
+/**
+ * The dashboard's overview numbers, computed from the control plane's state and
+ * the twin's counters: GPUs by state, jobs by state, the flagship's progress and
+ * goodput, interruptions by cause, IT and facility power.
+ */
+import { AVG_SERVER_POWER_FRACTION } from '../core/perf/energy.js';
+import { GPU_STATE, GPU_STATE_NAMES, gpuMetric, gpuStates } from './gpu-state.js';
+import type { Twin } from './twin.js';
+
+export interface TwinSummary {
+  nowMs: number;
+  virtualS: number;
+  speed: { target: number; achieved: number };
+  cluster: { name: string; gpus: number; nodes: number; gpusPerNode: number; gpuModel: string; pue: number };
+  gpus: Record<string, number>;
+  nodes: Record<string, number>;
+  jobs: Record<string, number>;
+  flagship: FlagshipView | null;
+  failuresByCause: Record<string, number>;
+  interruptionsByDay: Record<string, number>[];
+  causes: { id: string; label: string; kind: string }[];
+  power: { itW: number; facilityW: number };
+  events: number;
+  inRepair: number;
+}
+
+export interface FlagshipView {
+  id: string;
+  name: string;
+  model: string;
+  gpus: number;
+  state: string;
+  reason: string | null;
+  step: number | null;
+  totalSteps: number;
+  lastCheckpointStep: number | null;
+  restarts: number;
+  stepTimeS: number;
+  tokensPerStep: number;
+  layout: string;
+  /** Productive time ÷ time since submission. */
+  goodput: number;
+  lostS: number;
+  loss: number | null;
+}
+
+export function summarize(twin: Twin, speed: { target: number; achieved: number }): TwinSummary {
+  const states = gpuStates(twin);
+  const gpus: Record<string, number> = Object.fromEntries(GPU_STATE_NAMES.map((n) => [n, 0]));
+  const counts = new Array(GPU_STATE_NAMES.length).fill(0);
+  for (let i = 0; i < states.length; i++) counts[states[i]]++;
+  GPU_STATE_NAMES.forEach((n, i) => (gpus[n] = counts[GPU_STATE[n]] ?? counts[i]));
+  const nodes: Record<string, number> = {};
+  for (const n of twin.ctl.nodes.values()) nodes[n.state] = (nodes[n.state] ?? 0) + 1;
+  const jobs: Record<string, number> = { queued: 0, running: 0, recovering: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const j of twin.ctl.jobs.values()) jobs[j.state] = (jobs[j.state] ?? 0) + 1;
+  const c = twin.opts.cluster;
+  return {
+    nowMs: twin.clock.nowMs(), virtualS: twin.nowS, speed,
+    cluster: { name: c.name, gpus: c.gpus, nodes: c.nodes, gpusPerNode: c.gpusPerNode, gpuModel: c.gpu.id, pue: c.spec.facility.pue },
+    gpus, nodes, jobs, flagship: flagshipView(twin),
+    failuresByCause: twin.stats.failuresByCause, interruptionsByDay: twin.stats.interruptionsByDay,
+    causes: twin.causes.map((x) => ({ id: x.id, label: x.label, kind: x.kind })),
+    power: powerW(twin, states), events: twin.events, inRepair: twin.inRepair.size,
+  };
+}
+
+function flagshipView(twin: Twin): FlagshipView | null {
+  const id = twin.mix.flagshipId;
+  const job = id ? twin.ctl.jobs.get(id) : undefined;
+  if (!id || !job) return null;
+  const plan = twin.mix.flagship;
+  const elapsedS = Math.max(1, (twin.clock.nowMs() - job.submittedAtMs) / 1000);
+  const productiveS = (job.lastStep ?? 0) * plan.stepTimeS;
+  const series = twin.stats.series.get(id)?.points;
+  return {
+    id, name: job.spec.name, model: plan.model, gpus: job.spec.gpus, state: job.state, reason: job.reason, step: job.lastStep,
+    totalSteps: plan.totalSteps, lastCheckpointStep: job.lastCheckpointStep, restarts: job.restarts, stepTimeS: plan.stepTimeS,
+    tokensPerStep: plan.tokensPerStep, layout: plan.layout, goodput: Math.min(1, productiveS / elapsedS),
+    lostS: twin.stats.jobLoss.get(id)?.lostS ?? 0, loss: series?.length ? series[series.length - 1].loss : null,
+  };
+}
+
+/** IT power: each powered node's non-GPU share at the average server fraction, plus its GPUs' power; facility = IT × PUE. */
+function powerW(twin: Twin, states: Uint8Array): { itW: number; facilityW: number } {
+  const c = twin.opts.cluster;
+  const power = gpuMetric(twin, 'power', states);
+  let itW = 0;
+  for (const f of twin.fleet.nodes) {
+    if (!twin.agents.up[f.index]) continue;
+    itW += Math.max(0, c.spec.nodeMaxPowerW - c.gpusPerNode * f.gpuTdpW) * AVG_SERVER_POWER_FRACTION;
+    for (let g = 0; g < c.gpusPerNode; g++) itW += power[f.firstGpu + g] * 4;
+  }
+  return { itW, facilityW: itW * c.spec.facility.pue };
+}

@@ -1,0 +1,376 @@
+/**
+ * The digital twin: a simulated fleet driving the real control plane
+ * (src/core/control's Controller, the logic the server runs) in virtual time.
+ *
+ * Simulated agents register every node, heartbeat, launch the attempts the
+ * control plane hands them, report progress, checkpoints and exits, and report
+ * XIDs; failures come from the Simulate face's failure model and step times from
+ * the Plan face. Detection, draining, restarts and placement are the control
+ * plane's own decisions. Discrete-event: nothing happens between events, so a
+ * virtual day takes as long as its events do.
+ */
+import type { Controller, LocalAttempt } from '../core/control/controller.js';
+import type { AttemptRec, JobRec, NodeRec } from '../core/control/types.js';
+import type { Cluster } from '../core/cluster/types.js';
+import type { ModelSpec } from '../core/model/types.js';
+import type { FailureModel } from '../core/reliability/types.js';
+import { EventHeap } from '../core/sim/heap.js';
+import { Rng, streamKey } from '../core/sim/rng.js';
+import type { Sampler } from '../core/sim/distributions.js';
+import { Agents } from './agents.js';
+import { compileCauses, nextGapS, repairSampler, type TwinCause } from './failures.js';
+import { buildFleet, type Fleet } from './fleet.js';
+import { TwinStats } from './stats.js';
+import type { VirtualClock } from './virtual-clock.js';
+import { JobMix } from './job-mix.js';
+import type { JobPlan } from './workloads.js';
+import { TwinAttempt, advance } from './attempt-run.js';
+
+const K_TICK = 0;
+const K_FAIL = 1;
+const K_HB = 2;
+const K_REPAIRED = 3;
+const K_STEP = 4;
+const K_ARRIVAL = 5;
+const K_EXIT = 6;
+const K_UNCORDON = 7;
+const K_HB_NOW = 8;
+
+export interface TwinOptions {
+  cluster: Cluster;
+  model: ModelSpec;
+  failures: FailureModel;
+  seed: number;
+  ctl: Controller;
+  clock: VirtualClock;
+  /** Submit the background job mix (default true). */
+  mix?: boolean;
+}
+
+interface PendingExit {
+  attemptId: string;
+  node: number;
+  exitCode: number;
+}
+
+export class Twin {
+  readonly fleet: Fleet;
+  readonly agents: Agents;
+  readonly stats = new TwinStats();
+  readonly ctl: Controller;
+  readonly clock: VirtualClock;
+  readonly causes: TwinCause[];
+  readonly mix: JobMix;
+  /** 1 where a GPU has failed and waits for repair. */
+  readonly failedGpu: Uint8Array;
+  /** Nodes the repair crew holds, with the reason. */
+  readonly inRepair = new Map<number, string>();
+  /** Events handled so far. */
+  events = 0;
+  private readonly heap = new EventHeap(1 << 16);
+  private readonly rng: Rng;
+  private readonly repairS: Sampler;
+  private readonly nodeRecs: NodeRec[] = [];
+  private readonly runs = new Map<string, TwinAttempt>();
+  private readonly slots: (TwinAttempt | null)[] = [];
+  private readonly activeJobs = new Map<string, JobRec>();
+  private readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
+  private readonly exits = new Map<number, PendingExit>();
+  private exitSeq = 0;
+  private jobSeqSeen = 0;
+  private readonly intervalS: number;
+
+  constructor(readonly opts: TwinOptions) {
+    this.ctl = opts.ctl;
+    this.clock = opts.clock;
+    this.fleet = buildFleet(opts.cluster);
+    this.intervalS = opts.ctl.policy.heartbeatIntervalS;
+    this.agents = new Agents(this.fleet.nodes.length, this.intervalS);
+    this.failedGpu = new Uint8Array(this.fleet.gpus);
+    this.pendingXids = new Array(this.fleet.nodes.length).fill(null);
+    this.causes = compileCauses(opts.failures, this.fleet.gpus, this.fleet.nodes.length, opts.seed);
+    this.rng = Rng.fromKey(streamKey(opts.seed, 0x7e1));
+    this.repairS = repairSampler(opts.failures);
+    this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes);
+  }
+
+  get nowS(): number {
+    return this.clock.nowS;
+  }
+
+  /** Registers every node, submits the flagship and the first jobs, and schedules the processes. */
+  start(): void {
+    for (const n of this.fleet.nodes) {
+      this.nodeRecs.push(this.ctl.registerNode({ name: n.name, gpus: n.gpus, topology: { rack: n.rack, array: n.array, hall: n.hall }, address: `10.${(n.index >> 16) & 255}.${(n.index >> 8) & 255}.${n.index & 255}`, attempts: [] }));
+    }
+    this.mix.submitInitial(this.ctl);
+    this.heap.push(0, K_TICK, 0);
+    this.causes.forEach((c, i) => this.heap.push(nextGapS(c), K_FAIL, i));
+    if (this.opts.mix !== false) this.heap.push(this.mix.nextArrivalGapS(), K_ARRIVAL, 0);
+  }
+
+  /** Handles every event up to virtual time `untilS` (or until `maxEvents`); returns events handled. */
+  runUntil(untilS: number, maxEvents = Infinity): number {
+    let n = 0;
+    while (this.heap.size > 0 && this.heap.peekTimeS() <= untilS && n < maxEvents) {
+      this.heap.pop();
+      this.clock.nowS = this.heap.poppedTimeS;
+      this.dispatch(this.heap.poppedKind, this.heap.poppedData);
+      n++;
+    }
+    if (n < maxEvents && untilS > this.clock.nowS) this.clock.nowS = untilS;
+    this.events += n;
+    return n;
+  }
+
+  private dispatch(kind: number, data: number): void {
+    switch (kind) {
+      case K_TICK: return this.tick();
+      case K_FAIL: return this.fail(data);
+      case K_HB: case K_HB_NOW: return this.heartbeat(data, kind === K_HB);
+      case K_REPAIRED: return this.repaired(data);
+      case K_STEP: return this.step(data);
+      case K_ARRIVAL: return this.arrival();
+      case K_EXIT: return this.exit(data);
+      case K_UNCORDON: return this.uncordon(data, 'planned maintenance done');
+    }
+  }
+
+  // ---- control-plane loop --------------------------------------------------
+
+  /** Every heartbeat interval: quiet agents' heartbeats land, then the control plane's periodic pass. */
+  private tick(): void {
+    const nowMs = this.clock.nowMs();
+    const up = this.agents.up;
+    for (let i = 0; i < this.nodeRecs.length; i++) if (up[i]) this.nodeRecs[i].lastHeartbeatMs = nowMs;
+    this.ctl.tick();
+    this.sync();
+    this.heap.push(this.nowS + this.intervalS, K_TICK, 0);
+  }
+
+  /** Finds attempts the agents must hear about (new, or to stop) and settles ended ones. */
+  private sync(): void {
+    for (;;) {
+      const id = `job-${String(this.jobSeqSeen + 1).padStart(6, '0')}`;
+      const j = this.ctl.jobs.get(id);
+      if (!j) break;
+      this.jobSeqSeen++;
+      this.activeJobs.set(id, j);
+    }
+    for (const job of this.activeJobs.values()) {
+      const lastId = job.attemptIds[job.attemptIds.length - 1];
+      if (lastId) this.syncAttempt(this.ctl.attempts.get(lastId)!);
+      const prev = job.attemptIds[job.attemptIds.length - 2];
+      if (prev && this.runs.has(prev)) this.syncAttempt(this.ctl.attempts.get(prev)!);
+      if ((job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') && !this.ctl.liveAttempt(job)) this.activeJobs.delete(job.id);
+    }
+  }
+
+  private syncAttempt(att: AttemptRec): void {
+    let run = this.runs.get(att.id);
+    const ended = att.parts.every((p) => p.exited);
+    if (!run) {
+      if (ended) return;
+      run = new TwinAttempt(att, this.mix.planFor(this.ctl.jobs.get(att.jobId)!), this.slots.length, (n) => this.fleet.byName.get(n)!.index);
+      this.slots.push(run);
+      this.runs.set(att.id, run);
+      for (const node of run.nodes) this.needBeat(node);
+      return;
+    }
+    if (ended) return this.settle(run, att);
+    if (att.stop && !run.stopSeen) {
+      run.stopSeen = true;
+      att.parts.forEach((p, i) => {
+        if (!p.exited) this.needBeat(run.nodes[i]);
+      });
+    }
+  }
+
+  /** The attempt is over: account lost work and forget it. */
+  private settle(run: TwinAttempt, att: AttemptRec): void {
+    this.runs.delete(att.id);
+    this.slots[run.slot] = null;
+    if (att.state === 'failed' || att.state === 'preempted') {
+      const job = this.ctl.jobs.get(att.jobId)!;
+      const saved = job.lastCheckpointStep ?? 0;
+      const lostSteps = Math.max(0, run.step - Math.max(saved, run.fromStep));
+      const l = this.stats.loss(att.jobId);
+      l.lostSteps += lostSteps;
+      l.lostS += lostSteps * run.plan.stepTimeS + (run.workloadStartS >= 0 ? run.plan.startupS : 0);
+    }
+  }
+
+  private needBeat(node: number): void {
+    if (this.agents.hbPending[node] || !this.agents.up[node]) return;
+    this.agents.hbPending[node] = 1;
+    this.heap.push(this.agents.nextBeatS(node, this.nowS, this.intervalS), K_HB, node);
+  }
+
+  /** A real heartbeat: reconcile, then act on the desired state like an agent. */
+  private heartbeat(node: number, scheduled: boolean): void {
+    if (scheduled) this.agents.hbPending[node] = 0;
+    if (!this.agents.up[node]) return;
+    const name = this.fleet.nodes[node].name;
+    const held = this.agents.held[node];
+    const xids = this.pendingXids[node];
+    this.pendingXids[node] = null;
+    const desired = this.ctl.heartbeat(name, [...held.values()], xids ? { xids } : undefined);
+    for (const spec of desired.run) {
+      if (held.has(spec.attemptId)) continue;
+      held.set(spec.attemptId, { attemptId: spec.attemptId, state: 'running' });
+      this.ctl.attemptEvents(name, spec.attemptId, [{ type: 'started', pids: spec.processes.map((_, i) => 100_000 + i) }]);
+      const att = this.ctl.attempts.get(spec.attemptId);
+      const run = this.runs.get(spec.attemptId);
+      if (att && run && att.state === 'running' && run.workloadStartS < 0) {
+        run.workloadStartS = this.nowS;
+        this.heap.push(this.nowS + run.plan.startupS + run.nextDelayS(), K_STEP, run.slot);
+      }
+    }
+    for (const stop of desired.stop) this.report(node, stop.attemptId, null, 'SIGTERM');
+    for (const id of desired.ack) held.delete(id);
+    this.sync();
+  }
+
+  /** The node's processes of the attempt exit; the agent reports it. */
+  private report(node: number, attemptId: string, exitCode: number | null, signal: string | null): void {
+    const held = this.agents.held[node];
+    const local = held.get(attemptId);
+    if (!local || local.state === 'exited') return;
+    held.delete(attemptId);
+    if (!this.ctl.attempts.has(attemptId)) return;
+    this.ctl.attemptEvents(this.fleet.nodes[node].name, attemptId, [{ type: 'exited', exitCode, signal }]);
+  }
+
+  // ---- workload ------------------------------------------------------------
+
+  private step(slot: number): void {
+    const run = this.slots[slot];
+    if (!run) return;
+    const att = this.ctl.attempts.get(run.id)!;
+    if (att.stop || att.state !== 'running') return;
+    if (run.stalled) return; // a peer is gone or hung: collectives block, no progress
+    const rank0 = run.nodes[0];
+    const p = advance(run, this.nowS);
+    this.ctl.attemptEvents(this.fleet.nodes[rank0].name, run.id, [{ type: 'progress', rank: 0, step: p.step, loss: p.loss, ...(p.checkpoint !== null ? { checkpoint: p.checkpoint } : {}), line: p.line }]);
+    this.stats.point(run.jobId, { tS: this.nowS, step: p.step, loss: p.loss });
+    if (run.step >= run.plan.totalSteps) {
+      for (const node of run.nodes) this.report(node, run.id, 0, null);
+      this.sync();
+      return;
+    }
+    this.heap.push(this.nowS + run.nextDelayS(), K_STEP, slot);
+  }
+
+  private arrival(): void {
+    this.mix.submitNext(this.ctl);
+    this.heap.push(this.nowS + this.mix.nextArrivalGapS(), K_ARRIVAL, 0);
+  }
+
+  // ---- failures and repairs ------------------------------------------------
+
+  private fail(causeIndex: number): void {
+    const c = this.causes[causeIndex];
+    this.heap.push(this.nowS + nextGapS(c), K_FAIL, causeIndex);
+    this.stats.failure(c.id);
+    const detectS = c.detect(c.rng);
+    if (c.kind === 'software' || c.kind === 'planned') return this.failFlagship(c, detectS);
+    const node = c.rng.nextInt(this.fleet.nodes.length);
+    if (!this.agents.up[node] || this.inRepair.has(node)) return;
+    this.interruptJobsOn(node, c.id);
+    if (c.kind === 'xid') {
+      const gpu = c.rng.nextInt(this.fleet.gpusPerNode);
+      this.failedGpu[this.fleet.nodes[node].firstGpu + gpu] = 1;
+      (this.pendingXids[node] ??= []).push({ code: c.xid, gpuIndex: gpu, message: c.label });
+      this.heap.push(this.nowS + detectS, K_HB_NOW, node);
+      this.inRepair.set(node, `${c.label}: XID ${c.xid} on GPU ${gpu}`);
+      this.heap.push(this.nowS + detectS + this.repairS(this.rng), K_REPAIRED, node);
+    } else if (c.kind === 'node-crash') {
+      this.agents.up[node] = 0;
+      this.agents.held[node].clear();
+      this.inRepair.set(node, c.label);
+      this.heap.push(this.nowS + this.repairS(this.rng), K_REPAIRED, node);
+    } else if (c.kind === 'sdc') {
+      for (const run of this.runsOn(node)) this.exitLater(run.id, node, c.exitCode, detectS);
+    }
+  }
+
+  /** Job-scope causes hit the flagship's running attempt. */
+  private failFlagship(c: TwinCause, detectS: number): void {
+    const job = this.ctl.jobs.get(this.mix.flagshipId ?? '');
+    const att = job ? this.ctl.liveAttempt(job) : null;
+    const run = att ? this.runs.get(att.id) : undefined;
+    if (!att || !run || att.stop || att.state !== 'running') return;
+    const node = run.nodes[this.rng.nextInt(run.nodes.length)];
+    if (c.kind === 'planned') {
+      const p = advance(run, this.nowS, 0, true);
+      this.ctl.attemptEvents(this.fleet.nodes[run.nodes[0]].name, run.id, [{ type: 'progress', rank: 0, step: p.step, loss: p.loss, checkpoint: p.step, line: p.line }]);
+      this.ctl.drainNode(this.fleet.nodes[node].name, `${c.label}: checkpointed at step ${p.step}, node out for 2 h`, 'operator');
+      this.stats.interruption(att.jobId, c.id, this.nowS);
+      this.heap.push(this.nowS + 7200, K_UNCORDON, node);
+      this.sync();
+      return;
+    }
+    this.stats.interruption(att.jobId, c.id, this.nowS);
+    if (c.id === 'ncclWatchdogUnknown') run.stalled = true;
+    this.exitLater(run.id, node, c.exitCode, detectS);
+  }
+
+  private exitLater(attemptId: string, node: number, exitCode: number, delayS: number): void {
+    const id = ++this.exitSeq;
+    this.exits.set(id, { attemptId, node, exitCode });
+    this.heap.push(this.nowS + delayS, K_EXIT, id);
+  }
+
+  private exit(id: number): void {
+    const e = this.exits.get(id);
+    this.exits.delete(id);
+    if (!e || !this.agents.up[e.node]) return;
+    this.report(e.node, e.attemptId, e.exitCode, null);
+    this.sync();
+  }
+
+  /** Jobs running on the node lose it: their collectives stall until the control plane reacts. */
+  private interruptJobsOn(node: number, cause: string): void {
+    for (const run of this.runsOn(node)) {
+      run.stalled = true;
+      this.stats.interruption(run.jobId, cause, this.nowS);
+    }
+  }
+
+  private runsOn(node: number): TwinAttempt[] {
+    const ids = new Set(this.nodeRecs[node].busy.filter((b): b is string => b !== null));
+    return [...ids].flatMap((id) => this.runs.get(id) ?? []);
+  }
+
+  private repaired(node: number): void {
+    const why = this.inRepair.get(node) ?? 'repair';
+    this.inRepair.delete(node);
+    this.stats.repairsDone++;
+    const f = this.fleet.nodes[node];
+    this.failedGpu.fill(0, f.firstGpu, f.firstGpu + this.fleet.gpusPerNode);
+    if (!this.agents.up[node]) {
+      this.agents.up[node] = 1;
+      this.ctl.registerNode({ name: f.name, gpus: f.gpus, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: this.nodeRecs[node].address, attempts: [] });
+    }
+    this.uncordon(node, `repaired (${why})`);
+  }
+
+  private uncordon(node: number, reason: string): void {
+    const n = this.nodeRecs[node];
+    if (n.hold === 'cordon' && !this.inRepair.has(node)) this.ctl.nodeAction(n.name, 'uncordon', reason, 'repair');
+    this.sync();
+  }
+
+  /** The twin's view of an attempt (for the dashboard). */
+  runOf(attemptId: string): TwinAttempt | undefined {
+    return this.runs.get(attemptId);
+  }
+
+  planOf(jobId: string): JobPlan | undefined {
+    return this.mix.plans.get(jobId);
+  }
+
+  localAttempts(node: number): LocalAttempt[] {
+    return this.agents.localAttempts(node);
+  }
+}

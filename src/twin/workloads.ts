@@ -1,0 +1,131 @@
+/**
+ * What the twin runs: a flagship pre-training job of the chosen model on most
+ * of the cluster, plus a mix of smaller jobs from several teams. Step times come
+ * from the Plan face (best layout of `searchLayouts`); the loss curve is the
+ * Chinchilla parametric fit L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022,
+ * eq. 10: E 1.69, A 406.4, B 410.7, α 0.34, β 0.28), so the chart looks like
+ * training without pretending to be a measurement.
+ */
+import { clusterByName } from '../core/cluster/catalog.js';
+import type { Cluster } from '../core/cluster/types.js';
+import { getModelPreset } from '../core/model/catalog.js';
+import { paramCounts } from '../core/model/params.js';
+import type { ModelSpec } from '../core/model/types.js';
+import { searchLayouts } from '../core/perf/index.js';
+import type { PerfResult } from '../core/perf/types.js';
+import { dalyIntervalS } from '../core/reliability/checkpoint-theory.js';
+import { CHECKPOINT_BYTES_PER_PARAM, RESTART_BY_GPUS, STORAGE_SUSTAINED_BYTES_PER_S } from '../core/reliability/recovery-catalog.js';
+import { restartOverheadS } from '../core/sim/scenario.js';
+
+/** How one job behaves in the twin. */
+export interface JobPlan {
+  name: string;
+  team: string;
+  model: string;
+  gpus: number;
+  priority: number;
+  maxRestarts: number;
+  stepTimeS: number;
+  totalSteps: number;
+  /** Steps between durable checkpoints. */
+  checkpointEverySteps: number;
+  /** Checkpoint write stall per checkpoint, s. */
+  checkpointBlockingS: number;
+  /** Steps between progress lines. */
+  logEverySteps: number;
+  /** Restart overhead before the first step of an attempt (hot restart + checkpoint load), s. */
+  startupS: number;
+  /** Model parameters and tokens per step, for the loss curve. */
+  params: number;
+  tokensPerStep: number;
+  /** Hardware FLOP utilisation of the layout (drives simulated power and utilisation). */
+  hfu: number;
+  layout: string;
+}
+
+const SEQ = 8192;
+
+/** Best layout of `model` on `gpus` GPUs of the cluster's site, trying a few global batch sizes. */
+export function bestLayout(model: ModelSpec, cluster: Cluster, gpus: number): PerfResult | null {
+  const part = clusterByName(cluster.name, gpus);
+  for (const div of [8, 4, 2, 1]) {
+    const gbs = Math.max(gpus / div, 16);
+    const r = searchLayouts(model, part, { gbs, seq: SEQ, top: 1 });
+    if (r.top[0]) return r.top[0];
+  }
+  return null;
+}
+
+export function lossAt(params: number, tokens: number): number {
+  return 1.69 + 406.4 / Math.pow(params, 0.34) + 410.7 / Math.pow(Math.max(tokens, 1e6), 0.28);
+}
+
+interface PlanInput {
+  name: string;
+  team: string;
+  model: ModelSpec;
+  gpus: number;
+  priority: number;
+  maxRestarts: number;
+  durationS: number;
+  mtbiS: number;
+}
+
+export function planJob(cluster: Cluster, p: PlanInput): JobPlan | null {
+  const r = bestLayout(p.model, cluster, p.gpus);
+  if (!r) return null;
+  const params = paramCounts(p.model).total;
+  const ckptBytes = params * CHECKPOINT_BYTES_PER_PARAM;
+  const blockingS = Math.max(0.5, ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S);
+  const intervalS = Math.max(60, dalyIntervalS(blockingS, p.mtbiS));
+  const L = r.layout;
+  return {
+    name: p.name, team: p.team, model: p.model.name, gpus: p.gpus, priority: p.priority, maxRestarts: p.maxRestarts,
+    stepTimeS: r.stepTimeS, totalSteps: Math.max(10, Math.round(p.durationS / r.stepTimeS)),
+    checkpointEverySteps: Math.max(1, Math.round(intervalS / r.stepTimeS)), checkpointBlockingS: blockingS,
+    logEverySteps: Math.max(1, Math.round(10 / r.stepTimeS)),
+    startupS: restartOverheadS(RESTART_BY_GPUS.hotUpdate, p.gpus) + ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S,
+    params, tokensPerStep: L.gbs * L.seq, hfu: r.hfu,
+    layout: `tp${L.tp} pp${L.pp} vpp${L.vpp} cp${L.cp} ep${L.ep} dp${L.dp} zero${L.zero} mbs${L.mbs} gbs${L.gbs} ${L.precision}`,
+  };
+}
+
+/** A job template of the background mix. */
+export interface Template {
+  team: string;
+  prefix: string;
+  model: string;
+  gpus: number;
+  priority: number;
+  /** Median run time, s (log-normal, σ 0.6). */
+  medianS: number;
+  weight: number;
+}
+
+/** The background mix: research ablations, post-training, multimodal, evals, infra burn-in. Our invention, not a measurement. */
+export const TEMPLATES: readonly Template[] = [
+  { team: 'research', prefix: 'ablation', model: 'llama3-8b', gpus: 64, priority: 10, medianS: 6 * 3600, weight: 4 },
+  { team: 'research', prefix: 'scaling', model: 'llama3-8b', gpus: 256, priority: 10, medianS: 12 * 3600, weight: 1 },
+  { team: 'post-training', prefix: 'sft', model: 'llama3-70b', gpus: 512, priority: 20, medianS: 8 * 3600, weight: 1 },
+  { team: 'post-training', prefix: 'rlhf', model: 'llama3-70b', gpus: 1024, priority: 20, medianS: 10 * 3600, weight: 0.5 },
+  { team: 'multimodal', prefix: 'mm', model: 'mixtral-8x7b', gpus: 256, priority: 15, medianS: 8 * 3600, weight: 1 },
+  { team: 'evals', prefix: 'eval', model: 'llama3-8b', gpus: 8, priority: 0, medianS: 1 * 3600, weight: 6 },
+  { team: 'infra', prefix: 'burn-in', model: 'llama3-8b', gpus: 8, priority: 5, medianS: 1200, weight: 2 },
+];
+
+/** Step time of each template on this cluster (planned once at start). */
+export function templateLayouts(cluster: Cluster, maxGpus: number): Map<Template, PerfResult> {
+  const out = new Map<Template, PerfResult>();
+  for (const t of TEMPLATES) {
+    if (t.gpus > maxGpus) continue;
+    const r = bestLayout(getModelPreset(t.model), cluster, t.gpus);
+    if (r) out.set(t, r);
+  }
+  return out;
+}
+
+/** Flagship size: 92 % of the nodes, rounded down to 64-node blocks (whole arrays), at least one node. */
+export function flagshipGpus(cluster: Cluster): number {
+  const nodes = Math.max(1, Math.floor((cluster.nodes * 0.92) / 64) * 64 || Math.floor(cluster.nodes * 0.75));
+  return nodes * cluster.gpusPerNode;
+}
