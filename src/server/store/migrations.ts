@@ -2,7 +2,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 
 const initial: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: Kysely<unknown>) {
     await db.schema.createTable('nodes').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('state', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
     await db.schema.createTable('jobs').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('seq', 'integer', (c) => c.notNull()).addColumn('state', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
     await db.schema.createTable('attempts').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('job_id', 'text', (c) => c.notNull()).addColumn('data', 'text', (c) => c.notNull()).execute();
