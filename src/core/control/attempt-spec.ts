@@ -3,6 +3,7 @@
  * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR.
  */
 import type { AttemptRec, JobRec } from './types.js';
+import { partOn } from './attempt-index.js';
 
 export interface ProcessSpec {
   rank: number;
@@ -23,9 +24,9 @@ export interface AttemptSpecView {
 
 /** The spec the agent on `node` launches; null when the attempt has no part there. */
 export function attemptSpecFor(job: JobRec, att: AttemptRec, node: string): AttemptSpecView | null {
-  const groupRank = att.parts.findIndex((p) => p.node === node);
-  if (groupRank < 0) return null;
-  const part = att.parts[groupRank];
+  const found = partOn(att, node);
+  if (!found) return null;
+  const { part, groupRank } = found;
   const processes = part.gpuIndices.map((_, localRank) => {
     const rank = part.firstRank + localRank;
     return {

@@ -9,6 +9,7 @@ import { ColossusError } from '../errors.js';
 import { attemptsOn, deriveNodeState, freeIndices } from './node-state.js';
 import { decideRecovery, isLemon } from './recovery.js';
 import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
+import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
 import type { Placement } from './placement.js';
 import type { AttemptRec, Clock, ControlEvent, ControlPolicy, GpuRec, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
@@ -209,7 +210,7 @@ export class Controller {
     for (const l of local) {
       seen.add(l.attemptId);
       const att = this.attempts.get(l.attemptId);
-      const part = att?.parts.find((p) => p.node === n.name);
+      const part = att ? partOn(att, n.name)?.part : undefined;
       if (!att || !part) {
         if (l.state === 'exited') ack.push(l.attemptId);
         continue;
@@ -357,7 +358,7 @@ export class Controller {
   liveAttempt(job: JobRec): AttemptRec | null {
     const last = job.attemptIds[job.attemptIds.length - 1];
     const att = last ? this.attempts.get(last) : undefined;
-    return att && att.parts.some((p) => !p.exited) ? att : null;
+    return att && anyLive(att) ? att : null;
   }
 
   // ---- attempts ----------------------------------------------------------
@@ -394,7 +395,7 @@ export class Controller {
   /** Applies an agent's attempt events; returns whether the attempt should keep running there. */
   attemptEvents(node: string, attemptId: string, events: AttemptEventInput[]): boolean {
     const att = this.attempts.get(attemptId);
-    const part = att?.parts.find((p) => p.node === node);
+    const part = att ? partOn(att, node)?.part : undefined;
     if (!att || !part) throw new ColossusError('not-found', `attempt ${attemptId} has no part on node ${node}`, { where: 'attemptId' });
     for (const e of events) {
       if (e.type === 'started') this.partStarted(att, node);
@@ -405,10 +406,10 @@ export class Controller {
   }
 
   private partStarted(att: AttemptRec, node: string): void {
-    const part = att.parts.find((p) => p.node === node)!;
-    part.started = true;
+    const part = partOn(att, node)!.part;
+    markStarted(att, part);
     this.touchAttempt(att);
-    if (att.state === 'starting' && att.parts.every((p) => p.started)) {
+    if (att.state === 'starting' && allStarted(att)) {
       att.state = 'running';
       this.emit('attempt.running', `attempt ${att.number} running on ${att.parts.length} node(s)`, { jobId: att.jobId });
     }
@@ -432,9 +433,8 @@ export class Controller {
 
   /** One node's processes of the attempt are gone. */
   partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string): void {
-    const part = att.parts.find((p) => p.node === node)!;
-    part.exited = true;
-    part.exitCode = exitCode;
+    const part = partOn(att, node)!.part;
+    markExited(att, part, exitCode);
     const n = this.nodes.get(node);
     if (n) {
       for (const i of part.gpuIndices) if (n.busy[i] === att.id) n.busy[i] = null;
@@ -444,7 +444,7 @@ export class Controller {
     this.needsSchedule = true;
     if (!att.stop && att.state !== 'succeeded') {
       if (exitCode === 0) {
-        if (att.parts.every((p) => p.exited && p.exitCode === 0)) {
+        if (allExitedOk(att)) {
           att.state = 'succeeded';
           att.exitCode = 0;
         }
@@ -454,7 +454,7 @@ export class Controller {
         if (n) this.recordNodeFailure(n, reason);
       }
     }
-    if (att.parts.every((p) => p.exited)) this.attemptEnded(att);
+    if (allExited(att)) this.attemptEnded(att);
   }
 
   /** Marks the attempt failed and asks its other parts to stop. */
