@@ -43,7 +43,7 @@ function innermost(s: LoopState, zeros: number[], recomputes: number[]): void {
         continue;
       }
       s.feasible++;
-      s.best.offer(stepTimeInto(s.p.mc, s.p.cc, s.p.P, L, s.out), L);
+      s.best.offer(stepTimeInto(s.p.mc, s.p.cc, s.p.P, L, s.out), mem, L);
     }
   }
 }

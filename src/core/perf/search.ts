@@ -2,8 +2,8 @@
  * The planner: enumerates every valid layout of a model on a GPU count (or the layouts that
  * match the knobs the caller fixed), prunes by memory first, and keeps the K fastest.
  * The inner loop works on one mutable numeric layout and preallocated vectors: no objects,
- * no validation library, no allocation per layout. Deterministic: ties keep the layout
- * enumerated first (tp, pp, cp, ep, vpp, mbs, zero, recompute ascending).
+ * no validation library, no allocation per layout. Deterministic: equal step times rank the layout
+ * with less memory first, then the one enumerated first (tp, pp, cp, ep, mbs, vpp, zero, recompute).
  */
 import type { Cluster } from '../cluster/types.js';
 import type { Precision } from '../hardware/types.js';
@@ -74,25 +74,37 @@ export function searchAxes(model: ModelSpec, cluster: Cluster, req: SearchReques
 
 const FIELDS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'zero', 'mbs', 'gbs', 'seq', 'precision', 'recompute'] as const;
 
-/** Keeps the K smallest step times with their layouts, packed. */
+/**
+ * Keeps the K smallest step times with their layouts, packed. Equal step times (within
+ * 1e-9) rank the layout with less memory first, then the one enumerated first.
+ */
 export class TopK {
   readonly steps: Float64Array;
+  readonly mems: Float64Array;
   readonly packed: Float64Array;
   count = 0;
   constructor(readonly k: number) {
     this.steps = new Float64Array(k).fill(Infinity);
+    this.mems = new Float64Array(k).fill(Infinity);
     this.packed = new Float64Array(k * FIELDS.length);
   }
-  offer(step: number, L: NumLayout): void {
+  private before(step: number, mem: number, i: number): boolean {
+    const s = this.steps[i];
+    if (Math.abs(step - s) <= 1e-9 * s) return mem < this.mems[i];
+    return step < s;
+  }
+  offer(step: number, mem: number, L: NumLayout): void {
     const k = this.k;
-    if (!(step < this.steps[k - 1])) return;
+    if (!this.before(step, mem, k - 1)) return;
     let i = k - 1;
-    while (i > 0 && step < this.steps[i - 1]) {
+    while (i > 0 && this.before(step, mem, i - 1)) {
       this.steps[i] = this.steps[i - 1];
+      this.mems[i] = this.mems[i - 1];
       this.packed.copyWithin(i * FIELDS.length, (i - 1) * FIELDS.length, i * FIELDS.length);
       i--;
     }
     this.steps[i] = step;
+    this.mems[i] = mem;
     for (let j = 0; j < FIELDS.length; j++) this.packed[i * FIELDS.length + j] = L[FIELDS[j]];
     if (this.count < k) this.count++;
   }
