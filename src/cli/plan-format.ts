@@ -39,7 +39,7 @@ export function renderTraining(t: TrainingEstimate): string {
     ['time', `${t.days.toFixed(1)} days`],
     ['GPU-hours', formatSi(t.gpuHours)],
     ['energy', `${t.energyMWh.toFixed(0)} MWh (facility, at ${formatSi(t.itPowerW, 'W')} IT)`],
-    ['cost', t.costUsd === null ? 'n/a (no GPU-hour price; pass --gpu-hour-usd)' : `$${formatSi(t.costUsd)} at $${t.gpuHourUsd}/GPU-hour, electricity $${formatSi(t.electricityUsd)}`],
+    ['cost', t.costBasis === 'electricity' ? `$${formatSi(t.costUsd)} electricity only (no GPU-hour price for this cluster; pass --gpu-hour-usd)` : `$${formatSi(t.costUsd)} at $${t.gpuHourUsd}/GPU-hour, electricity $${formatSi(t.electricityUsd)}`],
   ]);
 }
 

@@ -70,7 +70,10 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   // Output layer on the last stage.
   const logits = logitsOnCriticalStage(mc.layers, L.pp) ? gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half) : 0;
   // Flash attention over the causal half (cp ranks each see seq/2 keys on average).
-  const attnFwd = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
+  // ... or, for short sequences, the HBM traffic of reading Q, K, V and writing O, whichever is longer.
+  const attnFlopsS = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
+  const attnBytesS = (layersS * T * 2 * (mc.qkvWidth + mc.attnOutWidth)) / tp / cc.hbmBandwidthBytesPerS;
+  const attnFwd = Math.max(attnFlopsS, attnBytesS);
   // Element-wise traffic (× elementwiseFactor for unfused kernels), plus FP8/FP4 quantisation.
   let ewBytes = P.elementwiseFactor * (layersS * mc.ewBytesAttn + denseL * mc.ewBytesDenseMlp) + P.moeElementwiseFactor * moeL * mc.ewBytesMoeMlp;
   if (L.precision > 0) ewBytes += P.quantBytesPerElement * (denseL * mc.quantElemsDense + moeL * mc.quantElemsMoe);

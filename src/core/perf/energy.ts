@@ -5,8 +5,8 @@
  * average server power fraction during training) and each GPU draws its TDP scaled by
  * 0.35 + 0.65·min(1, hfu/0.5) (assumption: idle-to-busy swing of a training GPU, reaching
  * TDP near 50% hardware FLOP utilisation; no source in hardware.json). Facility energy =
- * IT energy × PUE. Cost = GPU-hours × price per GPU-hour (flag, else the facility's), plus
- * the electricity cost reported separately.
+ * IT energy × PUE. Cost = GPU-hours × price per GPU-hour (flag, else the facility's); where
+ * no GPU-hour price is known, the electricity cost (`costBasis` says which).
  */
 import type { Cluster } from '../cluster/types.js';
 import type { PerfResult } from './types.js';
@@ -22,7 +22,8 @@ export interface TrainingEstimate {
   energyMWh: number;
   electricityUsd: number;
   gpuHourUsd: number | null;
-  costUsd: number | null;
+  costUsd: number;
+  costBasis: 'gpu-hours' | 'electricity';
 }
 
 /** Average IT power of the job's nodes at the result's utilisation, W. */
@@ -40,14 +41,16 @@ export function trainingEstimate(cluster: Cluster, r: PerfResult, tokens: number
   const itPowerW = jobItPowerW(cluster, r);
   const energyMWh = (itPowerW * cluster.spec.facility.pue * seconds) / 3.6e9;
   const price = gpuHourUsd ?? cluster.spec.facility.gpuHourUsd;
+  const electricityUsd = energyMWh * 1000 * cluster.spec.facility.electricityUsdPerKWh;
   return {
     tokens,
     days: seconds / 86400,
     gpuHours,
     itPowerW,
     energyMWh,
-    electricityUsd: energyMWh * 1000 * cluster.spec.facility.electricityUsdPerKWh,
+    electricityUsd,
     gpuHourUsd: price,
-    costUsd: price === null ? null : gpuHours * price,
+    costUsd: price === null ? electricityUsd : gpuHours * price,
+    costBasis: price === null ? 'electricity' : 'gpu-hours',
   };
 }
