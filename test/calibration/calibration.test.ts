@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contradicted, mape, runCalibration, scored } from '../../src/core/perf/calibration/run.js';
-import { groupTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
+import { groupTable, memoryTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
 
 const rows = JSON.parse(readFileSync(new URL('./calibration-runs.json', import.meta.url), 'utf8')).rows as unknown[];
 const run = runCalibration(rows);
@@ -30,7 +30,7 @@ describe('calibration against published runs', () => {
   it('runs every expressible row and says why the others are skipped', () => {
     console.log(`\n${run.results.length} rows run, ${run.skipped.length} skipped:\n${skippedTable(run)}\n`);
     console.log(rowTable(run));
-    console.log(`\n${groupTable(run)}\n`);
+    console.log(`\n${groupTable(run)}\n\n${memoryTable(run)}\n`);
     expect(run.results.length + run.skipped.length).toBe(rows.length);
     expect(run.skipped.every((s) => s.reason.length > 10)).toBe(true);
     expect(sc.length).toBeGreaterThan(200);

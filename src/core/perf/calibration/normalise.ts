@@ -113,27 +113,41 @@ function rowMeasure(r: Raw, model: ModelSpec, seq: number): { measure: Measure; 
   return 'no throughput the model can be compared with (only MFU, time-to-train or GPU-hours)';
 }
 
+/** torchtitan's H100 SKU: 96 GB HBM2e at 2.4 TB/s (row notes); peak FLOP/s unpublished. */
+const H100_96GB = { id: 'H100-96GB-HBM2e-500W (calibration variant)', hbmBytes: 96e9, hbmBandwidthBytesPerS: 2.4e12 };
+
+/** Layout knobs written as prose ('FSDP32 x TP8', 'FSDP8 x TP8 x PP8 interleaved 1F1B'). */
+function parseDesc(p: Raw): Raw {
+  const d = String(p.desc ?? '');
+  const m = (re: RegExp) => (re.exec(d) ? Number(re.exec(d)![1]) : undefined);
+  if (!/FSDP/i.test(d)) return p;
+  const pp = m(/PP ?(\d+)/i);
+  return { ...p, fsdp: m(/FSDP ?(\d+)/i), tp: m(/TP ?(\d+)/i) ?? 1, pp: pp ?? 1, vp: pp && !/interleaved/i.test(d) ? 1 : undefined };
+}
+
 export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const id = String(r.id);
   const skip = (reason: string): SkippedRow => ({ id, reason });
   const ver = String(r.verification ?? '');
   if (/^U/.test(ver)) return skip('verification U (unverified)');
-  const c = CLUSTERS.find(([re]) => re.test(String(r.gpu_type)));
+  const variant = /^H100 96GB/.test(String(r.gpu_type)) ? H100_96GB : undefined;
+  const c = variant ? (['', 'dgx-h100', 'hopper'] as const) : CLUSTERS.find(([re]) => re.test(String(r.gpu_type)));
   if (!c) return skip(`GPU '${r.gpu_type}' is not in the hardware catalog`);
   const model = rowModel(r.model ?? {});
   if (typeof model === 'string') return skip(model);
-  const p = r.parallelism ?? {};
+  const p = parseDesc(r.parallelism ?? {});
   if (num(p.tp) === null && num(p.fsdp) === null && num(p.dp) === null) return skip('layout not published');
   const gpus = num(r.gpu_count);
   const seq = num(r.model?.seq_len);
   if (!gpus || !seq) return skip('GPU count or sequence length missing');
   const b = r.batch ?? {};
-  const gbs = num(b.global_seqs) ?? (num(b.global_tokens) ? num(b.global_tokens)! / seq : null);
-  if (!gbs) return skip('global batch not published');
   const tp = num(p.tp) ?? 1;
   const pp = num(p.pp) ?? 1;
   const cp = num(p.cp) ?? 1;
   const dp = gpus / (tp * pp * cp);
+  // torchtitan's local batch is per data-parallel rank.
+  const gbs = num(b.global_seqs) ?? (num(b.global_tokens) ? num(b.global_tokens)! / seq : num(b.local_batch) ? num(b.local_batch)! * dp : null);
+  if (!gbs) return skip('global batch not published');
   if (!Number.isInteger(dp) || (num(p.dp) !== null && num(p.dp) !== dp)) return skip(`tp·pp·cp·dp ≠ ${gpus} GPUs in the row`);
   const meas = rowMeasure(r, model, seq);
   const mem = num(r.result?.peak_mem_gib);
@@ -143,8 +157,8 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const vpp = num(p.vp);
   if (vpp) fixed.vpp = vpp;
   // The Megatron-Bridge tables leave VP empty for recipes without interleaving.
-  else if (/Megatron-Bridge/.test(String(r.source))) fixed.vpp = 1;
-  const mbs = num(b.micro) ?? num(b.local_batch);
+  else if (/Megatron-Bridge/.test(String(r.source)) || /^1F1B$/i.test(String(p.schedule ?? ''))) fixed.vpp = 1;
+  const mbs = num(b.micro) ?? (pp === 1 ? num(b.local_batch) : null);
   if (mbs) fixed.mbs = mbs;
   const zero = rowZero(p);
   if (zero !== undefined) fixed.zero = zero;
@@ -158,5 +172,6 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
     conversion: typeof meas === 'string' ? undefined : meas.conversion,
     peakMemoryBytes: mem ? mem * 2 ** 30 : null,
     group: { generation: c[2], kind: model.moe ? 'moe' : 'dense', precision, scale: scaleOf(gpus) },
+    ...(variant ? { gpuVariant: variant } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * The calibration error table, per row and per group (GPU generation, dense/MoE, precision,
  * scale), as Markdown. Used by the calibration test and scripts/calibration-report.ts.
  */
-import { contradicted, mape, scored, type CalibrationRun, type CaseResult } from './run.js';
+import { contradicted, mape, memoryRows, scored, type CalibrationRun, type CaseResult } from './run.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -76,7 +76,7 @@ export function rowTable(run: CalibrationRun): string {
   for (const r of run.results) {
     const l = r.result?.layout;
     const lay = l ? `tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}` : (r.failure ?? '');
-    const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}`;
+    const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}${r.case.gpuVariant ? ' §' : ''}`;
     const fmt = (x: number) => (r.case.measure === 'stepTimeS' ? `${x.toFixed(2)} s` : x.toFixed(0));
     lines.push(`| ${r.case.id}${flags} | ${r.case.measure ?? 'memory'} | ${fmt(r.case.measured)} | ${fmt(r.predicted)} | ${pct(r.error)} | ${lay} |`);
   }
@@ -85,4 +85,15 @@ export function rowTable(run: CalibrationRun): string {
 
 export function skippedTable(run: CalibrationRun): string {
   return [`| row | why it is not run |`, `|---|---|`, ...run.skipped.map((s) => `| ${s.id} | ${s.reason} |`)].join('\n');
+}
+
+/** Peak memory per GPU: measured (GiB, as the rows give it) against the model. */
+export function memoryTable(run: CalibrationRun): string {
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  const lines = [`| row | measured peak | model | error | layout used |`, `|---|---:|---:|---:|---|`];
+  for (const r of memoryRows(run)) {
+    const l = r.result!.layout;
+    lines.push(`| ${r.case.id} | ${gib(r.case.peakMemoryBytes!)} GiB | ${gib(r.result!.memoryPerGpuBytes)} GiB | ${pct(r.memoryError!)} | tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute} |`);
+  }
+  return lines.join('\n');
 }

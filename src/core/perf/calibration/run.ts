@@ -26,7 +26,9 @@ export interface CaseResult {
 }
 
 export function runCase(c: CalibrationCase, options: PerfOptions = {}): CaseResult {
-  const cluster = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
+  const base = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
+  const v = c.gpuVariant;
+  const cluster = v ? { ...base, gpu: { ...base.gpu, id: v.id, hbmBytes: v.hbmBytes, hbmUsableBytes: v.hbmBytes, hbmBandwidthBytesPerS: v.hbmBandwidthBytesPerS } } : base;
   const req = { gbs: c.gbs, seq: c.seq, fixed: c.fixed, top: 1 };
   let s = searchLayouts(c.model, cluster, req, options);
   let memoryMiss = false;
@@ -59,7 +61,10 @@ export function runCalibration(rows: readonly unknown[], options: PerfOptions = 
 
 /** Verified throughput rows: what the acceptance bounds apply to. */
 export const scored = (run: CalibrationRun): CaseResult[] =>
-  run.results.filter((r) => r.case.verified && r.case.measure !== null && Number.isFinite(r.error));
+  run.results.filter((r) => r.case.verified && r.case.measure !== null && !r.case.gpuVariant && Number.isFinite(r.error));
+
+/** Rows that measured peak memory, with the model's error on it. */
+export const memoryRows = (run: CalibrationRun): CaseResult[] => run.results.filter((r) => r.memoryError !== null);
 
 export function mape(rs: readonly CaseResult[]): number {
   return rs.length === 0 ? NaN : rs.reduce((s, r) => s + Math.abs(r.error), 0) / rs.length;
@@ -78,7 +83,7 @@ export function contradicted(results: readonly CaseResult[]): Set<string> {
   const groups = new Map<string, CaseResult[]>();
   for (const r of results) {
     const c = r.case;
-    if (c.measure !== 'tokensPerSPerGpu' || !c.verified) continue;
+    if (c.measure !== 'tokensPerSPerGpu' || !c.verified || c.gpuVariant) continue;
     const f = c.fixed;
     const key = [c.rowModelName, c.cluster, c.gpus, f.precision, f.tp, f.pp, f.cp, f.ep].join('|');
     if (!groups.has(key)) groups.set(key, []);

@@ -26,6 +26,11 @@ export interface CalibrationCase {
   /** How a measured FLOP rate was turned into tokens/s, if it was. */
   conversion?: string;
   group: { generation: string; kind: 'dense' | 'moe'; precision: string; scale: string };
+  /**
+   * A GPU variant the catalog lacks (torchtitan's H100 96 GB HBM2e at 500 W): memory is
+   * compared, throughput is shown but not scored (its peak FLOP/s is not published).
+   */
+  gpuVariant?: { id: string; hbmBytes: number; hbmBandwidthBytesPerS: number };
 }
 
 export interface SkippedRow {
