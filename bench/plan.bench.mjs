@@ -2,7 +2,7 @@
 //   colossus plan --model llama3-405b --cluster colossus-100k --gpus 98304 --gbs 2048 --seq 8192
 // (targets: ≥ 1,000,000 evaluations/s per core; that plan < 2 s). Run with `npm run bench plan`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL_PRESETS } from '../src/core/model/presets.ts';
@@ -60,8 +60,16 @@ let t0 = performance.now();
 const r = searchLayouts(MODEL_PRESETS['llama3-405b'], big, { gbs: 2048, seq: 8192 });
 console.log(`\nsearchLayouts llama3-405b / colossus-100k / 98304 GPUs / gbs 2048 / seq 8192: ${r.searched} layouts (${r.feasible} fit) in ${((performance.now() - t0) / 1000).toFixed(3)} s in-process`);
 
-// The CLI end to end, as a user runs it (built dist if present, else from source via tsx).
-const built = existsSync(join(root, 'dist/cli/main.js'));
+// The CLI end to end, as a user runs it: from the built dist, rebuilt first if older than the
+// sources it runs (else from source via tsx, which adds its compile time).
+const newest = (dir) => Math.max(...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(dir, f)).mtimeMs));
+const sourceTime = Math.max(newest(join(root, 'src/core/perf')), newest(join(root, 'src/cli/commands')), newest(join(root, 'src/cli')));
+const fresh = () => existsSync(join(root, 'dist/cli/commands/plan.js')) && statSync(join(root, 'dist/cli/commands/plan.js')).mtimeMs >= sourceTime;
+if (!fresh()) {
+  console.log('(dist is missing or older than the sources: npm run build)');
+  spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+}
+const built = fresh();
 const argv = built ? [join(root, 'bin/colossus.js')] : ['--import', 'tsx', join(root, 'src/cli/entry.ts')];
 const args = ['plan', '--model', 'llama3-405b', '--cluster', 'colossus-100k', '--gpus', '98304', '--gbs', '2048', '--seq', '8192', '--json'];
 const walls = [];
