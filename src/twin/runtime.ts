@@ -77,9 +77,21 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   registerTwinRoutes(web, { twin, pacer, server });
   registerStatic(web, o.webDir ?? defaultWebDir());
   await web.ready();
-  const mine = (url: string) => url === '/' || url.startsWith('/api/v1/twin/') || url.startsWith('/assets/') || /^\/(overview|map|jobs|nodes|planner|reliability)(\/|\?|$)/.test(url);
+  const mine = (url: string) => {
+    const path = url.split('?')[0];
+    return path === '/' || path.startsWith('/api/v1/twin/') || path.startsWith('/assets/') || /^\/(overview|map|jobs|nodes|planner|reliability)(\/|$)/.test(path);
+  };
   const http: Server = createHttpServer((req, res) => (mine(req.url ?? '/') ? web.routing(req, res) : server.app.routing(req, res)));
-  await new Promise<void>((ok, fail) => http.once('error', fail).listen(o.port, o.host, () => ok()));
+  try {
+    await new Promise<void>((ok, fail) => http.once('error', fail).listen(o.port, o.host, () => ok()));
+  } catch (err) {
+    await server.close();
+    await store.close();
+    if (data.temporary) rmSync(data.dir, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ColossusError('failure', `port ${o.port} on ${o.host} is already in use`, { where: '--port', hint: 'pick another --port, or --port 0 for any free port' });
+    throw err;
+  }
   const addr = http.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;

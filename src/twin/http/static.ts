@@ -1,6 +1,6 @@
 /** Serves the built dashboard (web/dist): files by path, index.html for every other page URL. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 export const defaultWebDir = (): string => fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 export function registerStatic(app: FastifyInstance, dir: string): void {
-  const root = normalize(dir);
+  const root = resolve(dir);
   const index = join(root, 'index.html');
   const page = (reply: import('fastify').FastifyReply) => {
     if (!existsSync(index)) {

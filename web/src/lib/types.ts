@@ -1,0 +1,78 @@
+/** Shapes of the twin endpoints (src/twin/summary.ts, src/twin/http/routes.ts). */
+export interface Summary {
+  nowMs: number;
+  virtualS: number;
+  speed: { target: number; achieved: number };
+  cluster: { name: string; gpus: number; nodes: number; gpusPerNode: number; gpuModel: string; pue: number };
+  gpus: Record<string, number>;
+  nodes: Record<string, number>;
+  jobs: Record<string, number>;
+  flagship: {
+    id: string; name: string; model: string; gpus: number; state: string; reason: string | null; step: number | null; totalSteps: number;
+    lastCheckpointStep: number | null; restarts: number; stepTimeS: number; tokensPerStep: number; layout: string; goodput: number; lostS: number; loss: number | null;
+  } | null;
+  failuresByCause: Record<string, number>;
+  interruptionsByDay: Record<string, number>[];
+  causes: { id: string; label: string; kind: string }[];
+  power: { itW: number; facilityW: number };
+  events: number;
+  inRepair: number;
+}
+
+export interface FeedEvent {
+  seq: number;
+  atMs: number;
+  kind: string;
+  jobId: string | null;
+  node: string | null;
+  reason: string;
+}
+
+export interface Layout {
+  cluster: string;
+  gpus: number;
+  nodes: number;
+  gpusPerNode: number;
+  nodesPerRack: number;
+  racksPerArray: number;
+  arraysPerHall: number;
+  nodeNames: { prefix: string; pad: number };
+  states: Record<string, number>;
+  flagshipId: string | null;
+}
+
+export interface JobSummary {
+  id: string; name: string; state: string; gpus: number; priority: number; team: string; restarts: number;
+  lastStep: number | null; lastCheckpointStep: number | null; submittedAtMs: number; endedAtMs: number | null; reason: string | null;
+}
+
+export interface AttemptView {
+  id: string; number: number; state: string; nodes: string[]; exitCode: number | null; reason: string | null;
+  startedAtMs: number; endedAtMs: number | null; resumedFromStep: number | null; lastStep: number | null;
+}
+
+export interface JobDetail extends JobSummary {
+  command: string[]; checkpointDir: string; maxRestarts: number; gracePeriodS: number; attempts: AttemptView[]; result: Record<string, unknown> | null;
+}
+
+export interface NodeSummary { name: string; state: string; gpus: number; rack: string | null; lastHeartbeatAt: string | null }
+
+export interface NodeDetail extends NodeSummary {
+  gpuModel: string | null; gpusFree: number; array: string | null; hall: string | null; address: string | null; registeredAtMs: number;
+  attempts: string[]; hold?: string | null; holdReason?: string | null;
+  transitions: { from: string | null; to: string; reason: string; source: string; atMs: number }[];
+  recentFailures: number;
+}
+
+export interface TwinNode {
+  name: string; index: number; rack: string; array: string; hall: string; agentUp: boolean; repair: string | null;
+  gpus: { index: number; uuid: string; model: string; state: string; utilizationPct: number; temperatureC: number; powerW: number }[];
+}
+
+export interface JobSeries {
+  jobId: string;
+  plan: { name: string; model: string; gpus: number; stepTimeS: number; totalSteps: number; checkpointEverySteps: number; layout: string; hfu: number };
+  lost: { lostSteps: number; lostS: number; interruptions: Record<string, number> };
+  startMs: number;
+  points: [number, number, number][];
+}

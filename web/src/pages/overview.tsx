@@ -1,0 +1,96 @@
+/** Overview: GPUs by state, jobs, the flagship's progress and goodput, interruptions by cause, power, live events. */
+import { Link } from '../app';
+import { StackedBars } from '../components/stacked-bars';
+import { duration, int, pct, watts, when } from '../lib/format';
+import { STATE_COLORS, STATE_ORDER } from '../lib/palette';
+import type { TwinStream } from '../lib/stream';
+
+export function Overview({ stream }: { stream: TwinStream }) {
+  const s = stream.summary;
+  if (!s) return <p className="muted">Waiting for the twin…</p>;
+  const f = s.flagship;
+  const labels = Object.fromEntries(s.causes.map((c) => [c.id, c.label]));
+  const failures = Object.values(s.failuresByCause).reduce((a, b) => a + b, 0);
+  const days = Math.max(s.virtualS / 86400, 1 / 24);
+  return (
+    <div className="grid" data-testid="overview">
+      <div className="card wide">
+        <h2>GPUs by state · {int(s.cluster.gpus)} {s.cluster.gpuModel} in {int(s.cluster.nodes)} nodes</h2>
+        <div className="bar">
+          {STATE_ORDER.map((k) => (s.gpus[k] ? <div key={k} title={`${k}: ${int(s.gpus[k])}`} style={{ width: `${(s.gpus[k] / s.cluster.gpus) * 100}%`, background: STATE_COLORS[k] }} /> : null))}
+        </div>
+        <div className="legend" style={{ marginTop: 6 }}>
+          {STATE_ORDER.map((k) => (
+            <span key={k} data-testid={`gpus-${k}`}>
+              <i style={{ background: STATE_COLORS[k] }} />
+              {k} {int(s.gpus[k] ?? 0)}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div className="card">
+        <h2>Jobs</h2>
+        <div className="big" data-testid="jobs-running">{int(s.jobs.running ?? 0)} running</div>
+        <div className="muted">
+          {int(s.jobs.queued ?? 0)} queued · {int(s.jobs.recovering ?? 0)} recovering · {int(s.jobs.succeeded ?? 0)} done · {int(s.jobs.failed ?? 0)} failed
+        </div>
+        <Link to="/jobs">all jobs →</Link>
+      </div>
+      <div className="card">
+        <h2>Power</h2>
+        <div className="big">{watts(s.power.facilityW)}</div>
+        <div className="muted">
+          facility (PUE {s.cluster.pue}) · IT {watts(s.power.itW)}
+        </div>
+      </div>
+      <div className="card">
+        <h2>Failures</h2>
+        <div className="big">{int(failures)}</div>
+        <div className="muted">
+          {(failures / days).toFixed(1)} per day · {int(s.inRepair)} nodes in repair · {int(s.nodes.down ?? 0)} down
+        </div>
+      </div>
+      {f && (
+        <div className="card wide" data-testid="flagship">
+          <h2>
+            Flagship <Link to={`/jobs/${f.id}`}>{f.name}</Link> · {int(f.gpus)} GPUs · <span className={`st-${f.state}`}>{f.state}</span>
+          </h2>
+          <div className="grid">
+            <div>
+              <div className="big" data-testid="goodput">{pct(f.goodput)}</div>
+              <div className="muted">goodput so far (productive ÷ elapsed)</div>
+            </div>
+            <div>
+              <div className="big">{int(f.step ?? 0)}</div>
+              <div className="muted">step · checkpoint {int(f.lastCheckpointStep ?? 0)} · loss {f.loss ?? '–'}</div>
+            </div>
+            <div>
+              <div className="big">{int(f.restarts)}</div>
+              <div className="muted">restarts · {duration(f.lostS)} of work lost</div>
+            </div>
+            <div className="muted" style={{ fontSize: 13 }}>
+              {f.layout}
+              <br />
+              {f.stepTimeS.toFixed(2)} s/step (Plan face) · {f.reason}
+            </div>
+          </div>
+        </div>
+      )}
+      <div className="card wide">
+        <h2>Interruptions per day by cause</h2>
+        <StackedBars days={s.interruptionsByDay} labels={labels} />
+      </div>
+      <div className="card wide">
+        <h2>Live events</h2>
+        <div className="feed" data-testid="feed">
+          {stream.feed.map((e) => (
+            <div key={e.seq}>
+              <span className="muted">{when(e.atMs)}</span> <span className="k">{e.kind}</span>
+              {e.node && <Link to={`/nodes/${e.node}`}>{e.node}</Link>} {e.jobId && <Link to={`/jobs/${e.jobId}`}>{e.jobId}</Link>} {e.reason}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The Simulate face in a web worker: ETTR of a training run against the
+ * checkpoint interval, for a few spare-pool sizes, with 5th–95th percentile bands.
+ */
+import { clusterByName } from '../../../src/core/cluster/catalog';
+import { failurePreset } from '../../../src/core/reliability/presets';
+import { BYTECHECKPOINT_405B } from '../../../src/core/reliability/recovery-catalog';
+import { buildScenario } from '../../../src/core/sim/scenario';
+import { simulateRuns } from '../../../src/core/sim/monte-carlo';
+import { summarizeRuns } from '../../../src/core/sim/summary';
+
+export interface ReliabilityRequest {
+  cluster: string;
+  gpus: number;
+  days: number;
+  runs: number;
+  failures: string;
+  intervalsMin: number[];
+  spares: (number | 'auto')[];
+  seed: number;
+}
+
+export interface ReliabilityPoint {
+  intervalMin: number;
+  spares: number | 'auto';
+  ettr: { mean: number; p5: number; p95: number };
+  interruptions: number;
+}
+
+self.onmessage = (e: MessageEvent<ReliabilityRequest>) => {
+  const r = e.data;
+  try {
+    const cluster = clusterByName(r.cluster, r.gpus);
+    const failures = failurePreset(r.failures);
+    const nodesPerRack = cluster.levels.find((l) => l.name === 'rack')?.childrenPer ?? 8;
+    const total = r.intervalsMin.length * r.spares.length;
+    let done = 0;
+    for (const spares of r.spares) {
+      for (const intervalMin of r.intervalsMin) {
+        const { config } = buildScenario({
+          job: { gpus: cluster.gpus, gpusPerNode: cluster.gpusPerNode, nodesPerRack },
+          days: r.days,
+          failures,
+          checkpoint: { interval: intervalMin * 60, ...BYTECHECKPOINT_405B },
+          spares,
+        });
+        const stats = summarizeRuns(config, simulateRuns(config, r.seed, 0, r.runs));
+        done++;
+        const point: ReliabilityPoint = { intervalMin, spares, ettr: stats.ettr, interruptions: stats.interruptions.mean };
+        (self as unknown as Worker).postMessage({ type: 'point', point, done, total });
+      }
+    }
+    (self as unknown as Worker).postMessage({ type: 'done' });
+  } catch (err) {
+    (self as unknown as Worker).postMessage({ type: 'error', message: (err as Error).message });
+  }
+};
