@@ -271,10 +271,25 @@ export class Twin {
   private fail(causeIndex: number): void {
     const c = this.causes[causeIndex];
     this.heap.push(this.nowS + nextGapS(c), K_FAIL, causeIndex);
+    this.strike(c, c.rng.nextInt(this.fleet.nodes.length));
+  }
+
+  /**
+   * Makes a failure of cause `causeId` happen now on node `node` (fleet index), as
+   * if drawn by the failure model: for demos ("chaos") and tests. Returns false
+   * when the node is already down or in repair, or the cause is unknown.
+   */
+  inject(causeId: string, node: number): boolean {
+    const c = this.causes.find((x) => x.id === causeId);
+    if (!c || node < 0 || node >= this.fleet.nodes.length || !this.agents.up[node] || this.inRepair.has(node)) return false;
+    this.strike(c, node);
+    return true;
+  }
+
+  private strike(c: TwinCause, node: number): void {
     this.stats.failure(c.id);
     const detectS = c.detect(c.rng);
     if (c.kind === 'software' || c.kind === 'planned') return this.failFlagship(c, detectS);
-    const node = c.rng.nextInt(this.fleet.nodes.length);
     if (!this.agents.up[node] || this.inRepair.has(node)) return;
     this.interruptJobsOn(node, c.id);
     if (c.kind === 'xid') {

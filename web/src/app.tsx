@@ -73,7 +73,7 @@ export function App() {
         </span>
         <TokenBox />
         <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle theme">
-          {theme === 'dark' ? '☀' : '☾'}
+          {theme === 'dark' ? 'light' : 'dark'}
         </button>
       </header>
       <main>{page}</main>

@@ -72,5 +72,14 @@ export function registerTwinRoutes(app: FastifyInstance, ctx: TwinHttpContext): 
     pacer.speed = body.data.speed;
     return speed();
   });
+  app.post('/api/v1/twin/inject', async (req, reply) => {
+    const auth = ctx.server.tokens.authenticate(req.headers.authorization);
+    if (auth.role !== 'admin') return reply.code(403).type('application/problem+json').send(JSON.stringify(problem(403, 'Forbidden', 'injecting failures needs an admin token')));
+    const body = z.strictObject({ cause: z.string(), node: z.string() }).safeParse(req.body);
+    const f = body.success ? twin.fleet.byName.get(body.data.node) : undefined;
+    if (!body.success || !f) return reply.code(400).type('application/problem+json').send(JSON.stringify({ ...problem(400, 'Bad Request', `body must be { "cause": one of ${twin.causes.map((c) => c.id).join(', ')}, "node": a node name }`), where: 'body' }));
+    if (!twin.inject(body.data.cause, f.index)) return reply.code(409).type('application/problem+json').send(JSON.stringify(problem(409, 'Conflict', `cannot inject '${body.data.cause}' on ${f.name}: unknown cause, or the node is down or in repair`)));
+    return { ok: true, virtualS: twin.nowS };
+  });
   registerStream(app, ctx, speed);
 }

@@ -58,6 +58,7 @@ function arraysIn(l: Layout, hall: number): number {
 
 export function computeGeometry(l: Layout, maxWidth: number, maxCellPx = 6): MapGeometry {
   const width = Math.max(200, Math.floor(maxWidth));
+  // Cells start one pixel in from the left edge, so every cell has background on all sides.
   // Largest cell that still fits the width with a sensible height: try big to small.
   let pitch = maxCellPx + 1;
   for (; pitch > 2; pitch--) {
@@ -69,7 +70,7 @@ export function computeGeometry(l: Layout, maxWidth: number, maxCellPx = 6): Map
   }
   const d = dims(l, pitch);
   const cellPx = pitch - 1;
-  const perRow = Math.max(1, Math.floor((width + ARRAY_GAP) / (d.arrayW + ARRAY_GAP)));
+  const perRow = Math.max(1, Math.floor((width - 2 + ARRAY_GAP) / (d.arrayW + ARRAY_GAP)));
   const x = new Int32Array(l.gpus);
   const y = new Int32Array(l.gpus);
   const halls: MapGeometry['halls'] = [];
@@ -91,7 +92,7 @@ export function computeGeometry(l: Layout, maxWidth: number, maxCellPx = 6): Map
     const rack = Math.floor(inArray / l.nodesPerRack);
     const inRack = inArray - rack * l.nodesPerRack;
     if (hall !== lastHall) lastHall = hall;
-    const ax = (array % perRow) * (d.arrayW + ARRAY_GAP);
+    const ax = 1 + (array % perRow) * (d.arrayW + ARRAY_GAP);
     const ay = hallTop[hall] + Math.floor(array / perRow) * (d.arrayH + ARRAY_GAP);
     const nx = ax + rack * (d.rackW + RACK_GAP);
     const ny = ay + inRack * (d.nodeRows * pitch + NODE_GAP);
