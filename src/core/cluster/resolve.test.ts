@@ -49,6 +49,19 @@ describe('cluster totals', () => {
     expect(clusterByName('gb200-nvl72', 144).nvlinkDomainGpus).toBe(72);
   });
 
+  it('a node type can be used partially: 1, 2 or 4 GPUs of one node', () => {
+    const one = clusterByName('dgx-h100', 1);
+    expect([one.gpus, one.nodes, one.gpusPerNode, one.nvlinkDomainGpus]).toEqual([1, 1, 1, 1]);
+    expect(clusterByName('dgx-h200', 4).gpusPerNode).toBe(4);
+    try {
+      clusterByName('dgx-h100', 3);
+      expect.unreachable('3 GPUs of an 8-GPU node accepted');
+    } catch (e) {
+      expect((e as ColossusError).hint).toMatch(/divisor of 8/);
+    }
+    expect(() => clusterByName('colossus-100k', 4)).toThrow(/whole nodes/);
+  });
+
   it('switch counts reproduce the non-blocking estimates of hardware.json (1,563 / 1,563 / 782)', () => {
     expect(switchCounts(clusterByName('colossus-100k')).map((s) => s.switches)).toEqual([1563, 1563, 782]);
     // DGX SuperPOD H100: 8 leaf switches per 32-node SU (NV-SPOD-H100).

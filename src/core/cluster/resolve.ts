@@ -19,10 +19,13 @@ export function resolveCluster(spec: ClusterSpec, options: ResolveOptions = {}):
   const where = options.where ?? '--gpus';
   const siteGpus = totalGpus(spec);
   const gpus = options.gpus ?? (spec.kind === 'site' ? siteGpus : spec.nvlinkDomainGpus);
-  checkGpuCount(spec, gpus, siteGpus, where);
-  const pools = takePools(spec, gpus);
-  const nodes = gpus / spec.gpusPerNode;
-  const levels = [{ name: 'node', count: nodes, childrenPer: spec.gpusPerNode }];
+  // A node type may be used partially (1, 2 or 4 GPUs of an 8-GPU node), as on a dev box.
+  const partial = spec.kind === 'node-type' && gpus > 0 && gpus < spec.gpusPerNode && spec.gpusPerNode % gpus === 0;
+  const gpusPerNode = partial ? gpus : spec.gpusPerNode;
+  if (!partial) checkGpuCount(spec, gpus, siteGpus, where);
+  const pools = takePools(spec, gpus, gpusPerNode);
+  const nodes = gpus / gpusPerNode;
+  const levels = [{ name: 'node', count: nodes, childrenPer: gpusPerNode }];
   let count = nodes;
   for (const l of spec.levels) {
     count = Math.ceil(count / l.childrenPer);
@@ -39,7 +42,7 @@ export function resolveCluster(spec: ClusterSpec, options: ResolveOptions = {}):
     pools,
     gpus,
     nodes,
-    gpusPerNode: spec.gpusPerNode,
+    gpusPerNode,
     nvlinkDomainGpus: Math.min(spec.nvlinkDomainGpus, gpus),
     levels,
     peakDenseFlops: {
@@ -59,11 +62,12 @@ function checkGpuCount(spec: ClusterSpec, gpus: number, siteGpus: number, where:
     throw new ColossusError('invalid', `GPU count must be a positive whole number, got ${gpus}`, { where, hint: `try ${spec.gpusPerNode}` });
   }
   if (gpus % spec.gpusPerNode !== 0) {
+    const part = spec.kind === 'node-type' ? ` (or, for part of one node, a divisor of ${spec.gpusPerNode})` : '';
     const lo = Math.floor(gpus / spec.gpusPerNode) * spec.gpusPerNode;
     const hi = lo + spec.gpusPerNode;
     throw new ColossusError('invalid', `${gpus} GPUs do not fill whole nodes of ${spec.gpusPerNode} GPUs on ${spec.name}`, {
       where,
-      hint: `use a multiple of ${spec.gpusPerNode}, e.g. ${lo > 0 ? `${lo} or ` : ''}${hi}`,
+      hint: `use a multiple of ${spec.gpusPerNode}${part}, e.g. ${lo > 0 ? `${lo} or ` : ''}${hi}`,
     });
   }
   if (spec.kind === 'site' && gpus > siteGpus) {
@@ -75,14 +79,14 @@ function checkGpuCount(spec: ClusterSpec, gpus: number, siteGpus: number, where:
 }
 
 /** Takes `gpus` GPUs from the pools in order (site) or replicates the single pool (node type). */
-function takePools(spec: ClusterSpec, gpus: number): ResolvedPool[] {
+function takePools(spec: ClusterSpec, gpus: number, gpusPerNode: number): ResolvedPool[] {
   const out: ResolvedPool[] = [];
   let left = gpus;
   const pools = spec.kind === 'site' ? spec.pools : [{ gpuModel: spec.pools[0].gpuModel, gpus }];
   for (const p of pools) {
     if (left <= 0) break;
     const take = Math.min(left, p.gpus);
-    out.push({ gpu: getGpu(p.gpuModel, `${spec.name}: pools`), gpus: take, nodes: take / spec.gpusPerNode });
+    out.push({ gpu: getGpu(p.gpuModel, `${spec.name}: pools`), gpus: take, nodes: take / gpusPerNode });
     left -= take;
   }
   return out;
