@@ -3,7 +3,8 @@
 // N agents against one server on loopback. Phases (args): for each node count,
 // register the nodes not yet registered (64 in flight), then heartbeat every node
 // once per interval with uniformly spread phases for `seconds`, 1 in 10 with a
-// telemetry delta. Prints one JSON line per phase on stdout:
+// telemetry delta; a node echoes the attempts the server wants running as
+// running (so a gang placed on it stays up). Prints one JSON line per phase on stdout:
 // {"phase":"register"|"heartbeat", nodes, requests, errors, seconds, perS, p50Ms, p99Ms, maxMs}.
 // Usage: node control-plane-loadgen.mjs URL JOIN_TOKEN INTERVAL_S SECONDS N1 [N2 …]
 import http from 'node:http';
@@ -41,6 +42,8 @@ function summary(phase, nodes, lat, errors, elapsedS) {
 
 const gpus = Array.from({ length: 8 }, (_, i) => ({ index: i, uuid: `GPU-${i}`, model: 'NVIDIA H100 80GB HBM3' }));
 const tokens = [];
+/** Attempts each simulated agent holds (echoed from the server's desired state). */
+const held = [];
 
 async function register(from, to) {
   const lat = [];
@@ -83,12 +86,17 @@ async function heartbeats(n) {
       for (; k < due; k++) {
         const i = k % n;
         const s = seq[i]++;
-        const body = { seq: s, attempts: [] };
+        const body = { seq: s, attempts: held[i] ?? [] };
         if (s % 10 === 9) body.telemetry = { gpus: [{ index: s % 8, temperatureC: 40 + (s % 30), powerW: 300 + (s % 400) }] };
         inflight++;
         post(`/api/v1/agents/node-${String(i).padStart(5, '0')}/heartbeat`, tokens[i], body).then((r) => {
           inflight--;
           if (r.status !== 200) errors++;
+          else if (r.text.length > 200 || held[i]) {
+            // play the agent: what the server wants running is running
+            const d = JSON.parse(r.text);
+            held[i] = d.run.map((a) => ({ attemptId: a.attemptId, state: 'running' }));
+          }
           lat.push(r.ms);
         });
       }
@@ -104,6 +112,7 @@ for (const c of counts.map(Number)) {
   console.log(JSON.stringify(await register(registered, c)));
   registered = c;
   console.log(JSON.stringify({ phase: 'heartbeat-start', nodes: c }));
+  await new Promise((r) => setTimeout(r, 200)); // the bench may submit a gang now
   cpuMark = process.cpuUsage();
   console.log(JSON.stringify(await heartbeats(c)));
 }

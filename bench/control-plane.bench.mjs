@@ -101,13 +101,13 @@ const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/
 
 async function overHttp() {
   const dir = mkdtempSync(join(tmpdir(), 'colossus-bench-http-'));
-  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/entry.ts'), 'server', '--data-dir', dir, '--port', '0', '--json', '--log-level', 'warn', '--heartbeat-interval-s', '5', '--node-timeout-s', '600'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: '' } });
+  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx', join(root, 'src/cli/entry.ts'), 'server', '--data-dir', dir, '--port', '0', '--json', '--log-level', 'warn', '--heartbeat-interval-s', '5', '--node-timeout-s', '600'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: '' } });
   let buf = '';
   const info = await new Promise((res) => server.stdout.on('data', (d) => { buf += d; try { res(JSON.parse(buf)); } catch { /* partial */ } }));
   const join_ = readFileSync(join(dir, 'agent.token'), 'utf8').trim();
   const gen = spawn(process.execPath, [join(here, 'control-plane-loadgen.mjs'), info.url, join_, '5', String(HB_SECONDS), String(NODES), String(NODES * 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const phases = [];
-  let cpu0 = 0, t0 = 0, lines = '';
+  let cpu0 = 0, t0 = 0, lines = '', gang = Promise.resolve(null);
   await new Promise((done) => {
     gen.stdout.on('data', (d) => {
       lines += d;
@@ -115,17 +115,35 @@ async function overHttp() {
       while ((i = lines.indexOf('\n')) >= 0) {
         const row = JSON.parse(lines.slice(0, i));
         lines = lines.slice(i + 1);
-        if (row.phase === 'heartbeat-start') { cpu0 = cpuSeconds(server.pid); t0 = performance.now(); continue; }
+        if (row.phase === 'heartbeat-start') {
+          cpu0 = cpuSeconds(server.pid);
+          t0 = performance.now();
+          if (row.nodes === NODES) gang = placeGangOverHttp(info.url, readFileSync(join(dir, 'admin.token'), 'utf8').trim());
+          continue;
+        }
         if (row.phase === 'heartbeat') { row.serverCpuPct = Math.round((100 * (cpuSeconds(server.pid) - cpu0)) / ((performance.now() - t0) / 1000)); row.serverRssMiB = Math.round(rssMiB(server.pid)); }
         phases.push(row);
       }
     });
     gen.on('exit', done);
   });
+  const gangMs = await gang;
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
-  return phases;
+  return { phases, gangMs };
+}
+
+/** Submits a 98,304-GPU job over HTTP and polls until it runs: ms from submit to placed. */
+async function placeGangOverHttp(url, token) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const t = performance.now();
+  const job = await (await fetch(`${url}/api/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ name: 'gang', gpus: 98_304, command: ['train'] }) })).json();
+  for (;;) {
+    const j = await (await fetch(`${url}/api/v1/jobs/${job.id}`, { headers })).json();
+    if (j.state === 'running') return performance.now() - t;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 const t = performance.now();
@@ -133,12 +151,13 @@ const ip = await inProcess();
 console.log('in process (12,500 nodes × 8 GPUs):');
 console.log(`  place a 98,304-GPU gang: pure placement ${ip.placeGangPureMs.toFixed(1)} ms (${ip.gangNodes} nodes); scheduler pass ${ip.placeGangSchedulerMs.toFixed(1)} ms; with durable SQLite commit ${ip.placeGangWithCommitMs.toFixed(1)} ms  (target < 1000 ms)`);
 console.log(`  drain 10,000 small jobs (1–8 GPUs): one scheduler pass ${ip.drain10kJobsMs.toFixed(1)} ms, ${ip.drain10kStarted} started; commit ${ip.drain10kCommitMs.toFixed(1)} ms`);
-const http = await overHttp();
+const { phases: http, gangMs } = await overHttp();
 console.log(`over HTTP (server process on SQLite, load generator in another process, 5-s interval, ${HB_SECONDS} s per phase):`);
+console.log(`  a 98,304-GPU gang submitted while 12,500 nodes heartbeat: running ${gangMs.toFixed(0)} ms after submit (then 12,288 of the nodes heartbeat with it)`);
 console.log('  phase      nodes   requests  errors   per s   p50 ms   p99 ms   max ms  server CPU  RSS MiB  loadgen CPU');
 for (const p of http) console.log(`  ${p.phase.padEnd(9)} ${String(p.nodes).padStart(6)} ${String(p.requests).padStart(10)} ${String(p.errors).padStart(7)} ${String(p.perS).padStart(7)} ${String(p.p50Ms).padStart(8)} ${String(p.p99Ms).padStart(8)} ${String(p.maxMs).padStart(8)} ${(p.serverCpuPct === undefined ? '' : p.serverCpuPct + ' %').padStart(11)} ${String(p.serverRssMiB ?? '').padStart(8)} ${(p.loadgenCpuPct + ' %').padStart(12)}`);
 console.log(`  load average during the run (other processes share the 2 cores): ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
-const result = { bench: 'control-plane', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, wallS: (performance.now() - t) / 1000 };
+const result = { bench: 'control-plane', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, gangOverHttpMs: gangMs, wallS: (performance.now() - t) / 1000 };
 mkdirSync(join(here, 'out'), { recursive: true });
 writeFileSync(join(here, 'out', 'control-plane.json'), JSON.stringify(result, null, 2));
 console.log(JSON.stringify(result));

@@ -12,7 +12,7 @@ import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
 import type { Placement } from './placement.js';
-import type { AttemptRec, Clock, ControlEvent, ControlPolicy, GpuRec, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
+import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuRec, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
 
 export interface LocalAttempt {
   attemptId: string;
@@ -54,7 +54,10 @@ export type AttemptEventInput =
 export interface Changes {
   nodes: NodeRec[];
   jobs: JobRec[];
+  /** Attempt headers (persist without `parts`; parts come separately). */
   attempts: AttemptRec[];
+  /** Attempt parts changed (a 12,288-node gang must not rewrite every part when one starts). */
+  parts: { attemptId: string; index: number; part: AttemptPart }[];
   events: ControlEvent[];
   quotas: [string, number | null][];
 }
@@ -81,6 +84,8 @@ export class Controller {
   private dirtyNodes = new Set<string>();
   private dirtyJobs = new Set<string>();
   private dirtyAttempts = new Set<string>();
+  private dirtyParts = new Map<string, { attemptId: string; index: number; part: AttemptPart }>();
+  private lastTimeoutCheckMs = -Infinity;
   private dirtyQuotas = new Map<string, number | null>();
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
@@ -120,19 +125,30 @@ export class Controller {
       nodes: [...this.dirtyNodes].flatMap((n) => this.nodes.get(n) ?? []),
       jobs: [...this.dirtyJobs].flatMap((j) => this.jobs.get(j) ?? []),
       attempts: [...this.dirtyAttempts].flatMap((a) => this.attempts.get(a) ?? []),
+      parts: [...this.dirtyParts.values()],
       events: this.pendingEvents,
       quotas: [...this.dirtyQuotas],
     };
     this.dirtyNodes = new Set();
     this.dirtyJobs = new Set();
     this.dirtyAttempts = new Set();
+    this.dirtyParts = new Map();
     this.dirtyQuotas = new Map();
     this.pendingEvents = [];
     return c;
   }
 
-  hasChanges(): boolean {
+  /**
+   * True when something must be durable before the request is answered: events,
+   * nodes, jobs, attempt headers, quotas. Part rows alone (a part marked started)
+   * can be written lazily: after a crash, reconciliation marks them again.
+   */
+  hasDurableChanges(): boolean {
     return this.pendingEvents.length > 0 || this.dirtyNodes.size + this.dirtyJobs.size + this.dirtyAttempts.size + this.dirtyQuotas.size > 0;
+  }
+
+  hasChanges(): boolean {
+    return this.pendingEvents.length > 0 || this.dirtyNodes.size + this.dirtyJobs.size + this.dirtyAttempts.size + this.dirtyParts.size + this.dirtyQuotas.size > 0;
   }
 
   emit(kind: string, reason: string, ref: { jobId?: string | null; node?: string | null; data?: Record<string, unknown> } = {}): void {
@@ -142,6 +158,7 @@ export class Controller {
   touchNode = (n: NodeRec) => void this.dirtyNodes.add(n.name);
   touchJob = (j: JobRec) => void this.dirtyJobs.add(j.id);
   touchAttempt = (a: AttemptRec) => void this.dirtyAttempts.add(a.id);
+  touchPart = (a: AttemptRec, index: number) => void this.dirtyParts.set(`${a.id}#${index}`, { attemptId: a.id, index, part: a.parts[index] });
 
   /** Re-derives the node's state and records the transition, if any. */
   refreshNode(n: NodeRec, reason: string, source: string): void {
@@ -291,6 +308,8 @@ export class Controller {
 
   /** Marks nodes whose heartbeats stopped as down and fails their attempts. */
   checkTimeouts(): void {
+    if (this.now() - this.lastTimeoutCheckMs < 1000) return; // O(nodes): at most once a second
+    this.lastTimeoutCheckMs = this.now();
     const deadline = this.now() - this.policy.nodeTimeoutS * 1000;
     for (const n of this.nodes.values()) {
       if (n.down || n.lastHeartbeatMs >= deadline) continue;
@@ -385,6 +404,7 @@ export class Controller {
     this.attempts.set(id, att);
     job.attemptIds.push(id);
     this.touchAttempt(att);
+    parts.forEach((_, i) => this.touchPart(att, i));
     const racks = new Set(placement.map((p) => this.nodes.get(p.name)!.rack ?? '')).size;
     this.emit('attempt.placed', `attempt ${number} on ${placement.length} node(s) in ${racks} rack(s)`, { jobId: job.id, data: { attemptId: id, nodes: placement.map((p) => p.name) } });
     this.setJobState(job, 'running', `attempt ${number} placed`);
@@ -406,11 +426,12 @@ export class Controller {
   }
 
   private partStarted(att: AttemptRec, node: string): void {
-    const part = partOn(att, node)!.part;
+    const { part, groupRank } = partOn(att, node)!;
     markStarted(att, part);
-    this.touchAttempt(att);
+    this.touchPart(att, groupRank);
     if (att.state === 'starting' && allStarted(att)) {
       att.state = 'running';
+      this.touchAttempt(att);
       this.emit('attempt.running', `attempt ${att.number} running on ${att.parts.length} node(s)`, { jobId: att.jobId });
     }
   }
@@ -433,20 +454,21 @@ export class Controller {
 
   /** One node's processes of the attempt are gone. */
   partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string): void {
-    const part = partOn(att, node)!.part;
+    const { part, groupRank } = partOn(att, node)!;
     markExited(att, part, exitCode);
+    this.touchPart(att, groupRank);
     const n = this.nodes.get(node);
     if (n) {
       for (const i of part.gpuIndices) if (n.busy[i] === att.id) n.busy[i] = null;
       this.refreshNode(n, `attempt ${att.id} ended on it`, 'agent');
     }
-    this.touchAttempt(att);
     this.needsSchedule = true;
     if (!att.stop && att.state !== 'succeeded') {
       if (exitCode === 0) {
         if (allExitedOk(att)) {
           att.state = 'succeeded';
           att.exitCode = 0;
+          this.touchAttempt(att);
         }
       } else {
         const reason = why ?? (exitCode === null ? `killed by ${signal ?? 'a signal'} on ${node}` : `exit code ${exitCode} on ${node}`);

@@ -22,9 +22,11 @@ export function registerAgentRoutes(server: ColossusServer): void {
   defineRoute(server, ROUTES.heartbeat, async ({ body, params }) => {
     const desired = ctl.heartbeat(params.name, body.attempts, body.telemetry);
     server.metrics.heartbeats.inc();
-    if (ctl.hasChanges()) {
+    if (ctl.hasDurableChanges()) {
       await server.commit();
       server.kick();
+    } else if (ctl.hasChanges()) {
+      server.commit().catch((err) => server.app.log.error({ err }, 'lazy commit failed'));
     }
     return desired;
   });

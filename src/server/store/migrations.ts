@@ -43,6 +43,20 @@ const initial: Migration = {
   },
 };
 
+/** Attempt parts get their own rows: one part starting must not rewrite a 12,288-part attempt. */
+const attemptParts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('attempt_parts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('attempt_id', 'text', (c) => c.notNull())
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('attempt_parts_attempt').on('attempt_parts').columns(['attempt_id', 'idx']).execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial }),
+  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts }),
 };

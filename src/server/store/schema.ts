@@ -7,6 +7,7 @@ export interface Database {
   nodes: { name: string; state: string; data: string };
   jobs: { id: string; seq: number; state: string; data: string };
   attempts: { id: string; job_id: string; data: string };
+  attempt_parts: { id: string; attempt_id: string; idx: number; data: string };
   events: { seq: Big; at_ms: Big; kind: string; job_id: string | null; node: string | null; reason: string; data: string | null };
   tokens: { hash: string; role: string; name: string; node: string | null; created_at_ms: Big };
   teams: { name: string; gpu_quota: number };

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
-import type { AttemptRec, ControlEvent, JobRec, NodeRec } from '../../core/control/types.js';
+import type { AttemptPart, AttemptRec, ControlEvent, JobRec, NodeRec } from '../../core/control/types.js';
 import type { Changes, Snapshot } from '../../core/control/controller.js';
 
 export interface TokenRow {
@@ -94,10 +94,11 @@ export class Store {
   }
 
   async loadSnapshot(): Promise<Snapshot & { tokens: TokenRow[]; lastLogSeq: number }> {
-    const [nodes, jobs, attempts, teams, tokens, ev, lg] = await Promise.all([
+    const [nodes, jobs, attempts, parts, teams, tokens, ev, lg] = await Promise.all([
       this.db.selectFrom('nodes').select('data').execute(),
       this.db.selectFrom('jobs').select('data').orderBy('seq').execute(),
       this.db.selectFrom('attempts').select('data').execute(),
+      this.db.selectFrom('attempt_parts').select(['attempt_id', 'idx', 'data']).orderBy('attempt_id').orderBy('idx').execute(),
       this.db.selectFrom('teams').selectAll().execute(),
       this.db.selectFrom('tokens').selectAll().execute(),
       this.db.selectFrom('events').select((e) => e.fn.max('seq').as('m')).executeTakeFirst(),
@@ -106,7 +107,7 @@ export class Store {
     return {
       nodes: nodes.map((r) => ({ ...(JSON.parse(r.data) as NodeRec), busy: [], telemetry: {} })),
       jobs: jobs.map((r) => JSON.parse(r.data) as JobRec),
-      attempts: attempts.map((r) => JSON.parse(r.data) as AttemptRec),
+      attempts: withParts(attempts.map((r) => JSON.parse(r.data) as AttemptRec), parts),
       quotas: teams.map((t) => [t.name, Number(t.gpu_quota)]),
       lastEventSeq: Number(ev?.m ?? 0),
       tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms) })),
@@ -121,8 +122,10 @@ export class Store {
       if (c) {
         await upsert(tx, 'nodes', 'name', c.nodes.map((n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) })));
         await upsert(tx, 'jobs', 'id', c.jobs.map((j) => ({ id: j.id, seq: j.seq, state: j.state, data: JSON.stringify(j) })));
-        await upsert(tx, 'attempts', 'id', c.attempts.map((a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify(a) })));
-        for (const part of chunks(c.events)) {
+        await upsert(tx, 'attempts', 'id', c.attempts.map((a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify({ ...a, parts: undefined }) })));
+        await upsert(tx, 'attempt_parts', 'id', c.parts.map((p) => ({ id: `${p.attemptId}#${p.index}`, attempt_id: p.attemptId, idx: p.index, data: JSON.stringify(p.part) })));
+        for (const [i, part] of chunks(c.events).entries()) {
+          if (i > 0) await yieldTurn();
           await tx.insertInto('events').values(part.map((e) => ({ seq: e.seq, at_ms: e.atMs, kind: e.kind, job_id: e.jobId, node: e.node, reason: e.reason, data: e.data ? JSON.stringify(e.data) : null }))).execute();
         }
         for (const [team, q] of c.quotas) {
@@ -159,10 +162,19 @@ export class Store {
   }
 }
 
-async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'tokens' | 'teams'>(tx: Transaction<Database>, table: T, key: string, rows: Record<string, unknown>[]): Promise<void> {
+/** Puts each attempt's part rows (ordered by index) back into it. */
+function withParts(attempts: AttemptRec[], rows: { attempt_id: string; idx: number; data: string }[]): AttemptRec[] {
+  const byId = new Map(attempts.map((a) => [a.id, a]));
+  for (const a of attempts) a.parts ??= [];
+  for (const r of rows) byId.get(r.attempt_id)?.parts.splice(Number(r.idx), 1, JSON.parse(r.data) as AttemptPart);
+  return attempts;
+}
+
+async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' | 'tokens' | 'teams'>(tx: Transaction<Database>, table: T, key: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]).filter((c) => c !== key);
-  for (const part of chunks(rows)) {
+  for (const [i, part] of chunks(rows).entries()) {
+    if (i > 0) await yieldTurn();
     // The column set is dynamic (one helper for five tables), which Kysely's types cannot follow.
     /* eslint-disable @typescript-eslint/no-explicit-any */
     await (tx as Transaction<any>)
@@ -173,6 +185,13 @@ async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'tokens' | 'team
     /* eslint-enable @typescript-eslint/no-explicit-any */
   }
 }
+
+/**
+ * Lets the event loop run between chunks of a big write (a 12,288-node gang's rows):
+ * requests that need no write (most heartbeats) are answered meanwhile, those that
+ * do wait for the next group commit as usual.
+ */
+const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = [];
