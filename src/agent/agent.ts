@@ -89,6 +89,7 @@ export class Agent {
         if (!this.stopped && waitMs > 0) await this.sleep(waitMs);
       }
     } finally {
+      this.stopped = true; // also ends the GPU poller when a fatal error ends the loop
       clearInterval(flusher);
       this.wake();
       await poller;

@@ -101,7 +101,8 @@ export class AttemptManager {
     this.opt.log('info', `launched attempt ${spec.attemptId}: ranks ${ranks[0]}–${ranks.at(-1)}`, { attemptId: spec.attemptId, pids: run.pids });
     void run.exited.then((exit) => {
       forgetPids(this.opt.workDir, spec.attemptId);
-      this.opt.log('info', `attempt ${spec.attemptId} exited`, { attemptId: spec.attemptId, ...exit });
+      const how = exit.exitCode === null ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`;
+      this.opt.log('info', `attempt ${spec.attemptId} exited (${how})`, { attemptId: spec.attemptId, ...exit });
     });
   }
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { ColossusError } from '../../core/errors.js';
 import { getGpu } from '../../core/hardware/catalog.js';
-import { nameSchema } from '../../protocol/common.js';
+import { LIMITS, nameSchema } from '../../protocol/common.js';
 import { Agent, type AgentLog } from '../../agent/agent.js';
 import { nvidiaSmiSource } from '../../agent/nvidia-smi.js';
 import { simulatedGpuSource } from '../../agent/simulated-gpus.js';
@@ -44,6 +44,9 @@ function checkFlags(f: AgentFlags): { server: string; token: string; name: strin
   const name = f.name ?? hostname().split('.')[0].toLowerCase();
   const ok = nameSchema.safeParse(name);
   if (!ok.success) throw new ColossusError('usage', `node name '${name.slice(0, 80)}' is invalid: ${ok.error.issues[0].message}`, { where: '--name', hint: 'at most 63 characters: letters, digits, ".", "_" and "-"' });
+  if (f.simulateGpus !== undefined && f.simulateGpus > LIMITS.nodeGpus) {
+    throw new ColossusError('usage', `--simulate-gpus ${f.simulateGpus} is more than a node may have (${LIMITS.nodeGpus})`, { where: '--simulate-gpus', hint: 'simulate the GPUs of one node, e.g. 8 for an HGX board' });
+  }
   return { server, token, name };
 }
 

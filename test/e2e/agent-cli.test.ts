@@ -1,0 +1,69 @@
+/** `colossus agent` as a user runs it: bad input, a wrong join token, SIGTERM with --json. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ColossusServer } from '../../src/server/app.js';
+import { Store } from '../../src/server/store/store.js';
+import { ApiClient } from '../../src/protocol/client.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+import { waitFor } from './harness.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'agent-cli-'));
+let server: ColossusServer;
+let url = '';
+beforeAll(async () => {
+  server = await createServer({ store: await Store.open({ dataDir: join(tmp, 'data') }), bootstrapTokens: { admin: 'cli-admin-token-123456', agent: 'cli-join-token-123456' }, policy: { heartbeatIntervalS: 1 } });
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await server.close();
+  await server.store.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('colossus agent', () => {
+  it('rejects bad flags with exit 2 and says what to do', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--token', 'x'], /--server: no server given\n\s+pass --server/],
+      [['--server', 'localhost:7460', '--token', 'x'], /'localhost:7460' is not an http\(s\) URL/],
+      [['--server', url, '--token', 'x', '--name', 'Node One!'], /--name: node name 'Node One!' is invalid/],
+      [['--server', url, '--token', 'x', '--simulate-gpus', '0'], /--simulate-gpus must be a positive whole number/],
+      [['--server', url, '--token', 'x', '--simulate-gpus', '5000'], /more than a node may have \(1024\)/],
+      [['--server', url, '--token', 'x', '--gpu-model', 'tpu', '--simulate-gpus', '8', '--work-dir', join(tmp, 'w0')], /unknown GPU 'tpu'/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(['agent', ...args], { env: { COLOSSUS_SERVER: '', COLOSSUS_AGENT_TOKEN: '' } })));
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = results[i];
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+    }
+  });
+
+  it('exits 1 with a hint when the join token is wrong', async () => {
+    const r = await runCli(['agent', '--server', url, '--token', 'not-the-token', '--name', 'n1', '--simulate-gpus', '8', '--work-dir', join(tmp, 'w1')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot register with');
+    expect(r.stderr).toContain('pass the join token from agent.token');
+  });
+
+  it('registers, and on SIGTERM exits 0 printing a JSON summary with --json', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'cli-node', '--rack', 'r9', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w2'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const admin = new ApiClient({ server: url, token: 'cli-admin-token-123456' });
+    const node = await waitFor('cli-node registered', async () => (await admin.listNodes()).find((n) => n.name === 'cli-node'));
+    expect(node).toMatchObject({ gpus: 4, rack: 'r9', state: 'idle' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'cli-node', gpuSource: 'simulated', attemptsLaunched: 0, stoppedBy: 'SIGTERM' });
+    const logLines = stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(logLines.some((l) => l.level === 'info' && l.msg.startsWith('registered as cli-node'))).toBe(true);
+  });
+});
