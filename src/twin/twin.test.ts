@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { Controller } from '../core/control/controller.js';
+import { DEFAULT_POLICY, type ControlEvent } from '../core/control/types.js';
+import { clusterByName } from '../core/cluster/catalog.js';
+import { nodeLocation } from '../core/cluster/topology.js';
+import { getModelPreset } from '../core/model/catalog.js';
+import { failurePreset } from '../core/reliability/presets.js';
+import { GPU_STATE, gpuStates } from './gpu-state.js';
+import { Twin } from './twin.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** A twin on a 512-GPU partition of Colossus, driving a real Controller; events are collected. */
+function smallTwin(seed = 3) {
+  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+  const ctl = new Controller(clock, DEFAULT_POLICY);
+  const twin = new Twin({ cluster: clusterByName('colossus-100k', 512), model: getModelPreset('grok-1'), failures: failurePreset('llama3-h100'), seed, ctl, clock });
+  const events: ControlEvent[] = [];
+  twin.start();
+  const run = (untilS: number) => {
+    while (twin.nowS < untilS) {
+      twin.runUntil(Math.min(untilS, twin.nowS + 600));
+      events.push(...ctl.takeChanges().events);
+    }
+  };
+  return { twin, ctl, events, run };
+}
+
+describe('twin', () => {
+  it('registers every node with topology labels and runs the flagship on most of the fleet', () => {
+    const { twin, ctl, run } = smallTwin();
+    run(600);
+    expect(ctl.nodes.size).toBe(64);
+    const loc = nodeLocation(twin.opts.cluster, 10);
+    const n = ctl.nodes.get(loc.node)!;
+    expect([n.rack, n.array, n.hall]).toEqual([loc.labels.rack, loc.labels.array, loc.labels.hall]);
+    // 8 nodes per rack (colossus-100k preset): node 10 shares node 8's rack, not node 16's.
+    expect(ctl.nodes.get(nodeLocation(twin.opts.cluster, 8).node)!.rack).toBe(n.rack);
+    expect(ctl.nodes.get(nodeLocation(twin.opts.cluster, 16).node)!.rack).not.toBe(n.rack);
+    const flagship = ctl.jobs.get(twin.mix.flagshipId!)!;
+    expect(flagship.state).toBe('running');
+    expect(flagship.spec.gpus).toBe(twin.mix.flagship.gpus);
+    expect(flagship.lastStep).toBeGreaterThan(0);
+  });
+
+  it('an XID drains the node through the control plane and the flagship resumes from its checkpoint on other nodes', () => {
+    const { twin, ctl, events, run } = smallTwin();
+    run(3600);
+    const job = ctl.jobs.get(twin.mix.flagshipId!)!;
+    const att = ctl.liveAttempt(job)!;
+    const victim = twin.fleet.byName.get(att.parts[3].node)!;
+    const checkpoint = job.lastCheckpointStep!;
+    const restarts = job.restarts;
+    expect(twin.inject('gpuFaulty', victim.index)).toBe(true);
+    run(3600 + 1200);
+    const xid = events.find((e) => e.kind === 'xid' && e.node === victim.name);
+    expect(xid?.reason).toMatch(/XID 79/);
+    expect(ctl.nodes.get(victim.name)!.state).toBe('drained');
+    expect(job.restarts).toBe(restarts + 1);
+    const next = ctl.liveAttempt(job)!;
+    expect(next.id).not.toBe(att.id);
+    expect(next.resumedFromStep).toBeGreaterThanOrEqual(checkpoint);
+    expect(next.parts.map((p) => p.node)).not.toContain(victim.name);
+    expect(job.lastStep!).toBeGreaterThan(next.resumedFromStep!);
+    expect(twin.stats.jobLoss.get(job.id)!.interruptions.gpuFaulty).toBe(1);
+  });
+
+  it('a crashed host goes down by the node timeout, not by the twin telling the control plane', () => {
+    const { twin, ctl, events, run } = smallTwin();
+    run(1800);
+    const job = ctl.jobs.get(twin.mix.flagshipId!)!;
+    const victim = twin.fleet.byName.get(ctl.liveAttempt(job)!.parts[0].node)!;
+    twin.inject('hostMaintenanceUnplanned', victim.index);
+    const at = twin.nowS;
+    run(at + 25);
+    expect(ctl.nodes.get(victim.name)!.state).not.toBe('down');
+    run(at + 45);
+    expect(ctl.nodes.get(victim.name)!.state).toBe('down');
+    const down = events.find((e) => e.kind === 'node.state' && e.node === victim.name && (e.data as { to: string }).to === 'down')!;
+    expect(down.reason).toMatch(/no heartbeat/);
+    expect(job.state === 'recovering' || job.state === 'running').toBe(true);
+  });
+
+  it('the same seed gives the same history', () => {
+    const a = smallTwin(11);
+    const b = smallTwin(11);
+    a.run(6 * 3600);
+    b.run(6 * 3600);
+    const fa = a.ctl.jobs.get(a.twin.mix.flagshipId!)!;
+    const fb = b.ctl.jobs.get(b.twin.mix.flagshipId!)!;
+    expect([fa.lastStep, fa.restarts, a.ctl.jobs.size]).toEqual([fb.lastStep, fb.restarts, b.ctl.jobs.size]);
+    expect(a.twin.stats.failuresByCause).toEqual(b.twin.stats.failuresByCause);
+    expect(a.events.length).toBe(b.events.length);
+  });
+
+  it('per-GPU states cover every GPU once and agree with the control plane', () => {
+    const { twin, ctl, run } = smallTwin();
+    run(2 * 3600);
+    const states = gpuStates(twin);
+    expect(states.length).toBe(512);
+    const busy = [...ctl.nodes.values()].reduce((s, n) => s + n.busy.filter((b) => b !== null).length, 0);
+    const counted = states.filter((s) => s === GPU_STATE.flagship || s === GPU_STATE.job || s === GPU_STATE.starting || s === GPU_STATE.stalled).length;
+    expect(counted).toBe(busy);
+    const drained = [...ctl.nodes.values()].filter((n) => n.state === 'drained').length;
+    expect(states.filter((s) => s === GPU_STATE.cordoned || s === GPU_STATE.repair || s === GPU_STATE.failed).length).toBeGreaterThanOrEqual(drained * 8 - 8 * 0);
+  });
+});
