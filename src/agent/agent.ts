@@ -79,7 +79,7 @@ export class Agent {
   async run(): Promise<void> {
     mkdirSync(this.opt.workDir, { recursive: true });
     const orphans = killOrphans(this.opt.workDir);
-    if (orphans.length) this.opt.log('warn', `killed processes left by a previous agent: ${orphans.join(', ')}`);
+    if (orphans.length) this.opt.log('warn', `cleared attempts left by a previous agent (surviving processes SIGKILLed): ${orphans.join(', ')}`);
     this.readings = await this.opt.gpus.read();
     const flusher = setInterval(() => void this.reporter.flush(), FLUSH_MS);
     const poller = this.pollGpus();

@@ -86,6 +86,10 @@ for (const backend of backends) {
       expect(last.nodes).not.toContain(victim);
       expect(last.resumedFromStep).toBeGreaterThanOrEqual(20);
       expect((await c.admin.listNodes()).find((n) => n.name === victim)!.state).toBe('down');
+      // The agent comes back (same name, same work dir): it registers again and its node rejoins the pool.
+      const back = c.startAgent(victim, 'rack-back');
+      await waitFor(`${victim} idle again`, async () => (await c.admin.listNodes()).find((n) => n.name === victim)!.state === 'idle');
+      expect(back.output()).toContain(`cleared attempts left by a previous agent (surviving processes SIGKILLed): ${running.attempts.at(-1)!.id}`);
     });
 
     it('kill -9 of the server mid-run and a restart: the running attempt is reconciled and finishes', async () => {
@@ -102,7 +106,7 @@ for (const backend of backends) {
 
     it('a critical XID drains a node, an application XID does not', async () => {
       const live = (await c.admin.listNodes()).filter((n) => n.state === 'idle').map((n) => n.name);
-      expect(live).toHaveLength(2);
+      expect(live).toHaveLength(3);
       const kernelLog = (node: string) => join(c.dir, 'agents', node, 'kernel.log');
       appendFileSync(kernelLog(live[0]), 'NVRM: Xid (PCI:0000:18:00): 13, pid=1, Graphics Exception\n');
       appendFileSync(kernelLog(live[1]), 'NVRM: Xid (PCI:0000:29:00): 79, pid=1, GPU has fallen off the bus.\n');
