@@ -176,8 +176,12 @@ export class Agent {
         return 0;
       }
       if (isColossusError(e) && e.code !== 'failure') {
-        this.opt.log('error', `heartbeat refused: ${e.message}`);
-        return jitteredIntervalMs(this.intervalS, this.random);
+        // Liveness first: telemetry the server refuses must not make the node look dead. Drop it and retry now.
+        this.opt.log('error', `heartbeat refused${req.telemetry ? ', dropping its telemetry' : ''}: ${e.message}`);
+        if (!req.telemetry) return jitteredIntervalMs(this.intervalS, this.random);
+        this.telemetry.accept(samples);
+        this.pendingXids.splice(0, xids.length);
+        return 0;
       }
       this.registered = false; // the server may have restarted: register again (with the attempts) once it answers
       return this.retryAfter(e, 'heartbeat');

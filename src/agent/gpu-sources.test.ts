@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getGpu } from '../core/hardware/catalog.js';
 import { simulatedGpuSource, simulatedPciBusId } from './simulated-gpus.js';
-import { createTelemetryDelta, toGpuInfo } from './telemetry.js';
+import { createTelemetryDelta, toGpuInfo, toGpuSample } from './telemetry.js';
 import { createXidWatcher } from './xid-watcher.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gpu-sources-'));
@@ -40,6 +40,10 @@ describe('simulated GPUs and telemetry deltas', () => {
     expect(delta.changed(await src.read())).toEqual([]);
     delta.reset();
     expect(delta.changed(await src.read())).toHaveLength(8);
+  });
+
+  it('leaves out values the protocol would refuse (a driver glitch) instead of sending them', () => {
+    expect(toGpuSample({ index: 3, uuid: 'u', model: 'm', temperatureC: 511, powerW: 95.5, utilizationPct: 140 })).toEqual({ index: 3, powerW: 95.5 });
   });
 
   it('ignores power jitter inside the deadband but not an ECC count', () => {

@@ -4,7 +4,7 @@
  * sample the server accepted (error counters: any change). Deadbands keep a busy
  * node's jittering power and utilisation from turning every heartbeat into telemetry.
  */
-import type { GpuInfo, GpuSample } from '../protocol/agent.js';
+import { gpuSampleSchema, type GpuInfo, type GpuSample } from '../protocol/agent.js';
 import type { GpuReading } from './gpu-reading.js';
 
 export const toGpuInfo = (r: GpuReading): GpuInfo => ({
@@ -26,9 +26,13 @@ const SAMPLE_KEYS = [
   'remappedRowsFailed',
 ] as const;
 
+/** The protocol's sample; a value outside the schema's range (a driver glitch) is left out rather than sent. */
 export function toGpuSample(r: GpuReading): GpuSample {
   const s: GpuSample = { index: r.index };
-  for (const k of SAMPLE_KEYS) if (r[k] !== undefined) s[k] = r[k];
+  for (const k of SAMPLE_KEYS) {
+    const v = r[k];
+    if (v !== undefined && gpuSampleSchema.shape[k].safeParse(v).success) s[k] = v;
+  }
   return s;
 }
 
