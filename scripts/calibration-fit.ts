@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PARAMS, type PerfParams } from '../src/core/perf/params.js';
 import { mape, runCalibration, scored } from '../src/core/perf/calibration/run.js';
-
-const rows = JSON.parse(readFileSync(new URL('../test/calibration/calibration-runs.json', import.meta.url), 'utf8')).rows;
+import { loadCalibrationRows } from '../test/calibration/load-rows.js';
+const { rows } = loadCalibrationRows();
 type Knob = { get: (p: PerfParams) => number; set: (p: PerfParams, v: number) => void; lo: number; hi: number; name: string };
 const gens = ['ampere', 'hopper', 'blackwell', 'blackwell-ultra'] as const;
 const knobs: Knob[] = [];

@@ -2,7 +2,7 @@
  * The calibration error table, per row and per group (GPU generation, dense/MoE, precision,
  * scale), as Markdown. Used by the calibration test and scripts/calibration-report.ts.
  */
-import { contradicted, mape, memoryRows, scored, type CalibrationRun, type CaseResult } from './run.js';
+import { bounded, contradicted, mape, memoryRows, scored, type CalibrationRun, type CaseResult } from './run.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -40,23 +40,34 @@ export interface Summary {
   scored: number;
   mape: number;
   max: number;
+  /** Rows excluded from the 40% bound (identical-configuration contradictions). */
   contradicted: string[];
-  maxUncontradicted: number;
+  /** Max |error| over the rows the 40% bound applies to. */
+  maxBounded: number;
+  /** Bounded rows beyond 40%, worst first. */
+  over40: CaseResult[];
   skipped: number;
 }
 
 export function summarise(run: CalibrationRun): Summary {
   const sc = scored(run);
-  const bad = contradicted(run.results);
-  const rest = sc.filter((r) => !bad.has(r.case.id));
+  const b = bounded(run);
   return {
     scored: sc.length,
     mape: mape(sc),
     max: Math.max(...sc.map((r) => Math.abs(r.error))),
-    contradicted: [...bad].sort(),
-    maxUncontradicted: Math.max(...rest.map((r) => Math.abs(r.error))),
+    contradicted: contradicted(run.results).map((c) => c.id),
+    maxBounded: Math.max(...b.map((r) => Math.abs(r.error))),
+    over40: b.filter((r) => Math.abs(r.error) > 0.4).sort((x, y) => Math.abs(y.error) - Math.abs(x.error)),
     skipped: run.skipped.length,
   };
+}
+
+/** The rows excluded from the 40% bound, with the rows they contradict and why. */
+export function contradictionTable(run: CalibrationRun): string {
+  const cs = contradicted(run.results);
+  if (cs.length === 0) return 'No verified throughput rows are excluded from the 40% bound: no two rows of an identical configuration are more than 1.4/0.6 ≈ 2.33× apart.';
+  return [`| excluded row | contradicts | reason |`, `|---|---|---|`, ...cs.map((c) => `| ${c.id} | ${c.against.join(', ')} | ${c.reason} |`)].join('\n');
 }
 
 export function groupTable(run: CalibrationRun): string {
@@ -71,7 +82,7 @@ export function groupTable(run: CalibrationRun): string {
 }
 
 export function rowTable(run: CalibrationRun): string {
-  const bad = contradicted(run.results);
+  const bad = new Set(contradicted(run.results).map((c) => c.id));
   const lines = [`| row | measure | measured | predicted | error | layout used |`, `|---|---|---:|---:|---:|---|`];
   for (const r of run.results) {
     const l = r.result?.layout;

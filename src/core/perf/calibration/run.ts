@@ -70,29 +70,64 @@ export function mape(rs: readonly CaseResult[]): number {
   return rs.length === 0 ? NaN : rs.reduce((s, r) => s + Math.abs(r.error), 0) / rs.length;
 }
 
-/** Largest ratio between sibling rows' throughputs before both are called contradictory. */
-export const CONTRADICTION_RATIO = 1.6;
+/**
+ * Two measurements of one configuration further apart than this ratio cannot both be within
+ * 40% of any single prediction: a prediction p within 40% of both needs p ≤ 1.4·low and
+ * p ≥ 0.6·high, i.e. high/low ≤ 1.4/0.6 ≈ 2.33.
+ */
+export const CONTRADICTION_RATIO = 1.4 / 0.6;
+
+/** A row's run configuration: everything that determines its throughput in the model. */
+export function configKey(c: CalibrationCase): string {
+  const f = c.fixed;
+  return [c.rowModelName, c.cluster, c.gpus, f.precision, f.tp, f.pp, f.vpp, f.cp, f.ep, f.dp, f.zero, f.mbs, f.recompute, c.gbs, c.seq].join('|');
+}
+
+/** A verified throughput row excluded from the 40% bound, and why. */
+export interface Contradiction {
+  id: string;
+  /** The row(s) measuring the identical configuration that it contradicts. */
+  against: string[];
+  reason: string;
+}
 
 /**
- * Ids of rows the data set contradicts: another verified row with the same model (as the row
- * names it), GPU type, GPU count, precision and tp/pp/cp/ep reports a tokens/s/GPU more than
- * CONTRADICTION_RATIO apart (e.g. two Megatron-Bridge releases measuring the same recipe 1.8×
- * apart). No model can be within 40% of both; they count in the MAPE but not in the max bound.
+ * Verified throughput rows excluded from the 40% bound: when rows describe the SAME run
+ * configuration (model as the row names it, GPU, GPU count, precision, every layout field,
+ * sequence, global and micro batch, recompute; see configKey) and their measurements are more
+ * than CONTRADICTION_RATIO apart, no prediction can be within 40% of all of them; the one
+ * farther from the model (in |log(predicted/measured)|) is excluded, repeatedly until the
+ * rest agree within the ratio. Excluded rows still count in the MAPE. No id lists.
  */
-export function contradicted(results: readonly CaseResult[]): Set<string> {
+export function contradicted(results: readonly CaseResult[]): Contradiction[] {
   const groups = new Map<string, CaseResult[]>();
   for (const r of results) {
     const c = r.case;
-    if (c.measure !== 'tokensPerSPerGpu' || !c.verified || c.gpuVariant) continue;
-    const f = c.fixed;
-    const key = [c.rowModelName, c.cluster, c.gpus, f.precision, f.tp, f.pp, f.cp, f.ep].join('|');
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(r);
+    if (!c.verified || c.measure === null || c.gpuVariant || !Number.isFinite(r.error)) continue;
+    const k = `${c.measure}|${configKey(c)}`;
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
   }
-  const out = new Set<string>();
+  const out: Contradiction[] = [];
   for (const g of groups.values()) {
-    const vals = g.map((r) => r.case.measured);
-    if (Math.max(...vals) / Math.min(...vals) > CONTRADICTION_RATIO) g.forEach((r) => out.add(r.case.id));
+    const rest = g.slice();
+    for (;;) {
+      const vals = rest.map((r) => r.case.measured);
+      const ratio = Math.max(...vals) / Math.min(...vals);
+      if (rest.length < 2 || ratio <= CONTRADICTION_RATIO) break;
+      const far = rest.reduce((a, b) => (Math.abs(Math.log1p(b.error)) > Math.abs(Math.log1p(a.error)) ? b : a));
+      rest.splice(rest.indexOf(far), 1);
+      out.push({
+        id: far.case.id,
+        against: rest.map((r) => r.case.id),
+        reason: `identical configuration measured ${ratio.toFixed(2)}× apart (> 1.4/0.6); this row is the one farther from the model`,
+      });
+    }
   }
-  return out;
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Verified throughput rows the 40% bound applies to (scored minus documented contradictions). */
+export function bounded(run: CalibrationRun): CaseResult[] {
+  const ex = new Set(contradicted(run.results).map((c) => c.id));
+  return scored(run).filter((r) => !ex.has(r.case.id));
 }
