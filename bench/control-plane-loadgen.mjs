@@ -73,6 +73,7 @@ async function heartbeats(n) {
   const t0 = performance.now();
   const endAt = t0 + seconds * 1000;
   let inflight = 0;
+  const trace = [];
   await new Promise((done) => {
     // one timer per millisecond slot: node i beats at t0 + (i/n)·period + k·period
     let k = 0;
@@ -98,12 +99,17 @@ async function heartbeats(n) {
             held[i] = d.run.map((a) => ({ attemptId: a.attemptId, state: 'running' }));
           }
           lat.push(r.ms);
+          if (process.env.LOADGEN_TRACE) {
+            const sec = Math.floor((performance.now() - t0) / 1000);
+            trace[sec] = Math.max(trace[sec] ?? 0, r.ms);
+          }
         });
       }
       setTimeout(tick, 1);
     };
     tick();
   });
+  if (process.env.LOADGEN_TRACE) console.error(`loadgen: max latency per second (ms): ${trace.map((v) => Math.round(v)).join(' ')}`);
   return summary('heartbeat', n, lat, errors, seconds);
 }
 

@@ -7,7 +7,7 @@
 //  2. over HTTP: a real `colossus server` process (SQLite) and a separate
 //     load-generator process playing 12,500 then 25,000 agents heartbeating every
 //     5 s on loopback: heartbeats/s, p50/p99 latency, server CPU and RSS.
-// Bounded to about a minute. Run: node bench/control-plane.bench.mjs [--seconds S]
+// Bounded to about a minute. Run: node bench/control-plane.bench.mjs [--seconds S] [--postgres [URL]]
 // (or npm run bench control-plane). Prints a table and one JSON line (bench/out/).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const secondsArg = process.argv.indexOf('--seconds');
 const HB_SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 15;
+const pgArg = process.argv.indexOf('--postgres');
+/** --postgres [URL]: run the HTTP part on PostgreSQL (a throwaway schema) instead of SQLite. */
+const PG_URL = pgArg > 0 ? (process.argv[pgArg + 1]?.startsWith('postgres') ? process.argv[pgArg + 1] : 'postgres://postgres@127.0.0.1:5432/test') : null;
+const PG_SCHEMA = `bench_${process.pid}`;
 const NODES = 12_500;
 const GPN = 8;
 
@@ -101,7 +105,7 @@ const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/
 
 async function overHttp() {
   const dir = mkdtempSync(join(tmpdir(), 'colossus-bench-http-'));
-  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx', join(root, 'src/cli/entry.ts'), 'server', '--data-dir', dir, '--port', '0', '--json', '--log-level', 'warn', '--heartbeat-interval-s', '5', '--node-timeout-s', '600'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: '' } });
+  const server = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx', join(root, 'src/cli/entry.ts'), 'server', '--data-dir', dir, '--port', '0', '--json', '--log-level', 'warn', '--heartbeat-interval-s', '5', '--node-timeout-s', '600'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: PG_URL ?? '', COLOSSUS_PG_SCHEMA: PG_URL ? PG_SCHEMA : '' } });
   let buf = '';
   const info = await new Promise((res) => server.stdout.on('data', (d) => { buf += d; try { res(JSON.parse(buf)); } catch { /* partial */ } }));
   const join_ = readFileSync(join(dir, 'agent.token'), 'utf8').trim();
@@ -131,6 +135,13 @@ async function overHttp() {
   server.kill('SIGTERM');
   await new Promise((r) => server.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
+  if (PG_URL) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
+    await client.end();
+  }
   return { phases, gangMs };
 }
 
@@ -152,12 +163,12 @@ console.log('in process (12,500 nodes × 8 GPUs):');
 console.log(`  place a 98,304-GPU gang: pure placement ${ip.placeGangPureMs.toFixed(1)} ms (${ip.gangNodes} nodes); scheduler pass ${ip.placeGangSchedulerMs.toFixed(1)} ms; with durable SQLite commit ${ip.placeGangWithCommitMs.toFixed(1)} ms  (target < 1000 ms)`);
 console.log(`  drain 10,000 small jobs (1–8 GPUs): one scheduler pass ${ip.drain10kJobsMs.toFixed(1)} ms, ${ip.drain10kStarted} started; commit ${ip.drain10kCommitMs.toFixed(1)} ms`);
 const { phases: http, gangMs } = await overHttp();
-console.log(`over HTTP (server process on SQLite, load generator in another process, 5-s interval, ${HB_SECONDS} s per phase):`);
+console.log(`over HTTP (server process on ${PG_URL ? 'PostgreSQL' : 'SQLite'}, load generator in another process, 5-s interval, ${HB_SECONDS} s per phase):`);
 console.log(`  a 98,304-GPU gang submitted while 12,500 nodes heartbeat: running ${gangMs.toFixed(0)} ms after submit (then 12,288 of the nodes heartbeat with it)`);
 console.log('  phase      nodes   requests  errors   per s   p50 ms   p99 ms   max ms  server CPU  RSS MiB  loadgen CPU');
 for (const p of http) console.log(`  ${p.phase.padEnd(9)} ${String(p.nodes).padStart(6)} ${String(p.requests).padStart(10)} ${String(p.errors).padStart(7)} ${String(p.perS).padStart(7)} ${String(p.p50Ms).padStart(8)} ${String(p.p99Ms).padStart(8)} ${String(p.maxMs).padStart(8)} ${(p.serverCpuPct === undefined ? '' : p.serverCpuPct + ' %').padStart(11)} ${String(p.serverRssMiB ?? '').padStart(8)} ${(p.loadgenCpuPct + ' %').padStart(12)}`);
 console.log(`  load average during the run (other processes share the 2 cores): ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
-const result = { bench: 'control-plane', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, gangOverHttpMs: gangMs, wallS: (performance.now() - t) / 1000 };
+const result = { bench: 'control-plane', store: PG_URL ? 'postgres' : 'sqlite', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, gangOverHttpMs: gangMs, wallS: (performance.now() - t) / 1000 };
 mkdirSync(join(here, 'out'), { recursive: true });
 writeFileSync(join(here, 'out', 'control-plane.json'), JSON.stringify(result, null, 2));
 console.log(JSON.stringify(result));
