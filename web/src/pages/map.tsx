@@ -66,6 +66,9 @@ export function ClusterMap({ tick }: { tick: number }) {
       canvas.current.dataset.frameMs = ms.toFixed(2);
       canvas.current.dataset.painted = String((Number(canvas.current.dataset.painted ?? 0) || 0) + 1);
       setFrameMs(ms);
+      // Benchmark hook (bench/map.bench.mjs): repaint the current bytes, return ms.
+      (window as unknown as { __colossusMapRepaint?: () => number }).__colossusMapRepaint = () =>
+        canvas.current && geo.current && painter.current ? paint(canvas.current.getContext('2d')!, geo.current, painter.current, v, lutFor(metric, layout)) : NaN;
     }, (e) => setError(String(e.message)));
     return () => {
       cancelled = true;
