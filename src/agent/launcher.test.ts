@@ -88,12 +88,11 @@ describe('launchAttempt', () => {
 
   it('escalates to SIGKILL for a process that ignores SIGTERM, killing its whole group', async () => {
     const ev = collect();
-    const script = `sleep 600 & echo "child $!"; exec ${process.execPath} -e "process.on('SIGTERM',()=>console.log('ignored')); setInterval(()=>{},1000)"`;
+    const script = `sleep 600 & echo "child $!"; exec ${process.execPath} -e "process.on('SIGTERM',()=>console.log('ignored')); console.log('ready'); setInterval(()=>{},1000)"`;
     const run = launchAttempt(spec('job-000004.a1', ['sh', '-c', script], 1), ev);
-    await ev.when((e) => e.type === 'log' && e.text.startsWith('child '));
+    await ev.when((e) => e.type === 'log' && e.text === 'ready'); // the SIGTERM handler is installed
     const grandchild = Number((ev.events.find((e) => e.type === 'log' && e.text.startsWith('child ')) as { text: string }).text.split(' ')[1]);
     expect(alive(grandchild)).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
     expect(await run.stop({ killGraceS: 0.3 })).toEqual({ exitCode: null, signal: 'SIGKILL' });
     expect(ev.events.some((e) => e.type === 'log' && e.text === 'ignored')).toBe(true);
     expect(alive(grandchild)).toBe(false);
