@@ -21,6 +21,8 @@ export function newToken(role: Role): string {
 export class TokenTable {
   private readonly byHash = new Map<string, TokenRow>();
   private readonly nodeHash = new Map<string, string>();
+  /** Presented token → its row, so a heartbeat does not hash its token every time (memory only). */
+  private readonly seen = new Map<string, TokenRow>();
 
   constructor(rows: TokenRow[] = []) {
     for (const r of rows) this.put(r);
@@ -43,11 +45,15 @@ export class TokenTable {
   authenticate(header: string | undefined): TokenRow {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!m) throw new ColossusError('unauthorized', 'missing bearer token', { where: 'Authorization header', hint: 'send "Authorization: Bearer <token>" (admin.token in the server data dir, or COLOSSUS_TOKEN)' });
+    const cached = this.seen.get(m[1]);
+    if (cached && this.byHash.get(cached.hash) === cached) return cached; // still valid: skip the hash
     const hash = hashToken(m[1]);
     const row = this.byHash.get(hash);
     if (!row || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) {
       throw new ColossusError('unauthorized', 'unknown or revoked token', { where: 'Authorization header', hint: 'agents whose credential was lost register again with the join token' });
     }
+    if (this.seen.size > 100_000) this.seen.clear();
+    this.seen.set(m[1], row);
     return row;
   }
 }

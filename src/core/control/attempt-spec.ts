@@ -24,6 +24,22 @@ export interface AttemptSpecView {
 
 /** The spec the agent on `node` launches; null when the attempt has no part there. */
 export function attemptSpecFor(job: JobRec, att: AttemptRec, node: string): AttemptSpecView | null {
+  let perNode = specs.get(att);
+  if (!perNode) specs.set(att, (perNode = new Map()));
+  const hit = perNode.get(node);
+  if (hit) return hit;
+  const spec = buildSpec(job, att, node);
+  if (spec) perNode.set(node, spec);
+  return spec;
+}
+
+/** Specs never change during an attempt's life; heartbeats reuse them. */
+const specs = new WeakMap<AttemptRec, Map<string, AttemptSpecView>>();
+
+/** Drops the cached specs of an attempt that has ended. */
+export const forgetSpecs = (att: AttemptRec): void => void specs.delete(att);
+
+function buildSpec(job: JobRec, att: AttemptRec, node: string): AttemptSpecView | null {
   const found = partOn(att, node);
   if (!found) return null;
   const { part, groupRank } = found;

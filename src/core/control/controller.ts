@@ -8,7 +8,7 @@ import { classifyXid } from '../health/xid.js';
 import { ColossusError } from '../errors.js';
 import { attemptsOn, deriveNodeState, freeIndices } from './node-state.js';
 import { decideRecovery, isLemon } from './recovery.js';
-import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
+import { attemptSpecFor, forgetSpecs, type AttemptSpecView } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
 import type { Placement } from './placement.js';
@@ -509,6 +509,7 @@ export class Controller {
   /** Every part has exited: settle the attempt and decide the job. */
   private attemptEnded(att: AttemptRec): void {
     att.endedAtMs = this.now();
+    forgetSpecs(att);
     const job = this.jobs.get(att.jobId)!;
     if (att.stop?.reason === 'cancelled') att.state = 'cancelled';
     else if (att.stop?.reason === 'preempted') att.state = 'preempted';
