@@ -292,6 +292,7 @@ async function main() {
     emit(line);
     const waitMs = opt.stepMs - (performance.now() - startedMs);
     if (waitMs > 0 && !stopSignal) await new Promise((r) => ((wake = r), setTimeout(r, waitMs)));
+    else await new Promise((r) => setImmediate(r)); // let a pending signal handler run
     if (stopSignal) {
       if (writer && lastSaved !== step) saveCheckpoint(env.checkpointDir, step, params, fingerprint);
       emit({ step, stopped: stopSignal, checkpoint: writer ? step : undefined });

@@ -91,6 +91,14 @@ describe('examples/workloads/tiny-train.mjs', () => {
     expect(done(second)!.weightsSha256).toBe(reference);
   });
 
+  it('handles SIGTERM without --step-ms too (the loop yields between steps)', async () => {
+    const run = start(['--steps', '100000000'], { COLOSSUS_CHECKPOINT_DIR: join(tmp, 'fast') });
+    await run.reach(50);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(143);
+    expect(run.lines.at(-1)).toMatchObject({ stopped: 'SIGTERM' });
+  });
+
   it('only rank 0 writes checkpoints; other ranks compute the same weights', async () => {
     const dir = join(tmp, 'rank1');
     const run = start(args, { COLOSSUS_CHECKPOINT_DIR: dir, RANK: '1', WORLD_SIZE: '2' });
