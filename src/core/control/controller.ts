@@ -8,67 +8,15 @@ import { classifyXid } from '../health/xid.js';
 import { ColossusError } from '../errors.js';
 import { attemptsOn, deriveNodeState, freeIndices } from './node-state.js';
 import { decideRecovery, isLemon } from './recovery.js';
-import { attemptSpecFor, forgetSpecs, type AttemptSpecView } from './attempt-spec.js';
+import { forgetSpecs } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
+import { desiredState, reconcile } from './agent-sync.js';
+import type { AttemptEventInput, Changes, DesiredState, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
 import type { Placement } from './placement.js';
-import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuRec, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
+import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
 
-export interface LocalAttempt {
-  attemptId: string;
-  state: 'starting' | 'running' | 'exited';
-  exitCode?: number | null;
-  signal?: string | null;
-}
-
-export interface RegisterInput {
-  name: string;
-  gpus: GpuRec[];
-  topology: { rack?: string; array?: string; hall?: string };
-  address: string | null;
-  attempts: LocalAttempt[];
-}
-
-export interface StopOrderView {
-  attemptId: string;
-  reason: NonNullable<AttemptRec['stop']>['reason'];
-  warnSignal: 'SIGUSR1' | null;
-  warnGraceS: number;
-  killGraceS: number;
-}
-
-export interface DesiredState {
-  heartbeatIntervalS: number;
-  run: AttemptSpecView[];
-  stop: StopOrderView[];
-  ack: string[];
-  serverTimeMs: number;
-}
-
-export type AttemptEventInput =
-  | { type: 'started'; pids: number[] }
-  | { type: 'progress'; rank: number; step?: number; loss?: number; checkpoint?: number; line: Record<string, unknown> }
-  | { type: 'log'; rank?: number; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'exited'; exitCode: number | null; signal: string | null };
-
-export interface Changes {
-  nodes: NodeRec[];
-  jobs: JobRec[];
-  /** Attempt headers (persist without `parts`; parts come separately). */
-  attempts: AttemptRec[];
-  /** Attempt parts changed (a 12,288-node gang must not rewrite every part when one starts). */
-  parts: { attemptId: string; index: number; part: AttemptPart }[];
-  events: ControlEvent[];
-  quotas: [string, number | null][];
-}
-
-export interface Snapshot {
-  nodes: NodeRec[];
-  jobs: JobRec[];
-  attempts: AttemptRec[];
-  quotas: [string, number][];
-  lastEventSeq: number;
-}
+export type { LocalAttempt, RegisterInput, StopOrderView, DesiredState, AttemptEventInput, Changes, Snapshot } from './controller-types.js';
 
 const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -89,7 +37,7 @@ export class Controller {
   private dirtyQuotas = new Map<string, number | null>();
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
-  private restoredAtMs = -Infinity;
+  restoredAtMs = -Infinity;
 
   constructor(
     readonly clock: Clock,
@@ -192,7 +140,7 @@ export class Controller {
     n.lastHeartbeatMs = now;
     n.down = false;
     this.emit('node.registered', isNew ? `registered with ${input.gpus.length} GPUs` : `re-registered with ${input.attempts.length} live attempts`, { node: n.name });
-    this.reconcile(n, input.attempts, true);
+    reconcile(this, n, input.attempts, true);
     this.refreshNode(n, isNew ? 'registered' : 're-registered', 'agent');
     this.needsSchedule = true;
     return n;
@@ -208,8 +156,8 @@ export class Controller {
     }
     if (telemetry?.gpus) for (const g of telemetry.gpus) n.telemetry[g.index] = { ...n.telemetry[g.index], ...g };
     if (telemetry?.xids) for (const x of telemetry.xids) this.onXid(n, x.code, x.gpuIndex, x.message);
-    const ack = this.reconcile(n, attempts, false);
-    return this.desired(n, attempts, ack);
+    const ack = reconcile(this, n, attempts, false);
+    return desiredState(this, n, attempts, ack);
   }
 
   private onXid(n: NodeRec, code: number, gpuIndex?: number, message?: string): void {
@@ -221,55 +169,6 @@ export class Controller {
   }
 
   /** Applies what the agent says it holds; returns the exited attempt ids now recorded (to ack). */
-  private reconcile(n: NodeRec, local: LocalAttempt[], fromRegister: boolean): string[] {
-    const ack: string[] = [];
-    const seen = new Set<string>();
-    for (const l of local) {
-      seen.add(l.attemptId);
-      const att = this.attempts.get(l.attemptId);
-      const part = att ? partOn(att, n.name)?.part : undefined;
-      if (!att || !part) {
-        if (l.state === 'exited') ack.push(l.attemptId);
-        continue;
-      }
-      if (l.state === 'exited') {
-        if (!part.exited) this.partExited(att, n.name, l.exitCode ?? null, l.signal ?? null);
-        ack.push(l.attemptId);
-      } else if (!part.started) this.partStarted(att, n.name);
-    }
-    const graceMs = 3 * this.policy.heartbeatIntervalS * 1000;
-    for (const id of attemptsOn(n)) {
-      if (seen.has(id)) continue;
-      const att = this.attempts.get(id)!;
-      const since = Math.max(att.startedAtMs, this.restoredAtMs);
-      if (fromRegister || att.stop || this.now() - since > graceMs) {
-        this.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
-      }
-    }
-    return ack;
-  }
-
-  private desired(n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState {
-    const run: AttemptSpecView[] = [];
-    const stop: StopOrderView[] = [];
-    for (const id of attemptsOn(n)) {
-      const att = this.attempts.get(id)!;
-      if (att.stop) stop.push(this.stopOrder(att, att.stop.reason, att.stop.warn));
-      else {
-        const spec = attemptSpecFor(this.jobs.get(att.jobId)!, att, n.name);
-        if (spec) run.push(spec);
-      }
-    }
-    const mine = new Set(attemptsOn(n));
-    for (const l of local) if (l.state !== 'exited' && !mine.has(l.attemptId)) stop.push(this.stopOrder(null, 'not-assigned', false, l.attemptId));
-    return { heartbeatIntervalS: this.policy.heartbeatIntervalS, run, stop, ack, serverTimeMs: this.now() };
-  }
-
-  private stopOrder(att: AttemptRec | null, reason: StopOrderView['reason'], warn: boolean, id = att?.id ?? ''): StopOrderView {
-    const grace = att ? (this.jobs.get(att.jobId)?.spec.gracePeriodS ?? this.policy.defaultKillGraceS) : this.policy.defaultKillGraceS;
-    return { attemptId: id, reason, warnSignal: warn ? 'SIGUSR1' : null, warnGraceS: warn ? grace : 0, killGraceS: warn ? this.policy.defaultKillGraceS : grace };
-  }
-
   /** Operator or health actions on a node. */
   nodeAction(name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason: string, source: string): NodeRec {
     const n = this.requireNode(name);
@@ -425,7 +324,7 @@ export class Controller {
     return !att.stop && !part.exited;
   }
 
-  private partStarted(att: AttemptRec, node: string): void {
+  partStarted(att: AttemptRec, node: string): void {
     const { part, groupRank } = partOn(att, node)!;
     markStarted(att, part);
     this.touchPart(att, groupRank);

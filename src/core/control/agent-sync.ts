@@ -1,0 +1,61 @@
+/**
+ * Agent synchronisation: what a node's agent says it holds (register, heartbeat)
+ * is reconciled with the attempts placed on it, and the node's desired state
+ * (attempts to run, attempts to stop, exits recorded) is computed for the reply.
+ */
+import { attemptsOn } from './node-state.js';
+import { partOn } from './attempt-index.js';
+import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
+import type { Controller } from './controller.js';
+import type { DesiredState, LocalAttempt, StopOrderView } from './controller-types.js';
+import type { AttemptRec, NodeRec } from './types.js';
+
+/** Applies the agent's list; returns the exited attempt ids now recorded (to ack). An attempt the agent lacks is lost once its grace is over (at once on register). */
+export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fromRegister: boolean): string[] {
+  const ack: string[] = [];
+  const seen = new Set<string>();
+  for (const l of local) {
+    seen.add(l.attemptId);
+    const att = ctl.attempts.get(l.attemptId);
+    const part = att ? partOn(att, n.name)?.part : undefined;
+    if (!att || !part) {
+      if (l.state === 'exited') ack.push(l.attemptId);
+      continue;
+    }
+    if (l.state === 'exited') {
+      if (!part.exited) ctl.partExited(att, n.name, l.exitCode ?? null, l.signal ?? null);
+      ack.push(l.attemptId);
+    } else if (!part.started) ctl.partStarted(att, n.name);
+  }
+  const graceMs = 3 * ctl.policy.heartbeatIntervalS * 1000;
+  for (const id of attemptsOn(n)) {
+    if (seen.has(id)) continue;
+    const att = ctl.attempts.get(id)!;
+    const since = Math.max(att.startedAtMs, ctl.restoredAtMs);
+    if (fromRegister || att.stop || ctl.now() - since > graceMs) {
+      ctl.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
+    }
+  }
+  return ack;
+}
+
+export function desiredState(ctl: Controller, n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState {
+  const run: AttemptSpecView[] = [];
+  const stop: StopOrderView[] = [];
+  for (const id of attemptsOn(n)) {
+    const att = ctl.attempts.get(id)!;
+    if (att.stop) stop.push(stopOrder(ctl, att, att.stop.reason, att.stop.warn));
+    else {
+      const spec = attemptSpecFor(ctl.jobs.get(att.jobId)!, att, n.name);
+      if (spec) run.push(spec);
+    }
+  }
+  const mine = new Set(attemptsOn(n));
+  for (const l of local) if (l.state !== 'exited' && !mine.has(l.attemptId)) stop.push(stopOrder(ctl, null, 'not-assigned', false, l.attemptId));
+  return { heartbeatIntervalS: ctl.policy.heartbeatIntervalS, run, stop, ack, serverTimeMs: ctl.now() };
+}
+
+function stopOrder(ctl: Controller, att: AttemptRec | null, reason: StopOrderView['reason'], warn: boolean, id = att?.id ?? ''): StopOrderView {
+  const grace = att ? (ctl.jobs.get(att.jobId)?.spec.gracePeriodS ?? ctl.policy.defaultKillGraceS) : ctl.policy.defaultKillGraceS;
+  return { attemptId: id, reason, warnSignal: warn ? 'SIGUSR1' : null, warnGraceS: warn ? grace : 0, killGraceS: warn ? ctl.policy.defaultKillGraceS : grace };
+}

@@ -1,0 +1,59 @@
+/** The Controller's input and output shapes (plain data; src/protocol has the wire schemas). */
+import type { AttemptSpecView } from './attempt-spec.js';
+import type { AttemptPart, AttemptRec, ControlEvent, GpuRec, JobRec, NodeRec } from './types.js';
+
+export interface LocalAttempt {
+  attemptId: string;
+  state: 'starting' | 'running' | 'exited';
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+export interface RegisterInput {
+  name: string;
+  gpus: GpuRec[];
+  topology: { rack?: string; array?: string; hall?: string };
+  address: string | null;
+  attempts: LocalAttempt[];
+}
+
+export interface StopOrderView {
+  attemptId: string;
+  reason: NonNullable<AttemptRec['stop']>['reason'];
+  warnSignal: 'SIGUSR1' | null;
+  warnGraceS: number;
+  killGraceS: number;
+}
+
+export interface DesiredState {
+  heartbeatIntervalS: number;
+  run: AttemptSpecView[];
+  stop: StopOrderView[];
+  ack: string[];
+  serverTimeMs: number;
+}
+
+export type AttemptEventInput =
+  | { type: 'started'; pids: number[] }
+  | { type: 'progress'; rank: number; step?: number; loss?: number; checkpoint?: number; line: Record<string, unknown> }
+  | { type: 'log'; rank?: number; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'exited'; exitCode: number | null; signal: string | null };
+
+export interface Changes {
+  nodes: NodeRec[];
+  jobs: JobRec[];
+  /** Attempt headers (persist without `parts`; parts come separately). */
+  attempts: AttemptRec[];
+  /** Attempt parts changed (a 12,288-node gang must not rewrite every part when one starts). */
+  parts: { attemptId: string; index: number; part: AttemptPart }[];
+  events: ControlEvent[];
+  quotas: [string, number | null][];
+}
+
+export interface Snapshot {
+  nodes: NodeRec[];
+  jobs: JobRec[];
+  attempts: AttemptRec[];
+  quotas: [string, number][];
+  lastEventSeq: number;
+}
