@@ -21,6 +21,11 @@ describe.each([
 
   it.skipIf(!enabled)('runs the agent protocol end to end through fastify.inject', async () => {
     const s = await boot(backend, 'flow');
+    expect((await s.app.inject({ url: '/readyz' })).json()).toMatchObject({ ok: true, store: backend.name });
+    const docs = await s.app.inject({ url: '/docs' });
+    expect([200, 302]).toContain(docs.statusCode);
+    const openapi = (await s.app.inject({ url: '/docs/json' })).json();
+    expect(openapi.paths['/api/v1/jobs'].post.requestBody).toBeDefined();
     const reg = await s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(JOIN), payload: { name: 'node-a', gpus: gpus(8), topology: { rack: 'r1' } } });
     expect(reg.statusCode).toBe(200);
     const { nodeToken } = reg.json();
