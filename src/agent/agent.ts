@@ -67,7 +67,8 @@ export class Agent {
     this.random = opt.random ?? Math.random;
     this.reporter = createAttemptReporter({
       send: (id, events) => this.report(id, events),
-      onUnwanted: (id) => this.attempts.stop(id, { killGraceS: 10 }, 'server: keepRunning=false'),
+      // Heartbeat now rather than stop here: the heartbeat's stop order carries the warn signal and graces (preemption).
+      onUnwanted: (id) => void (this.attempts.isActive(id) && this.wake()),
       onUnauthorized: () => this.lost('attempt report got 401'),
       warn: (m) => opt.log('warn', m),
     });

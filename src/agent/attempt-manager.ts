@@ -66,6 +66,12 @@ export class AttemptManager {
     }
   }
 
+  /** Held, not exited and not being stopped. */
+  isActive(attemptId: string): boolean {
+    const h = this.held.get(attemptId);
+    return !!h && h.run.state !== 'exited' && !h.run.stopping;
+  }
+
   /** Stops one attempt (no-op when unknown, exited or already stopping). */
   stop(attemptId: string, req: StopRequest, reason: string): void {
     const h = this.held.get(attemptId);

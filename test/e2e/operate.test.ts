@@ -104,6 +104,23 @@ for (const backend of backends) {
       expect(done.restarts).toBe(0);
     });
 
+    it.skipIf(backend.name !== 'SQLite')('preemption: SIGUSR1 lets the low-priority job checkpoint; it resumes later and ends with the uninterrupted hash', async () => {
+      const low = await c.admin.submitJob({ name: 'tiny-low', gpus: 16, priority: 0, gracePeriodS: 10, command: [process.execPath, TINY_TRAIN, ...trainArgs(150)] });
+      await job(c, low.id, (j) => (j.lastStep ?? 0) >= 15, 'low-priority progress');
+      const high = await c.admin.submitJob({ name: 'tiny-high', gpus: 16, priority: 10, command: [process.execPath, TINY_TRAIN, ...trainArgs(40)] });
+      const preempted = await job(c, low.id, (j) => j.attempts[0].state === 'preempted', 'preemption of the low-priority attempt');
+      const stopStep = preempted.lastCheckpointStep!;
+      // The agents sent SIGUSR1 (not SIGTERM): tiny-train checkpointed and exited 128 + 10.
+      const agentLogs = [...c.agents.values()].map((a) => a.output()).join('\n');
+      expect(agentLogs).toContain(`stopping attempt ${preempted.attempts[0].id} (preempted)`);
+      expect(agentLogs).toContain(`attempt ${preempted.attempts[0].id} exited (exit code 138)`);
+      await job(c, high.id, (j) => j.state === 'succeeded', 'the high-priority job');
+      const done = await job(c, low.id, (j) => j.state === 'succeeded', 'the low-priority job, resumed');
+      expect(done.attempts.at(-1)!.resumedFromStep).toBe(stopStep);
+      expect(done.restarts).toBe(0); // preemption is not a failure
+      expect(done.result).toMatchObject({ step: 150, weightsSha256: await reference(150) });
+    });
+
     it('a critical XID drains a node, an application XID does not', async () => {
       const live = (await c.admin.listNodes()).filter((n) => n.state === 'idle').map((n) => n.name);
       expect(live).toHaveLength(3);
