@@ -32,18 +32,31 @@ top('gemmHalfDim', 64, 1024);
 top('elementwiseFactor', 1, 4);
 top('moeElementwiseFactor', 1, 4);
 top('layerOverheadS', 1e-5, 3e-3);
-top('moeLayerOverheadS', 1e-5, 5e-4);
+top('moeLayerOverheadS', 1e-5, 3e-3);
+top('hostPerMoeLayerS', 0, 5e-3);
+top('hostPerLocalExpertS', 0, 1e-3);
+top('moeSyncS', 0, 5e-3);
+top('chunkSyncS', 0, 1e-2);
 top('overlapSlowdown', 0, 0.3);
 top('a2aInterEff', 0.2, 0.9);
 top('a2aNvlinkEff', 0.1, 0.9);
 top('epOverlap', 0, 0.9);
 
 const clone = (p: PerfParams): PerfParams => JSON.parse(JSON.stringify(p));
+/**
+ * Objective: mean |log(predicted/measured)| (symmetric in over/under-prediction) plus a penalty
+ * on every row beyond 37% (the issue's 40% bound with a margin), so that the fit honours the
+ * bound where the model's physics allow it rather than trading a few rows for the mean.
+ */
+const PENALTY_FROM = 0.37;
+/** Weight of the penalty (per unit of error beyond PENALTY_FROM, summed over rows). */
+const PENALTY_WEIGHT = Number(process.env.PENALTY_WEIGHT ?? 0.1);
 const score = (p: PerfParams) => {
   const sc = scored(runCalibration(rows, { params: p }));
-  // Symmetric in over/under-prediction: mean |log(predicted/measured)|.
   void mape;
-  return sc.reduce((s, r) => s + Math.abs(Math.log1p(r.error)), 0) / sc.length;
+  const meanLog = sc.reduce((s, r) => s + Math.abs(Math.log1p(r.error)), 0) / sc.length;
+  const penalty = PENALTY_WEIGHT * sc.reduce((s, r) => s + Math.max(0, Math.abs(r.error) - PENALTY_FROM), 0);
+  return meanLog + penalty;
 };
 
 let best = process.argv[3] ? { ...clone(DEFAULT_PARAMS), ...JSON.parse(readFileSync(process.argv[3], 'utf8')) } : clone(DEFAULT_PARAMS);

@@ -32,6 +32,8 @@ export interface MicrobatchCompute {
   /** Attention-core time (forward + backward), which context-parallel exchange hides behind. */
   attnS: number;
   overheadS: number;
+  /** CPU time to issue the micro-batch (launches + sync waits); a floor on its duration. */
+  hostS: number;
 }
 
 /** Fills `r` with the per-micro-batch compute of the last stage. */
@@ -43,10 +45,13 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   const T = (L.mbs * L.seq) / L.cp;
   const h = mc.hidden;
   const tp = L.tp;
-  const layersS = stageSlots(mc.layers, L.pp);
+  // Multi-token prediction: its layers sit on the last stage, the critical one.
+  const mtp = mc.mtpLayers;
+  const layersS = stageSlots(mc.layers, L.pp) + mtp;
   const fMoe = mc.layers > 0 ? mc.moeLayers / mc.layers : 0;
-  const denseL = layersS * (1 - fMoe);
-  const moeL = layersS * fMoe;
+  const mtpMoe = mtp > 0 && mc.moeLayers > 0 ? mtp : 0;
+  const denseL = (layersS - mtp) * (1 - fMoe) + (mtp - mtpMoe);
+  const moeL = (layersS - mtp) * fMoe + mtpMoe;
   // Attention projections (every layer).
   const qkvShare = mc.qkvWidth / (mc.qkvWidth + mc.attnOutWidth);
   const attnFlops = (layersS * T * 2 * mc.attnParams) / tp;
@@ -58,17 +63,21 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   gemm += gemmS(mlpFlops * gShare, T, mc.fc1Width / tp, h, peak, eff, half);
   gemm += gemmS(mlpFlops * (1 - gShare), T, h, mc.ffn / tp, peak, eff, half);
   // MoE: routed experts (grouped GEMM, tokens per expert), shared experts, router.
+  let expertFwd = 0;
+  let expertBwd = 0;
   if (moeL > 0) {
     const perExpert = (T * mc.topK * L.ep) / mc.experts;
     const eFlops = (moeL * T * mc.topK * 2 * mc.expertParams) / tp;
     const eShare = mc.expertFc1Width / (mc.expertFc1Width + mc.expertFfn);
-    gemm += gemmS(eFlops * eShare, perExpert, mc.expertFc1Width / tp, h, peak, eff, half);
-    gemm += gemmS(eFlops * (1 - eShare), perExpert, h, mc.expertFfn / tp, peak, eff, half);
+    const eGemm = gemmS(eFlops * eShare, perExpert, mc.expertFc1Width / tp, h, peak, eff, half) + gemmS(eFlops * (1 - eShare), perExpert, h, mc.expertFfn / tp, peak, eff, half);
+    expertFwd = eGemm;
+    expertBwd = 2 * eGemm;
     const sFlops = (moeL * T * 2 * mc.moeSharedParams) / tp;
     gemm += gemmS(sFlops, T, Math.max(mc.sharedFfn / tp, mc.experts), h, peak, eff, half);
   }
   // Output layer on the last stage.
-  const logits = logitsOnCriticalStage(mc.layers, L.pp) ? gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half) : 0;
+  const heads = (logitsOnCriticalStage(mc.layers, L.pp) ? 1 : 0) + mtp;
+  const logits = heads > 0 ? heads * gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half) : 0;
   // Flash attention over the causal half (cp ranks each see seq/2 keys on average).
   // ... or, for short sequences, the HBM traffic of reading Q, K, V and writing O, whichever is longer.
   const attnFlopsS = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
@@ -78,10 +87,21 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   let ewBytes = P.elementwiseFactor * (layersS * mc.ewBytesAttn + denseL * mc.ewBytesDenseMlp) + P.moeElementwiseFactor * moeL * mc.ewBytesMoeMlp;
   if (L.precision > 0) ewBytes += P.quantBytesPerElement * (denseL * mc.quantElemsDense + moeL * mc.quantElemsMoe);
   const ewFwd = (T * ewBytes) / tp / cc.hbmBandwidthBytesPerS;
-  const fwd = gemm + logits + attnFwd + ewFwd;
+  const fwd = gemm + expertFwd + logits + attnFwd + ewFwd;
   r.fwdS = fwd;
-  r.bwdS = 2 * (gemm + logits) + 2.5 * attnFwd + 2 * ewFwd;
-  r.recomputeS = L.recompute === 2 ? gemm + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
+  r.bwdS = 2 * (gemm + logits) + expertBwd + 2.5 * attnFwd + 2 * ewFwd;
+  r.recomputeS = L.recompute === 2 ? gemm + expertFwd + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
   r.attnS = 3.5 * attnFwd;
+  // CPU time to issue a micro-batch, a floor on its duration (step-time.ts takes the longer of
+  // GPU and CPU time; between sync points the CPU runs ahead of the GPU). Dropless MoE layers
+  // issue many small kernels (router, permutation, one grouped GEMM per local expert: fwd, and
+  // 2× in the backward, 1× more when recomputed) and wait at a device-to-host copy of the
+  // per-expert token counts each forward. Token-dropping layers have static shapes and run
+  // under CUDA graphs: no per-kernel CPU cost. Every pipeline chunk waits for its
+  // point-to-point receive, forward and backward. Dense layers' launches hide behind GEMMs.
+  const passes = L.recompute === 2 ? 4 : 3;
+  const local = moeL > 0 ? mc.experts / L.ep : 0;
+  const moeHost = mc.moeDropless ? moeL * (passes * (P.hostPerMoeLayerS + local * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS) : 0;
+  r.hostS = moeHost + 2 * L.vpp * P.chunkSyncS;
   r.overheadS = layersS * P.layerOverheadS * (L.recompute === 2 ? 1.33 : 1) + moeL * P.moeLayerOverheadS;
 }

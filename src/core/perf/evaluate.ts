@@ -20,7 +20,7 @@ export interface Prepared {
 }
 
 export function prepare(model: ModelSpec, cluster: Cluster, options: PerfOptions = {}): Prepared {
-  return { mc: modelCosts(model), cc: clusterCosts(cluster), P: resolveParams(options.params) };
+  return { mc: modelCosts(model, options), cc: clusterCosts(cluster), P: resolveParams(options.params) };
 }
 
 const scratch = new Float64Array(2);

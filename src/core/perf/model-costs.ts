@@ -6,6 +6,7 @@
 import { paramCounts } from '../model/params.js';
 import { flopsPerToken, headDims } from '../model/flops.js';
 import type { ModelSpec } from '../model/types.js';
+import type { PerfOptions } from './types.js';
 
 export interface ModelCosts {
   model: ModelSpec;
@@ -57,11 +58,15 @@ export interface ModelCosts {
   /** GEMM-input elements per token per layer that FP8/FP4 must quantise. */
   quantElemsDense: number;
   quantElemsMoe: number;
+  /** Multi-token-prediction layers on the last stage (PerfOptions.mtpLayers). */
+  mtpLayers: number;
+  /** Dropless MoE (per-expert token counts synchronised to the host every MoE layer). */
+  moeDropless: boolean;
   /** Model FLOPs per token (fwd+bwd, no recompute) for a sequence length: the MFU numerator. */
   modelFlopsPerToken: (seq: number) => number;
 }
 
-export function modelCosts(m: ModelSpec): ModelCosts {
+export function modelCosts(m: ModelSpec, options: Pick<PerfOptions, 'mtpLayers' | 'moeTokenDrop'> = {}): ModelCosts {
   const p = paramCounts(m);
   const h = m.hiddenSize;
   const d = headDims(m);
@@ -110,6 +115,8 @@ export function modelCosts(m: ModelSpec): ModelCosts {
     actSelElemsMoe: 2 * h + topK * h + topK * expertFfn + sharedFfn,
     actOutElems: attnOutWidth,
     ...elementwise(m, qkvWidth - kvHeads * d.v, attnOutWidth, expertFfn, sharedFfn, topK),
+    mtpLayers: options.mtpLayers ?? 0,
+    moeDropless: moe !== undefined && !options.moeTokenDrop,
     modelFlopsPerToken: (seq: number) => flopsPerToken(m, seq),
   };
 }

@@ -39,8 +39,19 @@ export interface PerfParams {
   quantBytesPerElement: number;
   /** Fixed time per layer per micro-batch (kernel launches, synchronisation), s (fitted). */
   layerOverheadS: number;
-  /** Extra fixed time per MoE layer per micro-batch (router, permute/unpermute bookkeeping, host sync), s (fitted). */
+  /** Extra fixed GPU time per MoE layer per micro-batch (router, permute/unpermute bookkeeping), s (fitted). */
   moeLayerOverheadS: number;
+  /**
+   * CPU time to issue one dropless MoE layer's forward kernels apart from the per-expert GEMMs
+   * (router, aux loss, permutation, combine); the backward issues twice as many, s (fitted).
+   */
+  hostPerMoeLayerS: number;
+  /** CPU time to issue one local expert's forward grouped-GEMM work (quantise, fc1, fc2), s (fitted). */
+  hostPerLocalExpertS: number;
+  /** CPU stall at a dropless MoE layer's device-to-host copy of the per-expert token counts, s (fitted). */
+  moeSyncS: number;
+  /** CPU time per pipeline chunk per pass (wait for the point-to-point receive, schedule bookkeeping), s (fitted). */
+  chunkSyncS: number;
   /** Compute slowdown per second of communication overlapped with it (SM and HBM contention) (fitted). */
   overlapSlowdown: number;
   /** Achieved fraction of the NIC's bus bandwidth for all-to-all across domains (fitted). */
@@ -72,20 +83,24 @@ const gen = (bf16: number, fp8: number, fp4: number, flashEff: number, tpOverlap
 export const DEFAULT_PARAMS: PerfParams = {
   generation: {
     // A100 has no FP8/FP4 path; those entries are never used.
-    ampere: gen(0.746, 0.8, 0.8, 0.25, 0.0, 0),
-    hopper: gen(0.584, 0.682, 0.62, 0.48, 0.827),
-    blackwell: gen(0.534, 0.745, 0.571, 0.25, 0.00578),
+    ampere: gen(0.724, 0.8, 0.8, 0.25, 0.0, 0),
+    hopper: gen(0.619, 0.723, 0.62, 0.295, 0.848),
+    blackwell: gen(0.534, 0.723, 0.554, 0.25, 0.00578),
     'blackwell-ultra': gen(0.477, 0.92, 0.477, 0.75, 0.008),
   },
-  gemmHalfDim: 480,
-  elementwiseFactor: 1.05,
-  moeElementwiseFactor: 2.84,
+  gemmHalfDim: 453,
+  elementwiseFactor: 1.08,
+  moeElementwiseFactor: 2.76,
   quantBytesPerElement: 4,
-  layerOverheadS: 0.000792,
-  moeLayerOverheadS: 0.0005,
-  overlapSlowdown: 0.3,
-  a2aInterEff: 0.9,
-  a2aNvlinkEff: 0.657,
+  layerOverheadS: 0.000591,
+  moeLayerOverheadS: 0.000457,
+  hostPerMoeLayerS: 0.00119,
+  hostPerLocalExpertS: 0.000136,
+  moeSyncS: 0.000755,
+  chunkSyncS: 0.00579,
+  overlapSlowdown: 0.232,
+  a2aInterEff: 0.804,
+  a2aNvlinkEff: 0.62,
   epOverlap: 0.737,
   alphaNvlinkS: 5e-6,
   alphaFabricS: 15e-6,

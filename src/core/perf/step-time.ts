@@ -22,13 +22,13 @@ import { M, type NumLayout } from './num-layout.js';
 import { stageParams } from './memory.js';
 import { stageSlots } from './stages.js';
 
-const mb: MicrobatchCompute = { fwdS: 0, bwdS: 0, recomputeS: 0, attnS: 0, overheadS: 0 };
+const mb: MicrobatchCompute = { fwdS: 0, bwdS: 0, recomputeS: 0, attnS: 0, overheadS: 0, hostS: 0 };
 const sp = new Float64Array(2);
 
 /** Per-micro-batch communication of tp, cp, ep: [total, exposed] each, into `o[0..5]`. */
 function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, o: Float64Array): void {
   const T = (L.mbs * L.seq) / L.cp;
-  const layersS = stageSlots(mc.layers, L.pp);
+  const layersS = stageSlots(mc.layers, L.pp) + mc.mtpLayers;
   const full = L.recompute === 2;
   const tpBytes = T * mc.hidden * 2;
   const tp = L.tp > 1 ? layersS * (full ? 12 : 8) * ringS(cc, P, L.tp, 1, tpBytes) : 0;
@@ -39,7 +39,7 @@ function microbatchComm(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumL
   const cp = layersS * (full ? 4 : 3) * (L.cp - 1) * cpStep;
   o[2] = cp;
   o[3] = Math.max(0, cp - mb.attnS * (full ? 1.3 : 1));
-  const moeL = (layersS * mc.moeLayers) / mc.layers;
+  const moeL = ((layersS - mc.mtpLayers) * mc.moeLayers) / mc.layers + (mc.moeLayers > 0 ? mc.mtpLayers : 0);
   const epBytes = (T * mc.topK * mc.hidden * 2) / L.tp;
   // ep·tp·cp beyond the GPUs means Megatron's expert-tensor-parallel-1 layout, which folds the
   // tensor ranks into the expert group: its members are then adjacent (stride 1).
@@ -82,7 +82,8 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
   microbatchComm(mc, cc, P, L, comm);
   dataParallel(mc, cc, P, L, m, dpo);
   const overlapped = comm[0] - comm[1] + (comm[2] - comm[3]) + (comm[4] - comm[5]) + (dpo[0] - dpo[1]) / m;
-  const computeMb = mb.fwdS + mb.bwdS + mb.recomputeS + mb.overheadS + P.overlapSlowdown * overlapped;
+  // The GPU work of a micro-batch, or the CPU's time to issue it when that is longer.
+  const computeMb = Math.max(mb.fwdS + mb.bwdS + mb.recomputeS + mb.overheadS + P.overlapSlowdown * overlapped, mb.hostS);
   const exposedMb = comm[1] + comm[3] + comm[5];
   const tMb = computeMb + exposedMb;
   const bubble = ((L.pp - 1) / L.vpp) * tMb;

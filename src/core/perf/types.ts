@@ -74,4 +74,16 @@ export interface PerfResult {
 export interface PerfOptions {
   /** Overrides the model's calibration parameters (tests, what-if studies). */
   params?: Partial<import('./params.js').PerfParams>;
+  /**
+   * Multi-token-prediction depth (DeepSeek-V3 "w/ MTP": 1): each depth adds one transformer
+   * layer (of the model's last-layer kind) and one output-head GEMM to the last pipeline stage.
+   * Default 0.
+   */
+  mtpLayers?: number;
+  /**
+   * MoE with token dropping (a capacity factor): expert inputs have static shapes, so the
+   * dropless path's device-to-host sync of the per-expert token counts is not needed. Default
+   * false (dropless, Megatron-Core's default).
+   */
+  moeTokenDrop?: boolean;
 }

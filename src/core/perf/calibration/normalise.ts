@@ -69,6 +69,14 @@ export function rowModel(m: Raw): ModelSpec | string {
   return `model '${name}' has no dimensions in the row and no preset`;
 }
 
+/** Variants written into the model name: DeepSeek-V3 'w/ MTP' (one MTP depth), '(tokendrop)'. */
+export function rowVariant(name: string): CalibrationCase['variant'] {
+  const v: CalibrationCase['variant'] = {};
+  if (/w\/ ?MTP/i.test(name)) v.mtpLayers = 1;
+  if (/tokendrop/i.test(name)) v.moeTokenDrop = true;
+  return v;
+}
+
 export function rowPrecision(p: string): Precision {
   if (/fp4/i.test(p)) return 'fp4';
   if (/fp8/i.test(p)) return 'fp8';
@@ -167,6 +175,7 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   if (rc) fixed.recompute = rc;
   return {
     id, source: String(r.source ?? ''), verified: /^V[12]/.test(ver), model, rowModelName: String(r.model?.name ?? ''), cluster: c[1], gpus, fixed, gbs, seq,
+    variant: rowVariant(String(r.model?.name ?? '')),
     measure: typeof meas === 'string' ? null : meas.measure,
     measured: typeof meas === 'string' ? 0 : meas.value,
     conversion: typeof meas === 'string' ? undefined : meas.conversion,

@@ -25,7 +25,8 @@ export interface CaseResult {
   failure?: string;
 }
 
-export function runCase(c: CalibrationCase, options: PerfOptions = {}): CaseResult {
+export function runCase(c: CalibrationCase, perfOptions: PerfOptions = {}): CaseResult {
+  const options = { ...c.variant, ...perfOptions };
   const base = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
   const v = c.gpuVariant;
   const cluster = v ? { ...base, gpu: { ...base.gpu, id: v.id, hbmBytes: v.hbmBytes, hbmUsableBytes: v.hbmBytes, hbmBandwidthBytesPerS: v.hbmBandwidthBytesPerS } } : base;

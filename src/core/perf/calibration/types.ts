@@ -18,6 +18,12 @@ export interface CalibrationCase {
   fixed: Partial<Omit<Layout, 'gbs' | 'seq'>>;
   gbs: number;
   seq: number;
+  /**
+   * Model variants the row's name states: 'w/ MTP' (DeepSeek-V3's one multi-token-prediction
+   * module, num_nextn_predict_layers = 1 in its config.json) and '(tokendrop)' (capacity-factor
+   * token dropping instead of dropless).
+   */
+  variant: { mtpLayers?: number; moeTokenDrop?: boolean };
   /** Throughput measure (tokens/s/GPU or step time), if the row has one. */
   measure: Measure | null;
   measured: number;
