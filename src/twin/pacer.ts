@@ -73,7 +73,7 @@ export class Pacer {
       // Falling behind: do not try to catch up later in a burst.
       if (this.opts.speed > 0 && this.twin.nowS < target - this.opts.speed * 2) this.base = { wallMs: this.now(), virtualS: this.twin.nowS };
       this.measure();
-      if (this.now() - lastCommit > 250 || this.twin.nowS >= limit) {
+      if (this.now() - lastCommit > (this.opts.speed === 0 ? 1000 : 250) || this.twin.nowS >= limit) {
         await this.opts.commit();
         lastCommit = this.now();
       }

@@ -16,7 +16,6 @@ export function UPlotChart(props: { options: Omit<uPlot.Options, 'width'>; data:
       plot.current?.destroy();
       plot.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   useEffect(() => {
     plot.current?.setData(props.data);

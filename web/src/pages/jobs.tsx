@@ -15,7 +15,6 @@ export function Jobs({ tick }: { tick: number }) {
   useEffect(() => {
     if (tick % 3 !== 1 && jobs.length) return;
     api<JobSummary[]>(`/api/v1/jobs?limit=5000${state ? `&state=${state}` : ''}`).then((j) => (setJobs(j), setError(null)), (e) => setError(e.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tick, state]);
   const teams = [...new Set(jobs.map((j) => j.team))].sort();
   const shown = jobs.filter((j) => (!team || j.team === team) && (!q || j.name.includes(q) || j.id.includes(q))).sort((a, b) => b.priority - a.priority || b.submittedAtMs - a.submittedAtMs);

@@ -16,7 +16,6 @@ export function NodePage({ name, tick }: { name: string; tick: number }) {
     api<NodeDetail>(`/api/v1/nodes/${name}`).then((n) => (setNode(n), setError(null)), (e) => setError(e.message));
     api<TwinNode>(`/api/v1/twin/nodes/${name}`).then(setTwin, () => setTwin(null));
   };
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(load, [name, tick]);
   const act = async (action: 'cordon' | 'uncordon' | 'drain') => {
     setBusy(true);

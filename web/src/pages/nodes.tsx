@@ -14,7 +14,6 @@ export function Nodes({ tick }: { tick: number }) {
   useEffect(() => {
     if (tick % 5 !== 1 && nodes.length) return;
     api<NodeSummary[]>('/api/v1/nodes').then((n) => (setNodes(n), setError(null)), (e) => setError(e.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tick]);
   const counts: Record<string, number> = {};
   for (const n of nodes) counts[n.state] = (counts[n.state] ?? 0) + 1;

@@ -58,7 +58,6 @@ export function Planner() {
       setBusy(false);
     }, 10);
   };
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(go, []);
   const sc = result?.scaling ?? [];
   return (

@@ -34,7 +34,6 @@ export function Reliability() {
     const req: ReliabilityRequest = { cluster, gpus: Number(gpus), days: Number(days), runs: Number(runs), failures: 'llama3-h100', intervalsMin: INTERVALS, spares: SPARES, seed: 1 };
     w.postMessage(req);
   };
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => (run(), () => worker.current?.terminate()), []);
   const { data, options } = useMemo(() => {
     const xs = INTERVALS;
