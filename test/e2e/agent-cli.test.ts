@@ -50,6 +50,23 @@ describe('colossus agent', () => {
     expect(r.stderr).toContain('pass the join token from agent.token');
   });
 
+  it('reads real-looking GPUs through nvidia-smi (a fake one on PATH) and reports them', async () => {
+    const fixtures = resolve(repoRoot, 'src/agent/fixtures');
+    const env = { ...process.env, PATH: `${join(fixtures, 'bin')}:${process.env.PATH}`, FAKE_NVIDIA_SMI_FIXTURE: join(fixtures, 'h100-8gpu.csv') };
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'smi-node', '--work-dir', join(tmp, 'w3')], { stdio: 'ignore', env });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const admin = new ApiClient({ server: url, token: 'cli-admin-token-123456' });
+    const node = await waitFor('smi-node with telemetry', async () => {
+      const n = await admin.showNode('smi-node').catch(() => undefined);
+      return n && n.gpuList.every((g) => g.temperatureC !== null) && n;
+    });
+    expect(node.gpuModel).toBe('NVIDIA H100 80GB HBM3');
+    expect(node.gpuList[4]).toMatchObject({ uuid: 'GPU-0b1c8e2a-5d3f-4a61-9c2e-7f10a3b4c505', temperatureC: 38, powerW: 612.5, utilizationPct: 98, remappedRowsPending: 1 });
+    expect(node.gpuList[6].powerW).toBeNull(); // [N/A] in the fixture
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('registers, and on SIGTERM exits 0 printing a JSON summary with --json', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'cli-node', '--rack', 'r9', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w2'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
