@@ -90,7 +90,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
       kickTimer = setTimeout(() => {
         kickTimer = null;
         server.tick().catch((err) => app.log.error({ err }, 'tick failed'));
-      }, 5);
+      }, 20); // coalesce: one scheduling pass for a burst of submits, exits or registrations
     },
     nextLogSeq: () => ++logSeq,
     async close() {

@@ -27,6 +27,8 @@ export class Controller {
   readonly quotas = new Map<string, number>();
   /** Set when something happened that may let a queued job run. */
   needsSchedule = true;
+  /** Ids of jobs in `queued` or `recovering` (the scheduler's queue, kept so a pass need not scan every job). */
+  readonly waiting = new Set<string>();
   private eventSeq = 0;
   private jobSeq = 0;
   private dirtyNodes = new Set<string>();
@@ -52,6 +54,7 @@ export class Controller {
     for (const n of s.nodes) this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
     for (const j of s.jobs) {
       this.jobs.set(j.id, j);
+      if (j.state === 'queued' || j.state === 'recovering') this.waiting.add(j.id);
       this.jobSeq = Math.max(this.jobSeq, j.seq);
     }
     for (const a of s.attempts) {
@@ -236,6 +239,7 @@ export class Controller {
       lastStep: null, lastCheckpointStep: null, result: null, stuckAttempts: 0, attemptIds: [],
     };
     this.jobs.set(id, job);
+    this.waiting.add(id);
     this.touchJob(job);
     this.emit('job.submitted', `${spec.gpus} GPUs, priority ${spec.priority}, team ${spec.team}`, { jobId: id });
     this.needsSchedule = true;
@@ -265,6 +269,8 @@ export class Controller {
   setJobState(job: JobRec, state: JobRec['state'], reason: string): void {
     const from = job.state;
     job.state = state;
+    if (state === 'queued' || state === 'recovering') this.waiting.add(job.id);
+    else this.waiting.delete(job.id);
     job.reason = reason;
     if (TERMINAL_JOB.has(state)) job.endedAtMs = this.now();
     this.touchJob(job);

@@ -13,8 +13,9 @@ import type { AttemptRec, JobRec } from './types.js';
 
 /** Runs a pass; returns the number of attempts started. */
 export function runSchedulingPass(ctl: Controller): number {
-  const pending = [...ctl.jobs.values()]
-    .filter((j) => (j.state === 'queued' || j.state === 'recovering') && !ctl.liveAttempt(j))
+  const pending = [...ctl.waiting]
+    .map((id) => ctl.jobs.get(id)!)
+    .filter((j) => !ctl.liveAttempt(j))
     .sort((a, b) => b.spec.priority - a.spec.priority || a.seq - b.seq);
   if (pending.length === 0) return 0;
   const caps = schedulableCaps(ctl);
