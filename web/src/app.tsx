@@ -1,5 +1,4 @@
 /** The dashboard shell: navigation, theme, live stream, and the page the URL names. */
-import { useEffect } from 'react';
 import { navigate, useParam, useRoute } from './lib/router';
 import { useTwinStream } from './lib/stream';
 import { virtualDay } from './lib/format';
@@ -42,9 +41,8 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useParam('theme', 'dark');
   const stream = useTwinStream();
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
+  // Set before children's effects run (the map reads theme colours in its effects).
+  if (document.documentElement.dataset.theme !== theme) document.documentElement.dataset.theme = theme;
   const path = route.path === '/' ? '/overview' : route.path;
   const s = stream.summary;
   let page: React.ReactNode;

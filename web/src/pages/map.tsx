@@ -23,6 +23,7 @@ const nodeName = (l: Layout, node: number) => `${l.nodeNames.prefix}${String(nod
 
 export function ClusterMap({ tick }: { tick: number }) {
   const [metric, setMetric] = useParam('color', 'state');
+  const [theme] = useParam('theme', 'dark');
   const [layout, setLayout] = useState<Layout | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
@@ -51,7 +52,7 @@ export function ClusterMap({ tick }: { tick: number }) {
     painter.current = makePainter(ctx, g, hexToRgb(bg.length === 7 ? bg : '#0d1117'));
     c.dataset.cells = String(layout.gpus);
     c.dataset.cellPx = String(g.cellPx);
-  }, [layout]);
+  }, [layout, theme]);
 
   // Fetch bytes and paint on every stream tick (about once a second).
   useEffect(() => {
@@ -62,7 +63,8 @@ export function ClusterMap({ tick }: { tick: number }) {
       if (cancelled || !canvas.current || !geo.current || !painter.current) return;
       values.current = v;
       if (metric === 'state') states.current = v;
-      const ms = paint(canvas.current.getContext('2d')!, geo.current, painter.current, v, lutFor(metric, layout));
+      const label = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#8b949e';
+      const ms = paint(canvas.current.getContext('2d')!, geo.current, painter.current, v, lutFor(metric, layout), label);
       canvas.current.dataset.frameMs = ms.toFixed(2);
       canvas.current.dataset.painted = String((Number(canvas.current.dataset.painted ?? 0) || 0) + 1);
       setFrameMs(ms);
@@ -73,7 +75,7 @@ export function ClusterMap({ tick }: { tick: number }) {
     return () => {
       cancelled = true;
     };
-  }, [tick, metric, layout]);
+  }, [tick, metric, layout, theme]);
 
   const gpuAt = (e: React.MouseEvent<HTMLCanvasElement>): number => {
     const g = geo.current;
