@@ -50,7 +50,7 @@ const clone = (p: PerfParams): PerfParams => JSON.parse(JSON.stringify(p));
  */
 const PENALTY_FROM = 0.37;
 /** Weight of the penalty (per unit of error beyond PENALTY_FROM, summed over rows). */
-const PENALTY_WEIGHT = Number(process.env.PENALTY_WEIGHT ?? 0.1);
+const PENALTY_WEIGHT = Number(process.env.PENALTY_WEIGHT ?? 5);
 const score = (p: PerfParams) => {
   const sc = scored(runCalibration(rows, { params: p }));
   void mape;

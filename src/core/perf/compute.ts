@@ -93,15 +93,17 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   r.recomputeS = L.recompute === 2 ? gemm + expertFwd + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
   r.attnS = 3.5 * attnFwd;
   // CPU time to issue a micro-batch, a floor on its duration (step-time.ts takes the longer of
-  // GPU and CPU time; between sync points the CPU runs ahead of the GPU). Dropless MoE layers
-  // issue many small kernels (router, permutation, one grouped GEMM per local expert: fwd, and
-  // 2× in the backward, 1× more when recomputed) and wait at a device-to-host copy of the
-  // per-expert token counts each forward. Token-dropping layers have static shapes and run
-  // under CUDA graphs: no per-kernel CPU cost. Every pipeline chunk waits for its
-  // point-to-point receive, forward and backward. Dense layers' launches hide behind GEMMs.
+  // the GPU's time and the CPU's). Dropless MoE layers issue many small kernels (router,
+  // permutation, one grouped GEMM per local expert: forward, 2× in the backward, 1× more when
+  // recomputed) and block the CPU at a device-to-host copy of the per-expert token counts each
+  // forward. That lockstep also stops the CPU from queueing work past a pipeline chunk
+  // boundary, so each chunk's receive (forward and backward) is waited for on the host
+  // (chunkSyncS). Token-dropping layers have static shapes and run under CUDA graphs: no
+  // per-kernel CPU cost, no lockstep. Dense layers' launches hide behind their GEMMs.
   const passes = L.recompute === 2 ? 4 : 3;
   const local = moeL > 0 ? mc.experts / L.ep : 0;
-  const moeHost = mc.moeDropless ? moeL * (passes * (P.hostPerMoeLayerS + local * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS) : 0;
-  r.hostS = moeHost + 2 * L.vpp * P.chunkSyncS;
+  r.hostS = mc.moeDropless
+    ? moeL * (passes * (P.hostPerMoeLayerS + local * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS) + (L.pp > 1 ? 2 * L.vpp * P.chunkSyncS : 0)
+    : 0;
   r.overheadS = layersS * P.layerOverheadS * (L.recompute === 2 ? 1.33 : 1) + moeL * P.moeLayerOverheadS;
 }

@@ -82,9 +82,11 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
   microbatchComm(mc, cc, P, L, comm);
   dataParallel(mc, cc, P, L, m, dpo);
   const overlapped = comm[0] - comm[1] + (comm[2] - comm[3]) + (comm[4] - comm[5]) + (dpo[0] - dpo[1]) / m;
-  // The GPU work of a micro-batch, or the CPU's time to issue it when that is longer.
-  const computeMb = Math.max(mb.fwdS + mb.bwdS + mb.recomputeS + mb.overheadS + P.overlapSlowdown * overlapped, mb.hostS);
+  // A micro-batch takes its GPU time (compute + exposed communication) or, when longer, the
+  // CPU's time to issue it; CPU-bound idle time is booked as compute.
   const exposedMb = comm[1] + comm[3] + comm[5];
+  const gpuMb = mb.fwdS + mb.bwdS + mb.recomputeS + mb.overheadS + P.overlapSlowdown * overlapped;
+  const computeMb = Math.max(gpuMb, mb.hostS - exposedMb);
   const tMb = computeMb + exposedMb;
   const bubble = ((L.pp - 1) / L.vpp) * tMb;
   stageParams(mc, L, L.pp === 1, true, sp);
