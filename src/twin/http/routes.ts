@@ -62,7 +62,12 @@ export function registerTwinRoutes(app: FastifyInstance, ctx: TwinHttpContext): 
     if (!job) return reply.code(404).type('application/problem+json').send(JSON.stringify(problem(404, 'Not Found', `no job '${id}'`)));
     const plan = twin.mix.planFor(job);
     const pts = twin.stats.series.get(id)?.points ?? [];
-    return { jobId: id, plan, lost: twin.stats.jobLoss.get(id) ?? { lostSteps: 0, lostS: 0, interruptions: {} }, startMs: twin.clock.startMs, points: pts.map((p) => [p.tS, p.step, p.loss]) };
+    // Attempts without their node lists (a flagship attempt spans ~11k nodes): count and first node only.
+    const attempts = job.attemptIds.flatMap((aid) => {
+      const a = twin.ctl.attempts.get(aid);
+      return a ? [{ id: a.id, number: a.number, state: a.state, nodeCount: a.parts.length, firstNode: a.parts[0]?.node ?? null, exitCode: a.exitCode, reason: a.reason, startedAtMs: a.startedAtMs, endedAtMs: a.endedAtMs, resumedFromStep: a.resumedFromStep, lastStep: a.lastStep }] : [];
+    });
+    return { jobId: id, plan, lost: twin.stats.jobLoss.get(id) ?? { lostSteps: 0, lostS: 0, interruptions: {} }, startMs: twin.clock.startMs, attempts, points: pts.map((p) => [p.tS, p.step, p.loss]) };
   });
   app.put('/api/v1/twin/speed', async (req, reply) => {
     const auth = ctx.server.tokens.authenticate(req.headers.authorization);

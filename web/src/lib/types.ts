@@ -74,5 +74,6 @@ export interface JobSeries {
   plan: { name: string; model: string; gpus: number; stepTimeS: number; totalSteps: number; checkpointEverySteps: number; layout: string; hfu: number };
   lost: { lostSteps: number; lostS: number; interruptions: Record<string, number> };
   startMs: number;
+  attempts: (Omit<AttemptView, 'nodes'> & { nodeCount: number; firstNode: string | null })[];
   points: [number, number, number][];
 }

@@ -12,8 +12,13 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
   const [job, setJob] = useState<JobDetail | null>(null);
   const [series, setSeries] = useState<JobSeries | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The control plane's job detail lists every node of every attempt (megabytes for the
+  // flagship): fetch it every 10 s; the twin's series (compact attempts) every second.
+  const slow = Math.floor(tick / 10);
   useEffect(() => {
     api<JobDetail>(`/api/v1/jobs/${id}`).then(setJob, (e) => setError(e.message));
+  }, [id, slow]);
+  useEffect(() => {
     api<JobSeries>(`/api/v1/twin/jobs/${id}/series`).then(setSeries, () => setSeries(null));
   }, [id, tick]);
   const data = useMemo(() => {
@@ -23,7 +28,9 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
   if (error) return <p className="error">{error}</p>;
   if (!job) return <p className="muted">Loading {id}…</p>;
   const t0 = job.submittedAtMs;
-  const t1 = Math.max(job.endedAtMs ?? 0, ...job.attempts.map((a) => a.endedAtMs ?? Date.now()), series ? series.startMs + (series.points.at(-1)?.[0] ?? 0) * 1000 : 0, t0 + 1);
+  const step = series?.points.at(-1)?.[1] ?? job.lastStep;
+  const attempts = series?.attempts ?? job.attempts.map((a) => ({ ...a, nodeCount: a.nodes.length, firstNode: a.nodes[0] ?? null }));
+  const t1 = Math.max(job.endedAtMs ?? 0, ...attempts.map((a) => a.endedAtMs ?? 0), series ? series.startMs + (series.points.at(-1)?.[0] ?? 0) * 1000 : 0, t0 + 1);
   const span = Math.max(1, t1 - t0);
   return (
     <div className="grid">
@@ -34,7 +41,7 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
         <div className="kv">
           <span>team</span><span>{job.team} · priority {job.priority}</span>
           <span>GPUs</span><span>{int(job.gpus)}</span>
-          <span>step</span><span data-testid="job-step">{job.lastStep === null ? '–' : int(job.lastStep)} (checkpoint {job.lastCheckpointStep === null ? '–' : int(job.lastCheckpointStep)}{series ? ` of ${int(series.plan.totalSteps)}` : ''})</span>
+          <span>step</span><span data-testid="job-step">{step === null ? '–' : int(step)} (checkpoint {job.lastCheckpointStep === null ? '–' : int(job.lastCheckpointStep)}{series ? ` of ${int(series.plan.totalSteps)}` : ''})</span>
           <span>restarts</span><span>{job.restarts} of {job.maxRestarts}</span>
           {series && (<><span>layout</span><span>{series.plan.layout} · {series.plan.stepTimeS.toFixed(2)} s/step</span></>)}
           {series && (<><span>lost work</span><span data-testid="lost-work">{int(series.lost.lostSteps)} steps · {duration(series.lost.lostS)} (incl. restarts) · {int((series.lost.lostS * job.gpus) / 3600)} GPU-hours</span></>)}
@@ -59,18 +66,18 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
       <div className="card wide">
         <h2>Attempts</h2>
         <div className="timeline" data-testid="attempts-timeline">
-          {job.attempts.map((a) => (
+          {attempts.map((a) => (
             <div key={a.id} title={`attempt ${a.number}: ${a.state}${a.reason ? ` — ${a.reason}` : ''}`} style={{ left: `${((a.startedAtMs - t0) / span) * 100}%`, width: `${Math.max(0.3, (((a.endedAtMs ?? t1) - a.startedAtMs) / span) * 100)}%`, background: ATTEMPT_COLORS[a.state] ?? '#888' }} />
           ))}
         </div>
         <table>
           <thead><tr><th>#</th><th>state</th><th>nodes</th><th>from step</th><th>last step</th><th>started</th><th>ended</th><th>cause</th></tr></thead>
           <tbody>
-            {[...job.attempts].reverse().slice(0, 200).map((a) => (
+            {[...attempts].reverse().slice(0, 200).map((a) => (
               <tr key={a.id}>
                 <td>{a.number}</td>
                 <td className={`st-${a.state}`}>{a.state}</td>
-                <td>{a.nodes.length === 1 ? <Link to={`/nodes/${a.nodes[0]}`}>{a.nodes[0]}</Link> : int(a.nodes.length)}</td>
+                <td>{a.nodeCount === 1 && a.firstNode ? <Link to={`/nodes/${a.firstNode}`}>{a.firstNode}</Link> : int(a.nodeCount)}</td>
                 <td>{a.resumedFromStep ?? 0}</td>
                 <td>{a.lastStep ?? '–'}</td>
                 <td className="muted">{when(a.startedAtMs)}</td>
