@@ -5,8 +5,10 @@
 //  1. in process (pure logic + the durable commit): place a 98,304-GPU gang on
 //     12,500 8-GPU nodes; drain a queue of 10,000 small jobs (1–8 GPUs);
 //  2. over HTTP: a real `colossus server` process (SQLite) and a separate
-//     load-generator process playing 12,500 then 25,000 agents heartbeating every
-//     5 s on loopback: heartbeats/s, p50/p99 latency, server CPU and RSS.
+//     load-generator process playing agents heartbeating every 5 s on loopback:
+//     12,500 idle nodes; the same while a 98,304-GPU gang is submitted, placed and
+//     started on them; 25,000 nodes with the gang running — heartbeats/s, p50/p99
+//     latency, server CPU and RSS; then 10,000 small jobs submitted and drained.
 // Bounded to about a minute. Run: node bench/control-plane.bench.mjs [--seconds S] [--postgres [URL]]
 // (or npm run bench control-plane). Prints a table and one JSON line (bench/out/).
 import { spawn } from 'node:child_process';
@@ -27,7 +29,7 @@ const { Store } = await import('../src/server/store/store.ts');
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const secondsArg = process.argv.indexOf('--seconds');
-const HB_SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 15;
+const HB_SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 12;
 const pgArg = process.argv.indexOf('--postgres');
 /** --postgres [URL]: run the HTTP part on PostgreSQL (a throwaway schema) instead of SQLite. */
 const PG_URL = pgArg > 0 ? (process.argv[pgArg + 1]?.startsWith('postgres') ? process.argv[pgArg + 1] : 'postgres://postgres@127.0.0.1:5432/test') : null;
@@ -109,9 +111,10 @@ async function overHttp() {
   let buf = '';
   const info = await new Promise((res) => server.stdout.on('data', (d) => { buf += d; try { res(JSON.parse(buf)); } catch { /* partial */ } }));
   const join_ = readFileSync(join(dir, 'agent.token'), 'utf8').trim();
-  const gen = spawn(process.execPath, [join(here, 'control-plane-loadgen.mjs'), info.url, join_, '5', String(HB_SECONDS), String(NODES), String(NODES * 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const gen = spawn(process.execPath, [join(here, 'control-plane-loadgen.mjs'), info.url, join_, '5', String(HB_SECONDS), String(NODES), String(NODES), String(NODES * 2)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const phases = [];
-  let cpu0 = 0, t0 = 0, lines = '', gang = Promise.resolve(null);
+  let cpu0 = 0, t0 = 0, lines = '', gang = Promise.resolve(null), hbPhase = 0;
+  const labels = ['idle', 'gang placed at start, then running', 'gang running on 12,288'];
   await new Promise((done) => {
     gen.stdout.on('data', (d) => {
       lines += d;
@@ -122,10 +125,10 @@ async function overHttp() {
         if (row.phase === 'heartbeat-start') {
           cpu0 = cpuSeconds(server.pid);
           t0 = performance.now();
-          if (row.nodes === NODES) gang = placeGangOverHttp(info.url, readFileSync(join(dir, 'admin.token'), 'utf8').trim());
+          if (++hbPhase === 2) gang = placeGangOverHttp(info.url, readFileSync(join(dir, 'admin.token'), 'utf8').trim());
           continue;
         }
-        if (row.phase === 'heartbeat') { row.serverCpuPct = Math.round((100 * (cpuSeconds(server.pid) - cpu0)) / ((performance.now() - t0) / 1000)); row.serverRssMiB = Math.round(rssMiB(server.pid)); }
+        if (row.phase === 'heartbeat') { row.label = labels[hbPhase - 1]; row.serverCpuPct = Math.round((100 * (cpuSeconds(server.pid) - cpu0)) / ((performance.now() - t0) / 1000)); row.serverRssMiB = Math.round(rssMiB(server.pid)); }
         phases.push(row);
       }
     });
@@ -188,9 +191,9 @@ console.log(`  place a 98,304-GPU gang: pure placement ${ip.placeGangPureMs.toFi
 console.log(`  drain 10,000 small jobs (1–8 GPUs): one scheduler pass ${ip.drain10kJobsMs.toFixed(1)} ms, ${ip.drain10kStarted} started; commit ${ip.drain10kCommitMs.toFixed(1)} ms`);
 const { phases: http, gangMs, drain } = await overHttp();
 console.log(`over HTTP (server process on ${PG_URL ? 'PostgreSQL' : 'SQLite'}, load generator in another process, 5-s interval, ${HB_SECONDS} s per phase):`);
-console.log(`  a 98,304-GPU gang submitted while 12,500 nodes heartbeat: running ${gangMs.toFixed(0)} ms after submit (then 12,288 of the nodes heartbeat with it)`);
-console.log('  phase      nodes   requests  errors   per s   p50 ms   p99 ms   max ms  server CPU  RSS MiB  loadgen CPU');
-for (const p of http) console.log(`  ${p.phase.padEnd(9)} ${String(p.nodes).padStart(6)} ${String(p.requests).padStart(10)} ${String(p.errors).padStart(7)} ${String(p.perS).padStart(7)} ${String(p.p50Ms).padStart(8)} ${String(p.p99Ms).padStart(8)} ${String(p.maxMs).padStart(8)} ${(p.serverCpuPct === undefined ? '' : p.serverCpuPct + ' %').padStart(11)} ${String(p.serverRssMiB ?? '').padStart(8)} ${(p.loadgenCpuPct + ' %').padStart(12)}`);
+console.log(`  a 98,304-GPU gang submitted at the start of the 2nd heartbeat phase: running ${gangMs.toFixed(0)} ms after submit (then 12,288 of the nodes heartbeat with it)`);
+console.log('  phase      nodes   requests  errors   per s   p50 ms   p99 ms   max ms  server CPU  RSS MiB  loadgen CPU  jobs');
+for (const p of http) console.log(`  ${p.phase.padEnd(9)} ${String(p.nodes).padStart(6)} ${String(p.requests).padStart(10)} ${String(p.errors).padStart(7)} ${String(p.perS).padStart(7)} ${String(p.p50Ms).padStart(8)} ${String(p.p99Ms).padStart(8)} ${String(p.maxMs).padStart(8)} ${(p.serverCpuPct === undefined ? '' : p.serverCpuPct + ' %').padStart(11)} ${String(p.serverRssMiB ?? '').padStart(8)} ${(p.loadgenCpuPct + ' %').padStart(12)}  ${p.label ?? ''}`);
 console.log(`  10,000 small jobs (1–8 GPUs) submitted over HTTP (32 in flight) in ${drain.submitS.toFixed(1)} s (${drain.submitPerS}/s); all running ${drain.allRunningS.toFixed(1)} s after the first submit`);
 console.log(`  load average during the run (other processes share the 2 cores): ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 const result = { bench: 'control-plane', store: PG_URL ? 'postgres' : 'sqlite', date: new Date().toISOString(), loadAverage: loadavg(), inProcess: ip, http, gangOverHttpMs: gangMs, drainOverHttp: drain, wallS: (performance.now() - t) / 1000 };
