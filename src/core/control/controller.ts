@@ -171,7 +171,6 @@ export class Controller {
     if (c.action === 'drain') this.drainNode(n.name, reason, 'health');
   }
 
-  /** Applies what the agent says it holds; returns the exited attempt ids now recorded (to ack). */
   /** Operator or health actions on a node. */
   nodeAction(name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason: string, source: string): NodeRec {
     const n = this.requireNode(name);
