@@ -10,7 +10,7 @@ import { Nodes } from './pages/nodes';
 import { NodePage } from './pages/node';
 import { Planner } from './pages/planner';
 import { Reliability } from './pages/reliability';
-import { TokenBox } from './pages/token-box';
+import { SpeedBox, TokenBox } from './pages/token-box';
 
 const PAGES: [string, string][] = [
   ['/overview', 'Overview'],
@@ -69,6 +69,7 @@ export function App() {
           <span className={stream.connected ? 'dot live' : 'dot'} />
           {s ? `${s.cluster.name} · ${virtualDay(s.virtualS)} · ${s.speed.target === 0 ? 'max' : `${s.speed.target}×`} (${Math.round(s.speed.achieved)}× achieved)` : 'connecting…'}
         </span>
+        <SpeedBox current={s?.speed.target ?? null} />
         <TokenBox />
         <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Toggle theme">
           {theme === 'dark' ? 'light' : 'dark'}

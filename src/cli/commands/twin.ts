@@ -50,9 +50,9 @@ function seedOf(text: string): number {
 
 async function run(f: TwinFlags): Promise<void> {
   // A restart of a 12,000-node gang makes hundreds of thousands of short-lived objects
-  // (attempt specs, events, rows); a 64 MiB young generation keeps them out of the old
-  // generation. Measured: about 1.3–2× twin speed at 100k GPUs (docs/twin.md).
-  setFlagsFromString('--max-semi-space-size=64');
+  // (attempt specs, events, rows); a larger young generation keeps them out of the old
+  // generation (COLOSSUS_TWIN_SEMI_SPACE_MB, default 32 MiB). See docs/twin.md.
+  setFlagsFromString(`--max-semi-space-size=${Number(process.env.COLOSSUS_TWIN_SEMI_SPACE_MB) || 32}`);
   const cluster = loadCluster(f.cluster, f.gpus);
   const model = loadModel(f.model);
   const failures = loadFailures(f.failureRates);

@@ -17,6 +17,15 @@ export function NodePage({ name, tick }: { name: string; tick: number }) {
     api<TwinNode>(`/api/v1/twin/nodes/${name}`).then(setTwin, () => setTwin(null));
   };
   useEffect(load, [name, tick]);
+  const inject = async (cause: string) => {
+    setMsg(null);
+    try {
+      await api('/api/v1/twin/inject', { method: 'POST', body: { cause, node: name } });
+      setMsg(`injected ${cause}: the agent reports it after the detection latency`);
+    } catch (e) {
+      setMsg(`inject failed: ${(e as Error).message}`);
+    }
+  };
   const act = async (action: 'cordon' | 'uncordon' | 'drain') => {
     setBusy(true);
     setMsg(null);
@@ -51,6 +60,9 @@ export function NodePage({ name, tick }: { name: string; tick: number }) {
           <button disabled={busy} onClick={() => act('cordon')} data-testid="cordon">Cordon</button>
           <button disabled={busy} onClick={() => act('uncordon')} data-testid="uncordon">Uncordon</button>
           <button disabled={busy} className="danger" onClick={() => act('drain')} data-testid="drain">Drain</button>
+          <span className="muted">twin:</span>
+          <button onClick={() => inject('gpuFaulty')} title="XID 79 on a random GPU of this node">Fail a GPU</button>
+          <button onClick={() => inject('hostMaintenanceUnplanned')} title="the host stops heartbeating">Crash host</button>
           {msg && <span className={msg.includes('failed') ? 'error' : 'muted'} data-testid="action-msg">{msg}</span>}
         </div>
       </div>
