@@ -120,22 +120,22 @@ export class Store {
     await this.db.transaction().execute(async (tx) => {
       const c = batch.changes;
       if (c) {
-        await upsert(tx, 'nodes', 'name', c.nodes.map((n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) })));
-        await upsert(tx, 'jobs', 'id', c.jobs.map((j) => ({ id: j.id, seq: j.seq, state: j.state, data: JSON.stringify(j) })));
-        await upsert(tx, 'attempts', 'id', c.attempts.map((a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify({ ...a, parts: undefined }) })));
-        await upsert(tx, 'attempt_parts', 'id', c.parts.map((p) => ({ id: `${p.attemptId}#${p.index}`, attempt_id: p.attemptId, idx: p.index, data: JSON.stringify(p.part) })));
+        await upsert(tx, 'nodes', 'name', c.nodes, (n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) }));
+        await upsert(tx, 'jobs', 'id', c.jobs, (j) => ({ id: j.id, seq: j.seq, state: j.state, data: JSON.stringify(j) }));
+        await upsert(tx, 'attempts', 'id', c.attempts, (a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify({ ...a, parts: undefined }) }));
+        await upsert(tx, 'attempt_parts', 'id', c.parts, (p) => ({ id: `${p.attemptId}#${p.index}`, attempt_id: p.attemptId, idx: p.index, data: JSON.stringify(p.part) }));
         for (const [i, part] of chunks(c.events).entries()) {
           if (i > 0) await yieldTurn();
           await tx.insertInto('events').values(part.map((e) => ({ seq: e.seq, at_ms: e.atMs, kind: e.kind, job_id: e.jobId, node: e.node, reason: e.reason, data: e.data ? JSON.stringify(e.data) : null }))).execute();
         }
         for (const [team, q] of c.quotas) {
           if (q === null) await tx.deleteFrom('teams').where('name', '=', team).execute();
-          else await upsert(tx, 'teams', 'name', [{ name: team, gpu_quota: q }]);
+          else await upsert(tx, 'teams', 'name', [{ name: team, gpu_quota: q }], (r) => r);
         }
       }
       if (batch.nodeTokensDelete?.length) await tx.deleteFrom('tokens').where('role', '=', 'node').where('node', 'in', batch.nodeTokensDelete).execute();
       if (batch.tokensPut?.length) {
-        await upsert(tx, 'tokens', 'hash', batch.tokensPut.map((t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs })));
+        await upsert(tx, 'tokens', 'hash', batch.tokensPut, (t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs }));
       }
       for (const part of chunks(batch.logs ?? [])) {
         await tx.insertInto('logs').values(part.map((l) => ({ seq: l.seq, job_id: l.jobId, attempt: l.attempt, node: l.node, rank: l.rank, stream: l.stream, text: l.text, at_ms: l.atMs }))).execute();
@@ -170,12 +170,13 @@ function withParts(attempts: AttemptRec[], rows: { attempt_id: string; idx: numb
   return attempts;
 }
 
-async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' | 'tokens' | 'teams'>(tx: Transaction<Database>, table: T, key: string, rows: Record<string, unknown>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]).filter((c) => c !== key);
-  for (const [i, part] of chunks(rows).entries()) {
+/** Inserts or updates rows by `key`, 500 at a time; each chunk is serialised just before it is written. */
+async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' | 'tokens' | 'teams', I>(tx: Transaction<Database>, table: T, key: string, items: readonly I[], toRow: (item: I) => Record<string, unknown>): Promise<void> {
+  for (const [i, chunk] of chunks(items).entries()) {
     if (i > 0) await yieldTurn();
-    // The column set is dynamic (one helper for five tables), which Kysely's types cannot follow.
+    const part = chunk.map(toRow);
+    const cols = Object.keys(part[0]).filter((c) => c !== key);
+    // The column set is dynamic (one helper for six tables), which Kysely's types cannot follow.
     /* eslint-disable @typescript-eslint/no-explicit-any */
     await (tx as Transaction<any>)
       .insertInto(table)
@@ -193,7 +194,7 @@ async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' 
  */
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
-function chunks<T>(rows: T[]): T[][] {
+function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
   return out;
