@@ -162,4 +162,23 @@ describe('controller', () => {
     restored.registerNode({ name: node, gpus: restored.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] });
     expect(restored.jobs.get(j.id)!.state).toBe('recovering'); // the agent restarted without it
   });
+
+  it('keeps FIFO within a priority (no backfill past a waiting gang) but skips jobs the fleet can never hold', () => {
+    const { ctl, job } = setup(2);
+    const small = job(8);
+    ctl.tick();
+    const gang = job(16); // needs both nodes, one is busy
+    const tooBig = job(64); // more than the fleet
+    const later = job(4); // would fit on the free node, but waits behind the gang
+    ctl.tick();
+    expect(small.state).toBe('running');
+    expect([gang.state, later.state]).toEqual(['queued', 'queued']);
+    expect(gang.reason).toMatch(/waiting for 16 free GPUs/);
+    expect(tooBig.reason).toMatch(/fleet has 16/);
+    expect(later.reason).toMatch(/waiting behind/);
+    ctl.attemptEvents(ctl.attempts.get(small.attemptIds[0])!.parts[0].node, small.attemptIds[0], [{ type: 'exited', exitCode: 0, signal: null }]);
+    ctl.tick();
+    expect(gang.state).toBe('running');
+    expect(later.state).toBe('queued');
+  });
 });

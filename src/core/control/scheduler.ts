@@ -25,6 +25,10 @@ export function runSchedulingPass(ctl: Controller): number {
   let barrier = -Infinity;
   let started = 0;
   for (const job of pending) {
+    if (job.spec.gpus > fleetGpus) {
+      setReason(ctl, job, `needs ${job.spec.gpus} GPUs; the schedulable fleet has ${fleetGpus}`);
+      continue;
+    }
     if (job.spec.priority <= barrier) {
       setReason(ctl, job, 'waiting behind a higher-priority or earlier job');
       continue;
@@ -33,10 +37,6 @@ export function runSchedulingPass(ctl: Controller): number {
     const used = teamUse.get(job.spec.team) ?? 0;
     if (quota !== undefined && used + job.spec.gpus > quota) {
       setReason(ctl, job, `team ${job.spec.team} quota: ${used} of ${quota} GPUs in use, job needs ${job.spec.gpus}`);
-      continue;
-    }
-    if (job.spec.gpus > fleetGpus) {
-      setReason(ctl, job, `needs ${job.spec.gpus} GPUs; the schedulable fleet has ${fleetGpus}`);
       continue;
     }
     const placement = index.place(job.spec.gpus);
