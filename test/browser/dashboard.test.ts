@@ -47,6 +47,10 @@ describe.skipIf(!haveChromium && !mustRun)('dashboard in Chromium', () => {
     await page.waitForFunction(() => Number(document.querySelector('canvas[data-testid=map]')?.getAttribute('data-painted') ?? 0) >= 1);
     const cells = await countCells(canvas);
     expect(cells).toBe(twin.twin.fleet.gpus);
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 40, box.y + 40);
+    await page.locator('.tip').waitFor();
+    expect(await page.locator('.tip').textContent()).toMatch(/node-\d+ GPU \d · \w+/);
     await page.screenshot({ path: `${SCREENSHOTS}/map.png` });
   });
 
@@ -93,6 +97,13 @@ describe.skipIf(!haveChromium && !mustRun)('dashboard in Chromium', () => {
     expect(node.hold).toBe('cordon');
     expect(['draining', 'drained']).toContain(node.state);
     await page.screenshot({ path: `${SCREENSHOTS}/node.png` });
+  });
+
+  it('the speed selector steers the twin through the API', async () => {
+    await page.goto(`${twin.url}/overview`);
+    await page.getByTestId('speed').selectOption('3600');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=status]')?.textContent ?? '').includes('3600×'));
+    expect(twin.pacer.speed).toBe(3600);
   });
 
   it('the planner returns a layout', async () => {

@@ -47,7 +47,7 @@ export function Overview({ stream }: { stream: TwinStream }) {
         <h2>Failures</h2>
         <div className="big">{int(failures)}</div>
         <div className="muted">
-          {(failures / days).toFixed(1)} per day · {int(s.inRepair)} nodes in repair · {int(s.nodes.down ?? 0)} down
+          {s.virtualS >= 86400 ? `${(failures / days).toFixed(1)} per day` : `in ${duration(s.virtualS)}`} · {int(s.inRepair)} nodes in repair · {int(s.nodes.down ?? 0)} down
         </div>
       </div>
       {f && (
