@@ -181,4 +181,17 @@ describe('controller', () => {
     expect(gang.state).toBe('running');
     expect(later.state).toBe('queued');
   });
+
+  it('treats a heartbeat overtaken by a newer one as liveness only', () => {
+    const { ctl, clock, job } = setup(1);
+    const j = job(8);
+    ctl.tick();
+    const id = j.attemptIds[0];
+    clock.t += 60_000; // past the grace in which a missing attempt is tolerated
+    ctl.heartbeat('n0', [{ attemptId: id, state: 'running' }], undefined, 7);
+    ctl.heartbeat('n0', [], undefined, 6); // stale: must not fail the attempt
+    expect(j.state).toBe('running');
+    ctl.heartbeat('n0', [], undefined, 8);
+    expect(j.state).toBe('recovering');
+  });
 });

@@ -40,6 +40,8 @@ export class Controller {
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
   restoredAtMs = -Infinity;
+  /** Highest heartbeat seq seen per node since its agent registered (memory only). */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(
     readonly clock: Clock,
@@ -142,6 +144,7 @@ export class Controller {
     n.address = input.address;
     n.lastHeartbeatMs = now;
     n.down = false;
+    this.lastSeq.delete(n.name); // a new agent process counts from 0 again
     this.emit('node.registered', isNew ? `registered with ${input.gpus.length} GPUs` : `re-registered with ${input.attempts.length} live attempts`, { node: n.name });
     reconcile(this, n, input.attempts, true);
     this.refreshNode(n, isNew ? 'registered' : 're-registered', 'agent');
@@ -150,9 +153,15 @@ export class Controller {
   }
 
   /** A heartbeat: liveness, telemetry, reconciliation; returns the node's desired state. */
-  heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }): DesiredState {
+  heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }, seq?: number): DesiredState {
     const n = this.requireNode(name);
     n.lastHeartbeatMs = this.now();
+    if (seq !== undefined) {
+      const last = this.lastSeq.get(name);
+      // a heartbeat overtaken by a newer one only proves liveness: its attempt list is stale
+      if (last !== undefined && seq <= last) return desiredState(this, n, [], []);
+      this.lastSeq.set(name, seq);
+    }
     if (n.down) {
       n.down = false;
       this.refreshNode(n, 'heartbeats resumed', 'health');

@@ -20,7 +20,7 @@ export function registerAgentRoutes(server: ColossusServer): void {
   });
 
   defineRoute(server, ROUTES.heartbeat, async ({ body, params }) => {
-    const desired = ctl.heartbeat(params.name, body.attempts, body.telemetry);
+    const desired = ctl.heartbeat(params.name, body.attempts, body.telemetry, body.seq);
     server.metrics.heartbeats.inc();
     if (ctl.hasDurableChanges()) {
       await server.commit();
