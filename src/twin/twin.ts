@@ -144,8 +144,20 @@ export class Twin {
     const up = this.agents.up;
     for (let i = 0; i < this.nodeRecs.length; i++) if (up[i]) this.nodeRecs[i].lastHeartbeatMs = nowMs;
     this.ctl.tick();
+    if (Math.floor(this.nowS / 600) !== Math.floor((this.nowS - this.intervalS) / 600)) this.collectHeld();
     this.sync();
     this.heap.push(this.nowS + this.intervalS, K_TICK, 0);
+  }
+
+  /** The repair crew takes quarantined (suspect) nodes and nodes sent to repair, and returns them after a repair time. */
+  private collectHeld(): void {
+    for (let i = 0; i < this.nodeRecs.length; i++) {
+      const n = this.nodeRecs[i];
+      if ((n.hold === 'suspect' || n.hold === 'repair') && !this.inRepair.has(i) && !n.busy.some((b) => b !== null)) {
+        this.inRepair.set(i, `${n.hold === 'suspect' ? 'quarantined' : 'sent to repair'}: ${n.holdReason ?? ''}`);
+        this.heap.push(this.nowS + this.repairS(this.rng), K_REPAIRED, i);
+      }
+    }
   }
 
   /** Finds attempts the agents must hear about (new, or to stop) and settles ended ones. */
@@ -372,7 +384,7 @@ export class Twin {
 
   private uncordon(node: number, reason: string): void {
     const n = this.nodeRecs[node];
-    if (n.hold === 'cordon' && !this.inRepair.has(node)) this.ctl.nodeAction(n.name, 'uncordon', reason, 'repair');
+    if (n.hold !== null && !this.inRepair.has(node)) this.ctl.nodeAction(n.name, 'uncordon', reason, 'repair');
     this.sync();
   }
 
