@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium && !mustRun)('dashboard in Chromium', () => {
     const canvas = page.getByTestId('map');
     // The XID reaches the control plane within the detection latency (10 virtual s); the map repaints every second.
     let spot: { x: number; y: number } | null = null;
-    for (let i = 0; i < 20 && !spot; i++) {
+    for (let i = 0; i < 60 && !spot; i++) {
       await page.waitForTimeout(500);
       spot = await findColor(canvas, '#ff2d95');
     }
@@ -78,10 +78,10 @@ describe.skipIf(!haveChromium && !mustRun)('dashboard in Chromium', () => {
     const id = twin.twin.mix.flagshipId!;
     await page.goto(`${twin.url}/jobs/${id}`);
     await page.waitForFunction(() => Number((document.querySelector('[data-testid=job-points]')?.textContent ?? '').replace(/\D/g, '')) > 5);
-    const step1 = Number((await page.getByTestId('job-step').textContent())!.split(' ')[0].replace(/\D/g, ''));
-    await page.waitForTimeout(2500);
-    const step2 = Number((await page.getByTestId('job-step').textContent())!.split(' ')[0].replace(/\D/g, ''));
-    expect(step2).toBeGreaterThan(step1);
+    const stepShown = () => page.getByTestId('job-step').textContent().then((t) => Number(t!.split(' ')[0].replace(/\D/g, '')));
+    const step1 = await stepShown();
+    await page.waitForFunction((s1) => Number((document.querySelector('[data-testid=job-step]')?.textContent ?? '').split(' ')[0].replace(/\D/g, '')) > s1, step1, { timeout: 30_000 });
+    expect(await stepShown()).toBeGreaterThan(step1);
     const line = await findColor(page.getByTestId('job-chart').locator('canvas').first(), '#3b82f6', 40);
     expect(line).not.toBeNull();
     await page.screenshot({ path: `${SCREENSHOTS}/job.png` });
