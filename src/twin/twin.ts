@@ -26,15 +26,8 @@ import { JobMix } from './job-mix.js';
 import type { JobPlan } from './workloads.js';
 import { TwinAttempt, advance } from './attempt-run.js';
 
-const K_TICK = 0;
-const K_FAIL = 1;
-const K_HB = 2;
-const K_REPAIRED = 3;
-const K_STEP = 4;
-const K_ARRIVAL = 5;
-const K_EXIT = 6;
-const K_UNCORDON = 7;
-const K_HB_NOW = 8;
+import { K_ARRIVAL, K_EXIT, K_FAIL, K_HB, K_HB_NOW, K_REPAIRED, K_STEP, K_TICK, K_UNCORDON } from './event-kinds.js';
+import { Incidents } from './incidents.js';
 
 export interface TwinOptions {
   cluster: Cluster;
@@ -45,12 +38,6 @@ export interface TwinOptions {
   clock: VirtualClock;
   /** Submit the background job mix (default true). */
   mix?: boolean;
-}
-
-interface PendingExit {
-  attemptId: string;
-  node: number;
-  exitCode: number;
 }
 
 export class Twin {
@@ -68,15 +55,15 @@ export class Twin {
   /** Events handled so far. */
   events = 0;
   private readonly heap = new EventHeap(1 << 16);
-  private readonly rng: Rng;
-  private readonly repairS: Sampler;
-  private readonly nodeRecs: NodeRec[] = [];
-  private readonly runs = new Map<string, TwinAttempt>();
+  readonly incidents: Incidents;
+  /** Internal to src/twin from here on (shared with Incidents). */
+  readonly rng: Rng;
+  readonly repairS: Sampler;
+  readonly nodeRecs: NodeRec[] = [];
+  readonly runs = new Map<string, TwinAttempt>();
   private readonly slots: (TwinAttempt | null)[] = [];
   private readonly activeJobs = new Map<string, JobRec>();
-  private readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
-  private readonly exits = new Map<number, PendingExit>();
-  private exitSeq = 0;
+  readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
   private jobSeqSeen = 0;
   private readonly intervalS: number;
 
@@ -92,6 +79,7 @@ export class Twin {
     this.rng = Rng.fromKey(streamKey(opts.seed, 0x7e1));
     this.repairS = repairSampler(opts.failures);
     this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes);
+    this.incidents = new Incidents(this);
   }
 
   get nowS(): number {
@@ -126,13 +114,13 @@ export class Twin {
   private dispatch(kind: number, data: number): void {
     switch (kind) {
       case K_TICK: return this.tick();
-      case K_FAIL: return this.fail(data);
+      case K_FAIL: return this.incidents.fail(data);
       case K_HB: case K_HB_NOW: return this.heartbeat(data, kind === K_HB);
-      case K_REPAIRED: return this.repaired(data);
+      case K_REPAIRED: return this.incidents.repaired(data);
       case K_STEP: return this.step(data);
       case K_ARRIVAL: return this.arrival();
-      case K_EXIT: return this.exit(data);
-      case K_UNCORDON: return this.uncordon(data, 'planned maintenance done');
+      case K_EXIT: return this.incidents.exit(data);
+      case K_UNCORDON: return this.incidents.uncordon(data, 'planned maintenance done');
     }
   }
 
@@ -144,24 +132,13 @@ export class Twin {
     const up = this.agents.up;
     for (let i = 0; i < this.nodeRecs.length; i++) if (up[i]) this.nodeRecs[i].lastHeartbeatMs = nowMs;
     this.ctl.tick();
-    if (Math.floor(this.nowS / 600) !== Math.floor((this.nowS - this.intervalS) / 600)) this.collectHeld();
+    if (Math.floor(this.nowS / 600) !== Math.floor((this.nowS - this.intervalS) / 600)) this.incidents.collectHeld();
     this.sync();
     this.heap.push(this.nowS + this.intervalS, K_TICK, 0);
   }
 
-  /** The repair crew takes quarantined (suspect) nodes and nodes sent to repair, and returns them after a repair time. */
-  private collectHeld(): void {
-    for (let i = 0; i < this.nodeRecs.length; i++) {
-      const n = this.nodeRecs[i];
-      if ((n.hold === 'suspect' || n.hold === 'repair') && !this.inRepair.has(i) && !n.busy.some((b) => b !== null)) {
-        this.inRepair.set(i, `${n.hold === 'suspect' ? 'quarantined' : 'sent to repair'}: ${n.holdReason ?? ''}`);
-        this.heap.push(this.nowS + this.repairS(this.rng), K_REPAIRED, i);
-      }
-    }
-  }
-
   /** Finds attempts the agents must hear about (new, or to stop) and settles ended ones. */
-  private sync(): void {
+  sync(): void {
     for (;;) {
       const id = `job-${String(this.jobSeqSeen + 1).padStart(6, '0')}`;
       const j = this.ctl.jobs.get(id);
@@ -244,7 +221,7 @@ export class Twin {
   }
 
   /** The node's processes of the attempt exit; the agent reports it. */
-  private report(node: number, attemptId: string, exitCode: number | null, signal: string | null): void {
+  report(node: number, attemptId: string, exitCode: number | null, signal: string | null): void {
     const held = this.agents.held[node];
     const local = held.get(attemptId);
     if (!local || local.state === 'exited') return;
@@ -280,112 +257,14 @@ export class Twin {
 
   // ---- failures and repairs ------------------------------------------------
 
-  private fail(causeIndex: number): void {
-    const c = this.causes[causeIndex];
-    this.heap.push(this.nowS + nextGapS(c), K_FAIL, causeIndex);
-    this.strike(c, c.rng.nextInt(this.fleet.nodes.length));
+  /** Schedules a twin event at virtual time `atS`. */
+  schedule(atS: number, kind: number, data: number): void {
+    this.heap.push(atS, kind, data);
   }
 
-  /**
-   * Makes a failure of cause `causeId` happen now on node `node` (fleet index), as
-   * if drawn by the failure model: for demos ("chaos") and tests. Returns false
-   * when the node is already down or in repair, or the cause is unknown.
-   */
+  /** Makes a failure of `causeId` happen now on node `node` (fleet index); see Incidents.inject. */
   inject(causeId: string, node: number): boolean {
-    const c = this.causes.find((x) => x.id === causeId);
-    if (!c || node < 0 || node >= this.fleet.nodes.length || !this.agents.up[node] || this.inRepair.has(node)) return false;
-    this.strike(c, node);
-    return true;
-  }
-
-  private strike(c: TwinCause, node: number): void {
-    this.stats.failure(c.id);
-    const detectS = c.detect(c.rng);
-    if (c.kind === 'software' || c.kind === 'planned') return this.failFlagship(c, detectS);
-    if (!this.agents.up[node] || this.inRepair.has(node)) return;
-    this.interruptJobsOn(node, c.id);
-    if (c.kind === 'xid') {
-      const gpu = c.rng.nextInt(this.fleet.gpusPerNode);
-      this.failedGpu[this.fleet.nodes[node].firstGpu + gpu] = 1;
-      (this.pendingXids[node] ??= []).push({ code: c.xid, gpuIndex: gpu, message: c.label });
-      this.heap.push(this.nowS + detectS, K_HB_NOW, node);
-      this.inRepair.set(node, `${c.label}: XID ${c.xid} on GPU ${gpu}`);
-      this.heap.push(this.nowS + detectS + this.repairS(this.rng), K_REPAIRED, node);
-    } else if (c.kind === 'node-crash') {
-      this.agents.up[node] = 0;
-      this.agents.held[node].clear();
-      this.inRepair.set(node, c.label);
-      this.heap.push(this.nowS + this.repairS(this.rng), K_REPAIRED, node);
-    } else if (c.kind === 'sdc') {
-      for (const run of this.runsOn(node)) this.exitLater(run.id, node, c.exitCode, detectS);
-    }
-  }
-
-  /** Job-scope causes hit the flagship's running attempt. */
-  private failFlagship(c: TwinCause, detectS: number): void {
-    const job = this.ctl.jobs.get(this.mix.flagshipId ?? '');
-    const att = job ? this.ctl.liveAttempt(job) : null;
-    const run = att ? this.runs.get(att.id) : undefined;
-    if (!att || !run || att.stop || att.state !== 'running') return;
-    const node = run.nodes[this.rng.nextInt(run.nodes.length)];
-    if (c.kind === 'planned') {
-      const p = advance(run, this.nowS, 0, true);
-      this.ctl.attemptEvents(this.fleet.nodes[run.nodes[0]].name, run.id, [{ type: 'progress', rank: 0, step: p.step, loss: p.loss, checkpoint: p.step, line: p.line }]);
-      this.ctl.drainNode(this.fleet.nodes[node].name, `${c.label}: checkpointed at step ${p.step}, node out for 2 h`, 'operator');
-      this.stats.interruption(att.jobId, c.id, this.nowS);
-      this.heap.push(this.nowS + 7200, K_UNCORDON, node);
-      this.sync();
-      return;
-    }
-    this.stats.interruption(att.jobId, c.id, this.nowS);
-    if (c.id === 'ncclWatchdogUnknown') run.stalled = true;
-    this.exitLater(run.id, node, c.exitCode, detectS);
-  }
-
-  private exitLater(attemptId: string, node: number, exitCode: number, delayS: number): void {
-    const id = ++this.exitSeq;
-    this.exits.set(id, { attemptId, node, exitCode });
-    this.heap.push(this.nowS + delayS, K_EXIT, id);
-  }
-
-  private exit(id: number): void {
-    const e = this.exits.get(id);
-    this.exits.delete(id);
-    if (!e || !this.agents.up[e.node]) return;
-    this.report(e.node, e.attemptId, e.exitCode, null);
-    this.sync();
-  }
-
-  /** Jobs running on the node lose it: their collectives stall until the control plane reacts. */
-  private interruptJobsOn(node: number, cause: string): void {
-    for (const run of this.runsOn(node)) {
-      run.stalled = true;
-      this.stats.interruption(run.jobId, cause, this.nowS);
-    }
-  }
-
-  private runsOn(node: number): TwinAttempt[] {
-    const ids = new Set(this.nodeRecs[node].busy.filter((b): b is string => b !== null));
-    return [...ids].flatMap((id) => this.runs.get(id) ?? []);
-  }
-
-  private repaired(node: number): void {
-    const why = this.inRepair.get(node) ?? 'repair';
-    this.inRepair.delete(node);
-    this.stats.repairsDone++;
-    const f = this.fleet.nodes[node];
-    this.failedGpu.fill(0, f.firstGpu, f.firstGpu + this.fleet.gpusPerNode);
-    if (!this.agents.up[node]) {
-      this.agents.up[node] = 1;
-      this.ctl.registerNode({ name: f.name, gpus: f.gpus, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: this.nodeRecs[node].address, attempts: [] });
-    }
-    this.uncordon(node, `repaired (${why})`);
-  }
-
-  private uncordon(node: number, reason: string): void {
-    const n = this.nodeRecs[node];
-    if (n.hold !== null && !this.inRepair.has(node)) this.ctl.nodeAction(n.name, 'uncordon', reason, 'repair');
-    this.sync();
+    return this.incidents.inject(causeId, node);
   }
 
   /** The twin's view of an attempt (for the dashboard). */
