@@ -54,6 +54,20 @@ describe.each([
     await s.store.close();
   });
 
+  it.skipIf(!enabled)('keeps only the newest log lines', async () => {
+    const s = await createServer({ store: await backend.open('logs'), bootstrapTokens: { admin: ADMIN, agent: JOIN }, tickMs: 0, keepLogLines: 3 });
+    const { nodeToken } = (await s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(JOIN), payload: { name: 'n', gpus: gpus(1) } })).json();
+    const job = (await s.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: auth(ADMIN), payload: { name: 'talky', gpus: 1, command: ['x'] } })).json();
+    await s.tick();
+    const events = Array.from({ length: 8 }, (_, i) => ({ type: 'log', stream: 'stdout', text: `line ${i}` }));
+    await s.app.inject({ method: 'POST', url: `/api/v1/agents/n/attempts/${job.id}.a1/events`, headers: auth(nodeToken), payload: { events } });
+    await s.tick();
+    const lines = (await s.app.inject({ url: `/api/v1/jobs/${job.id}/logs?tail=100`, headers: auth(ADMIN) })).json().lines;
+    expect(lines.map((l: { text: string }) => l.text)).toEqual(['line 5', 'line 6', 'line 7']);
+    await s.close();
+    await s.store.close();
+  });
+
   it.skipIf(!enabled)('answers 401 and 403 and keeps node credentials to their node', async () => {
     const s = await boot(backend, 'auth');
     const reg = async (name: string) => (await s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(JOIN), payload: { name, gpus: gpus(1) } })).json().nodeToken;

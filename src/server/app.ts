@@ -25,6 +25,8 @@ export interface ServerOptions {
   bootstrapTokens?: { admin?: string; agent?: string };
   /** Scheduler/health tick period, ms; 0 = none (the caller calls `tick()`). Default 500. */
   tickMs?: number;
+  /** Log lines kept across all jobs (older ones are deleted as new ones arrive). Default 1,000,000. */
+  keepLogLines?: number;
   /** Fastify logger options (pino); default: off. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -73,6 +75,8 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   let logSeq = snap.lastLogSeq;
+  const keepLogLines = opts.keepLogLines ?? 1_000_000;
+  let trimmedLogSeq = Math.max(0, logSeq - keepLogLines);
   let kickTimer: NodeJS.Timeout | null = null;
   const server: ColossusServer = {
     app, controller, persister, tokens, metrics, store: opts.store,
@@ -84,6 +88,10 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     async tick() {
       controller.tick();
       if (controller.hasChanges()) await server.commit();
+      if (logSeq - trimmedLogSeq > 2 * keepLogLines) {
+        trimmedLogSeq = logSeq - keepLogLines;
+        await opts.store.trimLogs(trimmedLogSeq);
+      }
     },
     kick() {
       if (kickTimer || (opts.tickMs ?? 500) === 0) return;

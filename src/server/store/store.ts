@@ -153,6 +153,11 @@ export class Store {
     return rows.map((r) => ({ seq: Number(r.seq), atMs: Number(r.at_ms), kind: r.kind, jobId: r.job_id, node: r.node, reason: r.reason, data: r.data ? JSON.parse(r.data) : null }));
   }
 
+  /** Deletes log lines with seq ≤ `upToSeq` (the server keeps the newest lines only). */
+  async trimLogs(upToSeq: number): Promise<void> {
+    if (upToSeq > 0) await this.db.deleteFrom('logs').where('seq', '<=', upToSeq).execute();
+  }
+
   /** The last `tail` log lines of a job (one attempt, or all). */
   async logs(jobId: string, attempt: number | undefined, tail: number): Promise<LogRow[]> {
     let query = this.db.selectFrom('logs').selectAll().where('job_id', '=', jobId);
