@@ -70,7 +70,12 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock });
   twin.start();
   await server.commit();
-  const pacer = new Pacer(twin, { speed: o.speed, untilS: o.untilS, commit: () => server.commit() });
+  const commit = async () => {
+    const evictable = twin.takeEvictable();
+    await server.commit();
+    twin.evict(evictable);
+  };
+  const pacer = new Pacer(twin, { speed: o.speed, untilS: o.untilS, commit });
 
   const web = Fastify({ logger: false });
   web.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));

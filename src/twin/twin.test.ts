@@ -10,10 +10,10 @@ import { Twin } from './twin.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A twin on a 512-GPU partition of Colossus, driving a real Controller; events are collected. */
-function smallTwin(seed = 3) {
+function smallTwin(seed = 3, memory: { bigAttemptNodes?: number; keepBigAttempts?: number } = {}) {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const ctl = new Controller(clock, DEFAULT_POLICY);
-  const twin = new Twin({ cluster: clusterByName('colossus-100k', 512), model: getModelPreset('grok-1'), failures: failurePreset('llama3-h100'), seed, ctl, clock });
+  const twin = new Twin({ cluster: clusterByName('colossus-100k', 512), model: getModelPreset('grok-1'), failures: failurePreset('llama3-h100'), seed, ctl, clock, ...memory });
   const events: ControlEvent[] = [];
   twin.start();
   const run = (untilS: number) => {
@@ -102,5 +102,24 @@ describe('twin', () => {
     expect(counted).toBe(busy);
     const drained = [...ctl.nodes.values()].filter((n) => n.state === 'drained').length;
     expect(states.filter((s) => s === GPU_STATE.cordoned || s === GPU_STATE.repair || s === GPU_STATE.failed).length).toBeGreaterThanOrEqual(drained * 8 - 8 * 0);
+  });
+
+  it('keeps only the last big attempts of a job in memory once they are committed', () => {
+    const { twin, ctl, run } = smallTwin(3, { bigAttemptNodes: 8, keepBigAttempts: 2 });
+    const job = () => ctl.jobs.get(twin.mix.flagshipId!)!;
+    run(1800);
+    for (let i = 0; i < 4; i++) {
+      twin.inject('softwareBug', 0);
+      run(twin.nowS + 1200);
+    }
+    expect(job().attemptIds.length).toBeGreaterThanOrEqual(5);
+    const evictable = twin.takeEvictable(); // what ended before this "commit" …
+    ctl.takeChanges(); // … the commit …
+    twin.evict(evictable); // … then eviction
+    const inMemory = job().attemptIds.filter((id) => ctl.attempts.has(id));
+    expect(inMemory).toEqual(job().attemptIds.slice(-2));
+    expect(ctl.liveAttempt(job())).not.toBeNull();
+    run(twin.nowS + 600);
+    expect(job().lastStep).toBeGreaterThan(0);
   });
 });

@@ -38,6 +38,10 @@ export interface TwinOptions {
   clock: VirtualClock;
   /** Submit the background job mix (default true). */
   mix?: boolean;
+  /** Memory policy (see `evict`): attempts over this many nodes are big (default 64) … */
+  bigAttemptNodes?: number;
+  /** … and each job keeps this many big attempts in memory (default 10). */
+  keepBigAttempts?: number;
 }
 
 export class Twin {
@@ -63,6 +67,7 @@ export class Twin {
   readonly runs = new Map<string, TwinAttempt>();
   private readonly slots: (TwinAttempt | null)[] = [];
   private readonly activeJobs = new Map<string, JobRec>();
+  private readonly endedBig: string[] = [];
   readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
   private jobSeqSeen = 0;
   private readonly intervalS: number;
@@ -178,6 +183,7 @@ export class Twin {
   /** The attempt is over: account lost work and forget it. */
   private settle(run: TwinAttempt, att: AttemptRec): void {
     this.runs.delete(att.id);
+    if (att.parts.length > (this.opts.bigAttemptNodes ?? 64)) this.endedBig.push(att.id);
     this.slots[run.slot] = null;
     if (att.state === 'failed' || att.state === 'preempted') {
       const job = this.ctl.jobs.get(att.jobId)!;
@@ -256,6 +262,28 @@ export class Twin {
   }
 
   // ---- failures and repairs ------------------------------------------------
+
+  /**
+   * Memory policy for long runs: an ended attempt of a big gang holds ~11,000 parts
+   * (and the control plane's index of them). Once its final state is committed to the
+   * store, all but the last `keepBigAttempts` of each job leave the in-memory control
+   * plane (the store keeps every attempt; the API lists the ones in memory).
+   * Call `takeEvictable()` just before a commit and `evict()` once it has resolved.
+   */
+  takeEvictable(): string[] {
+    return this.endedBig.splice(0);
+  }
+
+  evict(ids: string[]): void {
+    for (const id of ids) {
+      const att = this.ctl.attempts.get(id);
+      const job = att ? this.ctl.jobs.get(att.jobId) : undefined;
+      if (!att || !job || att.parts.some((p) => !p.exited)) continue;
+      const big = job.attemptIds.filter((a) => (this.ctl.attempts.get(a)?.parts.length ?? 0) > (this.opts.bigAttemptNodes ?? 64));
+      if (big.indexOf(id) < big.length - (this.opts.keepBigAttempts ?? 10)) this.ctl.attempts.delete(id);
+      else this.endedBig.push(id);
+    }
+  }
 
   /** Schedules a twin event at virtual time `atS`. */
   schedule(atS: number, kind: number, data: number): void {
