@@ -4,6 +4,7 @@ import { MODEL_PRESETS } from '../../core/model/presets.js';
 import { paramCounts } from '../../core/model/params.js';
 import { flopsPerToken } from '../../core/model/flops.js';
 import type { ModelSpec } from '../../core/model/types.js';
+import { modelToFile, type ModelFile } from '../../core/model/schema.js';
 import { formatSi } from '../../core/units.js';
 import { loadModel } from '../load.js';
 import { positiveInt } from '../options.js';
@@ -14,21 +15,12 @@ const DEFAULT_SEQ = 4096;
 /** The `model show --json` document (DESIGN.md contract). */
 export function modelJson(m: ModelSpec, seqLen: number) {
   const p = paramCounts(m);
+  const { name, ...shape } = modelToFile(m);
   return {
-    name: m.name,
+    name,
     params: p.total,
     activeParams: p.active,
-    layers: m.layers,
-    hiddenSize: m.hiddenSize,
-    ffnHiddenSize: m.ffnHiddenSize,
-    heads: m.heads,
-    kvHeads: m.kvHeads,
-    headDim: m.headDim,
-    vocabSize: m.vocabSize,
-    gatedMlp: m.gatedMlp,
-    tiedEmbeddings: m.tiedEmbeddings,
-    ...(m.moe ? { moe: m.moe } : {}),
-    ...(m.mla ? { mla: m.mla } : {}),
+    ...(shape as Required<Omit<ModelFile, 'name' | 'moe' | 'mla'>> & Pick<ModelSpec, 'moe' | 'mla'>),
     seqLen,
     flopsPerToken: flopsPerToken(m, seqLen),
     embeddingParams: p.embedding + p.output,
