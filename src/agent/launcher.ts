@@ -1,12 +1,15 @@
 /**
- * Launches one attempt's local ranks: one process per rank, each the leader of its
- * own process group (detached), with the workload contract in its env. Captures
- * stdout/stderr into a bounded tail, turns progress JSON lines into events, and stops
- * the attempt by group: optional warn signal (SIGUSR1, preemption) → SIGTERM → SIGKILL
- * after a grace period. Like torchrun, one failing rank stops its local peers.
+ * Launches one attempt's local ranks: one process group per rank (detached), led by the
+ * rank supervisor (lib/rank-supervisor.mjs) which runs the rank's command in that group
+ * with the workload contract in its env, and kills the group when the agent dies.
+ * Captures stdout/stderr into a bounded tail, turns progress JSON lines into events, and
+ * stops the attempt: optional warn signal (SIGUSR1, preemption) → SIGTERM → SIGKILL of
+ * the group after a grace period. Like torchrun, one failing rank stops its local peers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createLineSplitter, createTailBuffer, type TailBuffer } from './tail-buffer.js';
 import { parseProgressLine } from './progress-line.js';
 import type { AttemptEvent } from '../protocol/agent.js';
@@ -25,6 +28,8 @@ export interface LaunchSpec {
   processes: LaunchProcess[];
   /** SIGTERM → SIGKILL grace when a rank fails and its peers are stopped, seconds. */
   gracePeriodS: number;
+  /** SIGTERM → SIGKILL grace the rank supervisor gives a rank once the agent is gone, seconds (default 5). */
+  orphanGraceS?: number;
 }
 
 export interface StopRequest {
@@ -41,7 +46,9 @@ export interface AttemptExit {
 
 export interface RunningAttempt {
   readonly attemptId: string;
+  /** 'running' once every rank's command was started (the `started` event). */
   readonly state: 'starting' | 'running' | 'exited';
+  /** Rank supervisor pids, one per local rank: each is also the id of the rank's process group. */
   readonly pids: number[];
   readonly exit: AttemptExit | undefined;
   readonly stopping: boolean;
@@ -62,10 +69,17 @@ export interface LaunchOptions {
 
 /** Ms after a rank exits to wait for its pipes to close before killing what is left of its group. */
 const DRAIN_MS = 2_000;
+/** Default `orphanGraceS`. */
+const ORPHAN_GRACE_S = 5;
+/** The same path from src/agent (tsx) and from dist/agent (the built CLI). */
+export const RANK_SUPERVISOR = fileURLToPath(new URL('../../lib/rank-supervisor.mjs', import.meta.url));
 
 interface Proc {
   spec: LaunchProcess;
+  /** The rank supervisor (leader of the rank's process group). */
   child: ChildProcess;
+  /** The rank command runs (the supervisor said so on fd 3). */
+  started: boolean;
   done: boolean;
 }
 
@@ -90,7 +104,14 @@ export function launchAttempt(spec: LaunchSpec, options: LaunchOptions): Running
   let resolveExited!: (e: AttemptExit) => void;
   const exited = new Promise<AttemptExit>((r) => (resolveExited = r));
 
-  const emit = options.onEvent;
+  // Output of ranks that started before their peers waits for `started` (or `exited`), so `started` comes first.
+  let early: AttemptEvent[] | undefined = [];
+  const emit = (e: AttemptEvent) => (early && e.type !== 'started' && e.type !== 'exited' ? early.push(e) : options.onEvent(e));
+  const flushEarly = () => {
+    const queued = early ?? [];
+    early = undefined;
+    for (const e of queued) options.onEvent(e);
+  };
   const onLine = (rank: number, stream: 'stdout' | 'stderr') => (text: string) => {
     tail.push(`[${rank}] ${stream === 'stderr' ? 'E ' : ''}${text}`);
     const progress = stream === 'stdout' ? parseProgressLine(text) : undefined;
@@ -108,27 +129,31 @@ export function launchAttempt(spec: LaunchSpec, options: LaunchOptions): Running
     if (procs.every((q) => q.done)) {
       state = 'exited';
       exit = firstFailure ?? { exitCode: 0, signal: null };
+      flushEarly();
       emit({ type: 'exited', exitCode: exit.exitCode, signal: exit.signal });
       resolveExited(exit);
     }
   };
 
-  for (const p of spec.processes) procs.push(spawnRank(spec, p, onLine, finishOne));
-  const pids = procs.map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined);
-  if (pids.length === procs.length) {
+  const pids: number[] = [];
+  const startedOne = () => {
+    if (state !== 'starting' || !procs.every((p) => p.started)) return;
     state = 'running';
     emit({ type: 'started', pids });
-  }
+    flushEarly();
+  };
+  for (const p of spec.processes) procs.push(spawnRank(spec, p, { onLine, started: startedOne, finish: finishOne }));
+  for (const p of procs) if (p.child.pid !== undefined) pids.push(p.child.pid);
 
   async function stopAll(req: StopRequest): Promise<AttemptExit> {
     const live = () => procs.filter((p) => !p.done);
     const waitAll = (ms: number) => Promise.race([exited, delay(ms)]);
     if (req.warnSignal && live().length) {
-      for (const p of live()) signalGroup(p.child.pid, req.warnSignal);
+      for (const p of live()) signalRank(p.child, req.warnSignal);
       await waitAll((req.warnGraceS ?? 0) * 1000);
     }
     if (live().length) {
-      for (const p of live()) signalGroup(p.child.pid, 'SIGTERM');
+      for (const p of live()) signalRank(p.child, 'SIGTERM');
       await waitAll(req.killGraceS * 1000);
     }
     for (const p of live()) signalGroup(p.child.pid, 'SIGKILL');
@@ -156,23 +181,40 @@ export function launchAttempt(spec: LaunchSpec, options: LaunchOptions): Running
   };
 }
 
-function spawnRank(
-  spec: LaunchSpec,
-  p: LaunchProcess,
-  onLine: (rank: number, stream: 'stdout' | 'stderr') => (text: string) => void,
-  finish: (proc: Proc, code: number | null, signal: NodeJS.Signals | null) => void,
-): Proc {
-  const child = spawn(spec.command[0], spec.command.slice(1), {
+/**
+ * A soft signal (SIGUSR1, SIGTERM) goes to the supervisor, which relays it to its whole
+ * group once; when the supervisor has exited but its group lingers, to the group.
+ */
+function signalRank(supervisor: ChildProcess, signal: NodeJS.Signals): void {
+  if (supervisor.exitCode === null && supervisor.signalCode === null) supervisor.kill(signal);
+  else signalGroup(supervisor.pid, signal);
+}
+
+interface RankHooks {
+  onLine: (rank: number, stream: 'stdout' | 'stderr') => (text: string) => void;
+  started: () => void;
+  finish: (proc: Proc, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+function spawnRank(spec: LaunchSpec, p: LaunchProcess, hooks: RankHooks): Proc {
+  const orphanGraceMs = Math.round((spec.orphanGraceS ?? ORPHAN_GRACE_S) * 1000);
+  const child = spawn(process.execPath, [RANK_SUPERVISOR, String(process.pid), String(orphanGraceMs), ...spec.command], {
     cwd: spec.cwd,
     env: { ...process.env, ...p.env },
     detached: true, // own process group (setsid), so stop() can signal the whole tree
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
-  const proc: Proc = { spec: p, child, done: false };
-  const out = createLineSplitter(onLine(p.rank, 'stdout'));
-  const err = createLineSplitter(onLine(p.rank, 'stderr'));
+  const proc: Proc = { spec: p, child, started: false, done: false };
+  const out = createLineSplitter(hooks.onLine(p.rank, 'stdout'));
+  const err = createLineSplitter(hooks.onLine(p.rank, 'stderr'));
   child.stdout!.setEncoding('utf8').on('data', (d: string) => out.write(d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => err.write(d));
+  readStartReport(child, (report) => {
+    if (report.pid !== undefined) {
+      proc.started = true;
+      hooks.started();
+    } else hooks.onLine(p.rank, 'stderr')(`colossus agent: cannot start ${spec.command[0]}: ${report.error}`);
+  });
   let drainTimer: NodeJS.Timeout | undefined;
   child.on('exit', () => {
     // Whatever the rank left behind in its group must not outlive it or hold the pipes open.
@@ -182,14 +224,33 @@ function spawnRank(
     clearTimeout(drainTimer);
     out.flush();
     err.flush();
-    finish(proc, code, signal);
+    hooks.finish(proc, code, signal);
   });
   child.on('error', (e) => {
     const why = existsSync(spec.cwd) ? e.message : `working directory ${spec.cwd} does not exist`;
-    onLine(p.rank, 'stderr')(`colossus agent: cannot start ${spec.command[0]}: ${why}`);
-    if (child.pid === undefined) finish(proc, 127, null);
+    hooks.onLine(p.rank, 'stderr')(`colossus agent: cannot start ${spec.command[0]}: ${why}`);
+    if (child.pid === undefined) hooks.finish(proc, 127, null);
   });
   return proc;
+}
+
+/** The supervisor's one line on fd 3: {"pid": n} once the command runs, or {"error": "..."}. */
+function readStartReport(child: ChildProcess, onReport: (r: { pid?: number; error?: string }) => void): void {
+  const fd3 = child.stdio[3] as Readable | null;
+  if (!fd3) return;
+  let text = '';
+  fd3.setEncoding('utf8');
+  fd3.on('error', () => {}); // the supervisor died; its exit is reported through 'close'
+  fd3.on('data', (d: string) => {
+    const nl = (text += d).indexOf('\n');
+    if (nl < 0) return;
+    fd3.removeAllListeners('data');
+    try {
+      onReport(JSON.parse(text.slice(0, nl)) as { pid?: number; error?: string });
+    } catch {
+      onReport({ error: `rank supervisor said ${JSON.stringify(text.slice(0, nl))}` });
+    }
+  });
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
