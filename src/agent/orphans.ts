@@ -2,6 +2,8 @@
  * Process groups the agent started are recorded in <work-dir>/attempts/<id>.pids so
  * a restarted agent can kill what its previous incarnation left behind (its pipes
  * are gone, so it cannot report for them; the server fails and reschedules them).
+ * Normally each group's rank supervisor (lib/rank-supervisor.mjs) has already killed it
+ * when the agent died; this is the backstop for a supervisor killed along with the agent.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
