@@ -8,15 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { summarize } from '../summary.js';
 import type { TwinHttpContext } from './routes.js';
+import type { ControlEvent } from '../../core/control/types.js';
 
-export interface FeedEvent {
-  seq: number;
-  atMs: number;
-  kind: string;
-  jobId: string | null;
-  node: string | null;
-  reason: string;
-}
+/** A control-plane event as the feed shows it (without its data payload). */
+export type FeedEvent = Omit<ControlEvent, 'data'>;
 
 /** Notable events after `since`, oldest first (at most `limit`). */
 export async function notableEvents(ctx: TwinHttpContext, since: number, limit: number): Promise<FeedEvent[]> {

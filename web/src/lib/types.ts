@@ -1,32 +1,7 @@
 /** Shapes of the twin endpoints (src/twin/summary.ts, src/twin/http/routes.ts). */
-export interface Summary {
-  nowMs: number;
-  virtualS: number;
-  speed: { target: number; achieved: number };
-  cluster: { name: string; gpus: number; nodes: number; gpusPerNode: number; gpuModel: string; pue: number };
-  gpus: Record<string, number>;
-  nodes: Record<string, number>;
-  jobs: Record<string, number>;
-  flagship: {
-    id: string; name: string; model: string; gpus: number; state: string; reason: string | null; step: number | null; totalSteps: number;
-    lastCheckpointStep: number | null; restarts: number; stepTimeS: number; tokensPerStep: number; layout: string; goodput: number; lostS: number; loss: number | null;
-  } | null;
-  failuresByCause: Record<string, number>;
-  interruptionsByDay: Record<string, number>[];
-  causes: { id: string; label: string; kind: string }[];
-  power: { itW: number; facilityW: number };
-  events: number;
-  inRepair: number;
-}
-
-export interface FeedEvent {
-  seq: number;
-  atMs: number;
-  kind: string;
-  jobId: string | null;
-  node: string | null;
-  reason: string;
-}
+// The twin's own types are the source of truth; the dashboard imports them (types only).
+export type { TwinSummary as Summary } from '../../../src/twin/summary.js';
+export type { FeedEvent } from '../../../src/twin/http/stream.js';
 
 export interface Layout {
   cluster: string;
