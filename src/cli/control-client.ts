@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ColossusError } from '../core/errors.js';
 import { ApiClient } from '../protocol/client.js';
+import { printJson, renderTable } from './output.js';
 
 export interface ClientFlags {
   server?: string;
@@ -35,3 +36,13 @@ export function clientFrom(f: ClientFlags): ApiClient {
 
 /** Milliseconds since epoch → "2026-11-28 06:40:01" (UTC), or "-". */
 export const fmtTime = (ms: number | null | undefined): string => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '-');
+
+/** Prints events as `job events` / `node events` show them: one JSON document, or a table. */
+export function printEvents(events: { atMs: number; kind: string; reason: string }[], json: boolean | undefined): void {
+  if (json) return printJson(events);
+  process.stdout.write(renderTable(events, [
+    { header: 'TIME', value: (e) => fmtTime(e.atMs) },
+    { header: 'KIND', value: (e) => e.kind },
+    { header: 'REASON', value: (e) => e.reason },
+  ]) + '\n');
+}

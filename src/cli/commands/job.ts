@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
 import type { JobDetail, JobSummary } from '../../protocol/jobs.js';
-import { addClientOptions, clientFrom, fmtTime, type ClientFlags } from '../control-client.js';
+import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
 import { positiveInt } from '../options.js';
 import { printJson, renderPairs, renderTable } from '../output.js';
 
@@ -126,11 +126,6 @@ export function registerJob(program: Command): void {
   addClientOptions(job.command('events').description('Every decision about the job, with its reason').argument('<id>'))
     .action(async (id: string, f: ClientFlags & { json?: boolean }) => {
       const { events } = await clientFrom(f).events({ jobId: id, limit: 10_000 });
-      if (f.json) printJson(events);
-      else process.stdout.write(renderTable(events, [
-        { header: 'TIME', value: (e) => fmtTime(e.atMs) },
-        { header: 'KIND', value: (e) => e.kind },
-        { header: 'REASON', value: (e) => e.reason },
-      ]) + '\n');
+      printEvents(events, f.json);
     });
 }

@@ -1,7 +1,7 @@
 /** `colossus node list|show|cordon|uncordon|drain|events`: nodes on the control plane. */
 import type { Command } from 'commander';
 import type { NodeDetail } from '../../protocol/nodes.js';
-import { addClientOptions, clientFrom, fmtTime, type ClientFlags } from '../control-client.js';
+import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
 import { printJson, renderPairs, renderTable } from '../output.js';
 
 type Flags = ClientFlags & { json?: boolean; reason?: string };
@@ -59,11 +59,6 @@ export function registerNode(program: Command): void {
   }
   addClientOptions(node.command('events').description('Decisions about the node, with reasons').argument('<name>')).action(async (name: string, f: Flags) => {
     const { events } = await clientFrom(f).events({ node: name, limit: 10_000 });
-    if (f.json) printJson(events);
-    else process.stdout.write(renderTable(events, [
-      { header: 'TIME', value: (e) => fmtTime(e.atMs) },
-      { header: 'KIND', value: (e) => e.kind },
-      { header: 'REASON', value: (e) => e.reason },
-    ]) + '\n');
+    printEvents(events, f.json);
   });
 }
