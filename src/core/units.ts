@@ -74,7 +74,7 @@ export function trimNumber(value: number, digits = 3): string {
   return Math.abs(p) >= 1e21 ? p.toExponential(digits - 1) : String(p);
 }
 
-const SIZE_RE = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmgtpe]?)(i?)(b?)\s*$/i;
+const SIZE_RE = /^\s*([+-]?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmgtpe]?)(i?)(b?)\s*$/i;
 
 /**
  * Parses "80GB", "141 GiB", "15e12", "2k" into a number.
