@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { paramCounts } from '../core/model/params.js';
 import { findModelPreset } from '../core/model/catalog.js';
-import { intervalFlag, simulateSetup, sparesFlag, type SimulateFlags } from './simulate-options.js';
+import { loadCluster } from './load.js';
+import { intervalFlag, simulateSetup, spareScopeOf, sparesFlag, type SimulateFlags } from './simulate-options.js';
 
 const flags = (over: Partial<SimulateFlags> = {}): SimulateFlags => ({ cluster: 'colossus-100k', gpus: 16_384, days: 54, checkpointIntervalMin: 'auto', runs: 10, seed: 1, ...over });
 
@@ -34,5 +35,19 @@ describe('simulate flags', () => {
     expect(sparesFlag('16')).toBe(16);
     expect(() => sparesFlag('1.5')).toThrow(/whole number/);
     expect(() => simulateSetup(flags({ days: 0 }))).toThrow(/--days/);
+  });
+
+  it('--spare-scope takes the cluster levels above the node; an instance holds the nodes below it', () => {
+    const c = loadCluster('colossus-100k');
+    expect(spareScopeOf(c, undefined)).toBeUndefined();
+    expect(spareScopeOf(c, 'cluster')).toBeUndefined();
+    expect(spareScopeOf(c, 'rack')).toEqual({ level: 'rack', nodesPerInstance: 8 });
+    expect(spareScopeOf(c, 'array')).toEqual({ level: 'array', nodesPerInstance: 64 });
+    // The instances the 12,500-node site spans agree with the cluster's own level counts (4 halls, 196 arrays, 1,563 racks).
+    for (const l of c.levels.slice(1)) expect(Math.ceil(c.nodes / spareScopeOf(c, l.name)!.nodesPerInstance), l.name).toBe(l.count);
+    expect(simulateSetup(flags({ spareScope: 'array' })).input.spareScope).toEqual({ level: 'array', nodesPerInstance: 64 });
+    expect(simulateSetup(flags()).input.spareScope).toBeUndefined();
+    expect(() => spareScopeOf(c, 'node')).toThrow(/no level 'node'/);
+    expect(() => spareScopeOf(loadCluster('dgx-h100', 1024), 'array')).toThrow(/no level 'array'/);
   });
 });

@@ -10,7 +10,7 @@ import { CHECKPOINT_BYTES_PER_PARAM, BYTECHECKPOINT_405B, STORAGE_SUSTAINED_BYTE
 import { DEFAULT_FAILURE_PRESET, FAILURE_PRESETS, failurePreset } from '../core/reliability/presets.js';
 import { parseFailureFile } from '../core/reliability/schema.js';
 import type { FailureModel } from '../core/reliability/types.js';
-import type { CheckpointChoice, ScenarioInput } from '../core/sim/scenario.js';
+import type { CheckpointChoice, ScenarioInput, SpareScope } from '../core/sim/scenario.js';
 import { loadCluster, loadModel, readDataFile } from './load.js';
 
 export interface SimulateFlags {
@@ -24,6 +24,7 @@ export interface SimulateFlags {
   restartS?: number;
   detectS?: number;
   spares?: number | 'auto' | 'unlimited';
+  spareScope?: string;
   runs: number;
   seed: number;
   threads?: number;
@@ -89,6 +90,26 @@ function checkpointChoice(flags: SimulateFlags): CheckpointChoice & { source: st
   return { interval, ...BYTECHECKPOINT_405B, source: 'ByteCheckpoint Table 8 (405B on 8,960 GPUs): async, 0.59 s blocking + 51.06 s persist' };
 }
 
+/**
+ * --spare-scope: 'cluster' (one pool, the default) or a level of the cluster
+ * above the node; a level's instance holds the product of the child counts
+ * below it (colossus-100k: 8 nodes per rack, 64 per array, 3,136 per hall).
+ */
+export function spareScopeOf(cluster: Cluster, name: string | undefined): SpareScope | undefined {
+  if (name === undefined || name === 'cluster') return undefined;
+  const above = cluster.levels.slice(1);
+  const i = above.findIndex((l) => l.name === name);
+  if (i < 0) {
+    const valid = ['cluster', ...above.map((l) => l.name).reverse()];
+    throw new ColossusError('usage', `${cluster.name} has no level '${name}' to hold spare pools`, {
+      where: '--spare-scope',
+      hint: `valid levels: ${valid.join(', ')}`,
+      details: { valid },
+    });
+  }
+  return { level: name, nodesPerInstance: above.slice(0, i + 1).reduce((a, l) => a * l.childrenPer, 1) };
+}
+
 export interface SimulateSetup {
   cluster: Cluster;
   failures: FailureModel;
@@ -103,6 +124,7 @@ export function simulateSetup(flags: SimulateFlags): SimulateSetup {
   const failures = loadFailures(flags.failureRates);
   const { source, stateBytes, ...checkpoint } = checkpointChoice(flags);
   const rack = cluster.levels.find((l) => l.name === 'rack');
+  const spareScope = spareScopeOf(cluster, flags.spareScope);
   const input: ScenarioInput = {
     job: { gpus: cluster.gpus, gpusPerNode: cluster.gpusPerNode, nodesPerRack: rack?.childrenPer ?? 1 },
     days: flags.days,
@@ -111,6 +133,7 @@ export function simulateSetup(flags: SimulateFlags): SimulateSetup {
     ...(flags.restartS !== undefined ? { restartS: flags.restartS } : {}),
     ...(flags.detectS !== undefined ? { detectS: flags.detectS } : {}),
     ...(flags.spares !== undefined ? { spares: flags.spares } : {}),
+    ...(spareScope !== undefined ? { spareScope } : {}),
   };
   return { cluster, failures, input, checkpointSource: source, stateBytes };
 }

@@ -57,7 +57,15 @@ export function simulateJson(setup: SimulateSetup, seed: number, cfg: SimConfig,
       source: setup.checkpointSource,
     },
     restart: { totalS: input.restartS ?? failures.restartTotalS ?? null, detectS: input.detectS ?? null, requeueS: sig(cfg.requeueRestartS), byCauseS: Object.fromEntries(cfg.causes.map((c) => [c.id, sig(c.detectMeanS + c.restartS)])) },
-    spares: { nodes: Number.isFinite(cfg.spares) ? cfg.spares : 'unlimited', policy: info.sparesPolicy, repair: describeDist(failures.repair), waitsPerRun: stats.spareWaits },
+    spareScope: info.spareScope,
+    sparesPerScope: Number.isFinite(cfg.spares) ? cfg.spares : ('unlimited' as const),
+    spares: {
+      nodes: Number.isFinite(cfg.spares) ? cfg.spares * cfg.spareInstances : ('unlimited' as const),
+      policy: info.sparesPolicy,
+      repair: describeDist(failures.repair),
+      waitsPerRun: stats.spareWaits,
+      pools: cfg.spareInstances,
+    },
     theory: theory(cfg),
     interruptionsPerDay: stats.interruptionsPerDay,
     eventsPerRun: stats.eventsPerRun,
@@ -71,6 +79,15 @@ const n3 = (x: number) => String(sig(x, 3));
 const dur = (s: number) => (s === 0 ? '0 s' : formatDuration(s));
 const bandText = (b: Band, f: (x: number) => string = n3) => `${f(b.mean)} (90% of runs: ${f(b.p5)} – ${f(b.p95)})`;
 const gpuHours = (x: number) => (x >= 1e6 ? `${n3(x / 1e6)} M` : x >= 1e3 ? `${n3(x / 1e3)} k` : n3(x));
+
+/** The spares line: pool size and scope, policy, repair distribution, waits. */
+function sparesText(j: SimulateJson): string {
+  const { spares, spareScope: scope } = j;
+  if (spares.nodes === 'unlimited') return `unlimited: a replacement node is always at hand (spare scope ${scope})`;
+  const pools = scope === 'cluster' ? `${spares.nodes} nodes in one pool for the cluster` : `${j.sparesPerScope} node${j.sparesPerScope === 1 ? '' : 's'} per ${scope} × ${formatCount(spares.pools)} ${scope}s = ${formatCount(spares.nodes)} nodes`;
+  const policy = spares.policy === 'auto' ? `auto: P99 of ${scope === 'cluster' ? '' : `one ${scope}'s `}nodes in repair` : 'fixed';
+  return `${pools} (${policy}); repair ${spares.repair}; waited for a spare ${spares.waitsPerRun} times per run`;
+}
 
 export function renderSimulate(j: SimulateJson, labels: Record<string, string>): string {
   const by = j.lostGpuHoursBy;
@@ -86,7 +103,7 @@ export function renderSimulate(j: SimulateJson, labels: Record<string, string>):
     ['checkpoint interval', `${formatDuration(j.checkpointIntervalMin * 60)} (${j.checkpoint.policy === 'auto' ? "auto: Daly's optimum" : 'fixed'}; Daly ${dur(j.checkpoint.dalyIntervalMin * 60)})`],
     ['checkpoint cost', `blocking ${dur(j.checkpoint.blockingS)}, persist ${dur(j.checkpoint.persistS)}, load ${j.restart.totalS === null ? dur(j.checkpoint.loadS) : 'in --restart-s'} — ${j.checkpoint.source}`],
     ['restart', j.restart.totalS === null ? `per cause (detection + ByteRobust restart + load), table below; after waiting for spares ${dur(j.restart.requeueS)}` : `${dur(j.restart.totalS)} from failure to resumed training${j.restart.detectS === null ? '' : ` after ${dur(j.restart.detectS)} detection`}`],
-    ['spares', j.spares.nodes === 'unlimited' ? 'unlimited: a replacement node is always at hand' : `${j.spares.nodes} nodes (${j.spares.policy === 'auto' ? 'auto: P99 of nodes in repair' : 'fixed'}); repair ${j.spares.repair}; waited for a spare ${j.spares.waitsPerRun} times per run`],
+    ['spares', sparesText(j)],
     ['closed forms', `first-order ETTR ${j.theory.firstOrderEttr}, exact Poisson ${j.theory.poissonEttr} (one failure rate, mean restart ${formatDuration(j.theory.meanRestartS)})`],
   ];
   const total = j.interruptions.mean;
@@ -102,8 +119,9 @@ export function renderSimulate(j: SimulateJson, labels: Record<string, string>):
   let out = `${renderPairs(pairs)}\n\n${table}\n`;
   if (j.optimize) {
     const o = j.optimize;
-    out += `\noptimize (${o.objective}):\n  best: interval ${formatDuration(o.best.intervalMin * 60)}, ${o.best.spares} spares → ETTR ${o.best.ettr}, goodput per owned GPU ${o.best.goodputPerOwnedGpu}\n`;
-    out += `  highest ETTR: interval ${formatDuration(o.bestEttr.intervalMin * 60)}, ${o.bestEttr.spares} spares → ETTR ${o.bestEttr.ettr}\n`;
+    const perScope = j.spareScope === 'cluster' ? '' : ` per ${j.spareScope}`;
+    out += `\noptimize (${o.objective}):\n  best: interval ${formatDuration(o.best.intervalMin * 60)}, ${o.best.spares} spares${perScope} → ETTR ${o.best.ettr}, goodput per owned GPU ${o.best.goodputPerOwnedGpu}\n`;
+    out += `  highest ETTR: interval ${formatDuration(o.bestEttr.intervalMin * 60)}, ${o.bestEttr.spares} spares${perScope} → ETTR ${o.bestEttr.ettr}\n`;
   }
   return out;
 }

@@ -24,16 +24,27 @@ describe('colossus simulate', () => {
     expect(j.runs).toBe(40);
     expect(j.seed).toBe(5);
     expect(j.byCause.gpuFaulty).toBeGreaterThan(100);
+    expect(j.spareScope).toBe('cluster');
+    expect(j.sparesPerScope).toBe(j.spares.nodes);
+    expect(j.spares.pools).toBe(1);
     const other = await runCliJson<{ ettr: { mean: number } }>([...small.slice(0, -1), '6']);
     expect(other.stdout).not.toBe(a.stdout);
   });
 
   it('prints a readable report and writes an SVG; --optimize sweeps interval × spares', async () => {
     const svg = join(dir, 'opt.svg');
-    const [human, opt] = await Promise.all([
+    type Scoped = { spareScope: string; sparesPerScope: number; spares: { nodes: number; pools: number; waitsPerRun: number } };
+    const [human, opt, arrays, arraysHuman] = await Promise.all([
       runCli([...small, '--svg', join(dir, 'days.svg')]),
       runCliJson<{ optimize: { best: { intervalMin: number; spares: number }; grid: unknown[] } }>([...small, '--runs', '20', '--optimize', '--svg', svg]),
+      runCliJson<Scoped>([...small, '--runs', '10', '--spare-scope', 'array', '--spares', '1']),
+      runCli([...small, '--runs', '10', '--spare-scope', 'array', '--spares', '1']),
     ]);
+    expect(arrays.code).toBe(0);
+    expect(arrays.json).toMatchObject({ spareScope: 'array', sparesPerScope: 1, spares: { nodes: 32, pools: 32 } });
+    expect(arrays.json!.spares.waitsPerRun).toBeGreaterThan(0);
+    expect(arraysHuman.stdout).toMatch(/spares\s+1 node per array × 32 arrays = 32 nodes \(fixed\)/);
+    expect(human.stdout).toMatch(/spares\s+\d+ nodes in one pool for the cluster \(auto/);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/ETTR \(goodput\)\s+0\.\d+ \(90% of runs/);
     expect(human.stdout).toContain('Faulty GPU');
@@ -71,6 +82,7 @@ describe('colossus simulate', () => {
       [[...base, '--failure-rates', nan], /nan\.yaml[\s\S]*causes\.hostNic\.perNodeDay: must be a number/],
       [[...base, '--failure-rates', 'llama4'], /llama3-h100, rsc1-a100, rsc2-a100/],
       [[...base, '--spares', '-1'], /--spares must be a whole number/],
+      [[...base, '--spare-scope', 'pod'], /--spare-scope: colossus-100k has no level 'pod'[\s\S]*valid levels: cluster, hall, array, rack/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     results.forEach((r, i) => {

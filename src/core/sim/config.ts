@@ -35,8 +35,12 @@ export interface SimConfig {
   /** Probability that a hardware failure takes out `correlatedNodes` nodes at once. */
   correlatedProbability: number;
   correlatedNodes: number;
-  /** Spare nodes; Infinity = a replacement is always at hand (no repair modelled). */
+  /** Spare nodes in each pool (one pool per spare-scope instance); Infinity = a replacement is always at hand (no repair modelled). */
   spares: number;
+  /** Spare pools: one per instance of the spare scope (rack, array, hall) the job spans; 1 = one cluster-wide pool. */
+  spareInstances: number;
+  /** Job nodes per spare-pool instance (the last instance may hold fewer); = nodes for one cluster-wide pool. */
+  nodesPerSpareInstance: number;
   repair: Sampler;
   repairMeanS: number;
   /** Restart once a job that waited for spares has its nodes back (re-queue path), s. */

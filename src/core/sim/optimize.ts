@@ -4,7 +4,7 @@
  * between points are not noise from different failure draws), and the best
  * point by goodput per GPU owned: ETTR × job GPUs ÷ (job GPUs + spare GPUs).
  */
-import { MIN_AUTO_INTERVAL_S, type ScenarioInfo, type ScenarioInput } from './scenario.js';
+import { MIN_AUTO_INTERVAL_S, sparePools, type ScenarioInfo, type ScenarioInput } from './scenario.js';
 import type { SimConfig } from './config.js';
 
 /** Interval multipliers around the auto (Daly) interval. */
@@ -12,15 +12,16 @@ export const INTERVAL_FACTORS = [0.25, 0.5, 0.7, 1, 1.4, 2, 3, 4] as const;
 
 export interface GridPoint {
   intervalMin: number;
+  /** Spare nodes per pool (per instance of the spare scope; one pool for the cluster by default). */
   spares: number | 'unlimited';
   ettr: number;
   ettrP5: number;
   ettrP95: number;
-  /** ETTR × job GPUs ÷ (job GPUs + spare nodes × GPUs per node). */
+  /** ETTR × job GPUs ÷ (job GPUs + spare nodes in all pools × GPUs per node). */
   goodputPerOwnedGpu: number;
 }
 
-/** The scenarios of the grid: every interval × every spare count. */
+/** The scenarios of the grid: every interval × every spare count (per pool, so per instance of the spare scope). */
 export function optimizeGrid(input: ScenarioInput, auto: { config: SimConfig; info: ScenarioInfo }): ScenarioInput[] {
   const base = auto.config.intervalS;
   // One checkpoint persists at a time: intervals shorter than the persist time are not offered.
@@ -34,7 +35,8 @@ export function optimizeGrid(input: ScenarioInput, auto: { config: SimConfig; in
 export function gridPoint(input: ScenarioInput, ettr: { mean: number; p5: number; p95: number }): GridPoint {
   const spares = input.spares === undefined || input.spares === 'auto' ? 0 : input.spares;
   const gpus = input.job.gpus;
-  const spareGpus = spares === 'unlimited' ? 0 : spares * input.job.gpusPerNode;
+  const pools = sparePools(input.spareScope, gpus / input.job.gpusPerNode).spareInstances;
+  const spareGpus = spares === 'unlimited' ? 0 : spares * pools * input.job.gpusPerNode;
   return {
     intervalMin: Number(((input.checkpoint.interval as number) / 60).toPrecision(4)),
     spares,

@@ -36,8 +36,18 @@ export interface ScenarioInput {
   restartS?: number;
   /** --detect-s: detection latency for every cause. */
   detectS?: number;
-  /** --spares: a number, 'auto' (P99 pool) or 'unlimited'; default from the failure model. */
+  /** --spares: a number (per pool), 'auto' (P99 pool) or 'unlimited'; default from the failure model. */
   spares?: number | 'auto' | 'unlimited';
+  /** --spare-scope: one spare pool per instance of this topology level; absent = one cluster-wide pool. */
+  spareScope?: SpareScope;
+}
+
+/** A topology level that holds its own spare pool. */
+export interface SpareScope {
+  /** Level name from the cluster (e.g. 'rack', 'array', 'hall'). */
+  level: string;
+  /** Nodes in one instance of the level (e.g. 8 per rack on colossus-100k). */
+  nodesPerInstance: number;
 }
 
 /** What the scenario resolved to, for reports. */
@@ -47,6 +57,8 @@ export interface ScenarioInfo {
   mtbiUnexpectedS: number;
   dalyIntervalS: number;
   sparesPolicy: 'fixed' | 'auto' | 'unlimited';
+  /** Level holding one spare pool per instance: 'cluster' (one pool) or a cluster level. */
+  spareScope: string;
 }
 
 const KINDS = { hardware: KIND_HARDWARE, software: KIND_SOFTWARE, planned: KIND_PLANNED } as const;
@@ -126,9 +138,11 @@ export function buildScenario(input: ScenarioInput): { config: SimConfig; info: 
   const correlatedProbability = corr?.probability ?? 0;
   const repairMeanS = meanOf(failures.repair);
   const sparesChoice = input.spares ?? failures.defaultSpares;
+  const pools = sparePools(input.spareScope, nodes);
   const hwNodesPerS = causes.filter((c) => c.kind === KIND_HARDWARE).reduce((a, c) => a + c.ratePerS, 0) * (1 + correlatedProbability * (correlatedNodes - 1));
-  const spares =
-    sparesChoice === 'unlimited' ? Infinity : sparesChoice === 'auto' ? poissonQuantile(hwNodesPerS * repairMeanS, SPARE_POOL_QUANTILE) : sparesChoice;
+  // auto: P99 of the nodes in repair out of one pool's share of the job (all of it for one cluster-wide pool).
+  const inRepairPerPool = hwNodesPerS * repairMeanS * (pools.nodesPerSpareInstance / nodes);
+  const spares = sparesChoice === 'unlimited' ? Infinity : sparesChoice === 'auto' ? poissonQuantile(inRepairPerPool, SPARE_POOL_QUANTILE) : sparesChoice;
   const total = input.restartS ?? failures.restartTotalS;
   const config: SimConfig = {
     horizonS: input.days * 86_400,
@@ -139,6 +153,7 @@ export function buildScenario(input: ScenarioInput): { config: SimConfig; info: 
     correlatedProbability,
     correlatedNodes,
     spares,
+    ...pools,
     repair: sampler(failures.repair),
     repairMeanS,
     requeueRestartS: total ?? restartOverheadS(RESTART_BY_GPUS.requeue, job.gpus) + checkpoint.loadS,
@@ -147,5 +162,16 @@ export function buildScenario(input: ScenarioInput): { config: SimConfig; info: 
     persistS: checkpoint.persistS,
   };
   const sparesPolicy = typeof sparesChoice === 'number' ? 'fixed' : sparesChoice;
-  return { config, info: { intervalPolicy: checkpoint.interval === 'auto' ? 'auto' : 'fixed', mtbiUnexpectedS, dalyIntervalS: daly, sparesPolicy } };
+  const spareScope = input.spareScope?.level ?? 'cluster';
+  return { config, info: { intervalPolicy: checkpoint.interval === 'auto' ? 'auto' : 'fixed', mtbiUnexpectedS, dalyIntervalS: daly, sparesPolicy, spareScope } };
+}
+
+/** Pools of the spare scope over the job's `nodes` (packed from node 0, as a site partition is). */
+export function sparePools(scope: SpareScope | undefined, nodes: number): { spareInstances: number; nodesPerSpareInstance: number } {
+  if (scope === undefined) return { spareInstances: 1, nodesPerSpareInstance: nodes };
+  if (!Number.isInteger(scope.nodesPerInstance) || scope.nodesPerInstance <= 0) {
+    throw new ColossusError('invalid', `a ${scope.level} must hold a whole number of nodes > 0, got ${scope.nodesPerInstance}`, { where: '--spare-scope' });
+  }
+  const per = Math.min(nodes, scope.nodesPerInstance);
+  return { spareInstances: Math.ceil(nodes / per), nodesPerSpareInstance: per };
 }

@@ -8,6 +8,12 @@
  *
  * Failure processes run in wall-clock time: hardware fails whether or not the
  * job is computing, and a failure during a restart starts the restart again.
+ *
+ * Spares: one pool per instance of the spare scope (one for the cluster by
+ * default). A hardware failure lands on a node drawn uniformly over the job
+ * (own stream), takes a spare from that node's pool or leaves a hole there,
+ * and its repaired node goes back to the same pool. Pools are counters in
+ * typed arrays: nothing is allocated per event.
  */
 import { exponential } from './distributions.js';
 import { Engine } from './engine.js';
@@ -26,6 +32,7 @@ const WAITING = 2;
 const DAY_S = 86_400;
 const REPAIR_STREAM = streamIdOf('repair');
 const CORRELATED_STREAM = streamIdOf('correlated');
+const NODE_STREAM = streamIdOf('spareInstance');
 
 /** Runs one training run after another, reusing its engine and generators. */
 export class RunSimulator {
@@ -34,18 +41,24 @@ export class RunSimulator {
   private readonly detect: Rng[];
   private readonly repairRng = new Rng();
   private readonly correlatedRng = new Rng();
+  private readonly nodeRng = new Rng();
+  /** Free spares and job nodes still missing (waiting for a repair), per spare pool. */
+  private readonly free: Int32Array;
+  private readonly missing: Int32Array;
   private out: Float64Array = new Float64Array(0);
   private o = 0;
   private phase = RUNNING;
   private phaseStartS = 0;
   private segmentStartS = 0;
   private generation = 0;
-  private freeSpares = 0;
+  /** Job nodes missing over all pools: the job waits while > 0. */
   private missingNodes = 0;
 
   constructor(private readonly cfg: SimConfig) {
     this.arrival = cfg.causes.map(() => new Rng());
     this.detect = cfg.causes.map(() => new Rng());
+    this.free = new Int32Array(cfg.spareInstances);
+    this.missing = new Int32Array(cfg.spareInstances);
   }
 
   /** Simulates run `runIndex` of `seed` into out[offset … offset + rowWidth). Returns the events handled. */
@@ -58,7 +71,7 @@ export class RunSimulator {
       if (engine.kind === EV_FAILURE) this.onFailure(t, engine.data);
       else if (engine.kind === EV_RESUME) {
         if (engine.data === this.generation) this.resume(t);
-      } else this.onRepaired(t);
+      } else this.onRepaired(t, engine.data);
     }
     this.leavePhase(horizonS, true);
     out[offset + F_EVENTS] = engine.events;
@@ -75,10 +88,12 @@ export class RunSimulator {
     this.phaseStartS = 0;
     this.segmentStartS = 0;
     this.generation = 0;
-    this.freeSpares = cfg.spares;
+    this.free.fill(Number.isFinite(cfg.spares) ? cfg.spares : 0);
+    this.missing.fill(0);
     this.missingNodes = 0;
     this.repairRng.reset(childKey(runKey, REPAIR_STREAM));
     this.correlatedRng.reset(childKey(runKey, CORRELATED_STREAM));
+    this.nodeRng.reset(childKey(runKey, NODE_STREAM));
     cfg.causes.forEach((c, i) => {
       const key = childKey(runKey, c.streamId);
       this.arrival[i].reset(childKey(key, 0));
@@ -113,22 +128,45 @@ export class RunSimulator {
     }
   }
 
-  /** The failed node (or its whole rack/leaf group) goes to repair; spares replace it if free. */
+  /**
+   * The failed node (or its whole rack/leaf group, aligned to the group size)
+   * goes to repair; each node is replaced from its own pool if a spare is free.
+   */
   private takeNodesOut(t: number): void {
     const { cfg } = this;
     const p = cfg.correlatedProbability;
-    const nodes = p > 0 && this.correlatedRng.nextFloat() < p ? cfg.correlatedNodes : 1;
-    for (let i = 0; i < nodes; i++) this.schedule(t + cfg.repair(this.repairRng), EV_REPAIRED, 0);
-    const take = Math.min(this.freeSpares, nodes);
-    this.freeSpares -= take;
+    const group = p > 0 && this.correlatedRng.nextFloat() < p ? cfg.correlatedNodes : 1;
+    if (cfg.spareInstances === 1) {
+      this.takeFromPool(t, 0, group);
+      return;
+    }
+    const node = this.nodeRng.nextInt(cfg.nodes);
+    const per = cfg.nodesPerSpareInstance;
+    const last = Math.min(cfg.nodes, node - (node % group) + group);
+    for (let n = node - (node % group); n < last; ) {
+      const pool = Math.floor(n / per);
+      const end = Math.min(last, (pool + 1) * per);
+      this.takeFromPool(t, pool, end - n);
+      n = end;
+    }
+  }
+
+  /** `nodes` nodes of pool `pool` go to repair (and come back to it); free spares replace them, the rest are missing. */
+  private takeFromPool(t: number, pool: number, nodes: number): void {
+    for (let i = 0; i < nodes; i++) this.schedule(t + this.cfg.repair(this.repairRng), EV_REPAIRED, pool);
+    const take = Math.min(this.free[pool], nodes);
+    this.free[pool] -= take;
+    this.missing[pool] += nodes - take;
     this.missingNodes += nodes - take;
   }
 
-  private onRepaired(t: number): void {
-    if (this.missingNodes === 0) {
-      this.freeSpares++;
+  /** A repaired node fills a hole in its pool's part of the job, or becomes a free spare there. */
+  private onRepaired(t: number, pool: number): void {
+    if (this.missing[pool] === 0) {
+      this.free[pool]++;
       return;
     }
+    this.missing[pool]--;
     if (--this.missingNodes > 0 || this.phase !== WAITING) return;
     this.leavePhase(t, false);
     this.phase = RECOVERING;
