@@ -17,6 +17,15 @@ export class Series {
     this.points.push(p);
     if (this.points.length > this.cap) this.points = this.points.filter((_, i) => i % 2 === 0 || i === this.points.length - 1);
   }
+
+  /** Keeps at most `maxPoints` (≥ 2) evenly spaced points, the first and the last among them. */
+  compact(maxPoints: number): void {
+    const n = this.points.length;
+    if (n <= maxPoints) return;
+    const out: SeriesPoint[] = [];
+    for (let k = 0; k < maxPoints; k++) out.push(this.points[Math.round((k * (n - 1)) / (maxPoints - 1))]);
+    this.points = out;
+  }
 }
 
 export interface JobLoss {

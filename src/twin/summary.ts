@@ -54,6 +54,8 @@ export function summarize(twin: Twin, speed: { target: number; achieved: number 
   for (const n of twin.ctl.nodes.values()) nodes[n.state] = (nodes[n.state] ?? 0) + 1;
   const jobs: Record<string, number> = { queued: 0, running: 0, recovering: 0, succeeded: 0, failed: 0, cancelled: 0 };
   for (const j of twin.ctl.jobs.values()) jobs[j.state] = (jobs[j.state] ?? 0) + 1;
+  // Ended jobs the memory policy took out of memory still count.
+  for (const [state, n] of Object.entries(twin.memory.trimmedJobs)) jobs[state] = (jobs[state] ?? 0) + n;
   const c = twin.opts.cluster;
   return {
     nowMs: twin.clock.nowMs(), virtualS: twin.nowS, speed,

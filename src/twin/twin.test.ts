@@ -7,10 +7,12 @@ import { getModelPreset } from '../core/model/catalog.js';
 import { failurePreset } from '../core/reliability/presets.js';
 import { GPU_STATE, gpuStates } from './gpu-state.js';
 import { Twin } from './twin.js';
+import type { MemoryLimits } from './memory-policy.js';
+import { summarize } from './summary.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A twin on a 512-GPU partition of Colossus, driving a real Controller; events are collected. */
-function smallTwin(seed = 3, memory: { bigAttemptNodes?: number; keepBigAttempts?: number } = {}) {
+function smallTwin(seed = 3, memory: MemoryLimits = {}) {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const ctl = new Controller(clock, DEFAULT_POLICY);
   const twin = new Twin({ cluster: clusterByName('colossus-100k', 512), model: getModelPreset('grok-1'), failures: failurePreset('llama3-h100'), seed, ctl, clock, ...memory });
@@ -121,5 +123,29 @@ describe('twin', () => {
     expect(ctl.liveAttempt(job())).not.toBeNull();
     run(twin.nowS + 600);
     expect(job().lastStep).toBeGreaterThan(0);
+  });
+
+  it('keeps only the last ended jobs in memory once committed, and still counts the others', () => {
+    const { twin, ctl, run } = smallTwin(3, { keepEndedJobs: 2, endedSeriesPoints: 5 });
+    const ended = () => [...ctl.jobs.values()].filter((j) => ['succeeded', 'failed', 'cancelled'].includes(j.state));
+    run(12 * 3600);
+    const before = ended();
+    expect(before.length).toBeGreaterThan(2);
+    const submitted = ctl.jobs.size;
+    for (const j of before) expect(twin.stats.series.get(j.id)?.points.length ?? 0).toBeLessThanOrEqual(5);
+    const evictable = twin.takeEvictable();
+    ctl.takeChanges();
+    twin.evict(evictable);
+    const kept = ended();
+    expect(kept.length).toBe(2);
+    for (const j of before.filter((b) => !kept.includes(b))) {
+      expect(j.attemptIds.some((a) => ctl.attempts.has(a))).toBe(false);
+      expect(twin.stats.series.has(j.id) || twin.mix.plans.has(j.id)).toBe(false);
+    }
+    const counts = summarize(twin, { target: 0, achieved: 0 }).jobs;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(submitted);
+    expect(counts.succeeded + counts.failed + counts.cancelled).toBe(before.length);
+    run(twin.nowS + 3600);
+    expect(ctl.jobs.get(twin.mix.flagshipId!)!.lastStep).toBeGreaterThan(0);
   });
 });

@@ -28,8 +28,10 @@ import { TwinAttempt, advance } from './attempt-run.js';
 
 import { K_ARRIVAL, K_EXIT, K_FAIL, K_HB, K_HB_NOW, K_REPAIRED, K_STEP, K_TICK, K_UNCORDON } from './event-kinds.js';
 import { Incidents } from './incidents.js';
+import { MemoryPolicy, type Evictable, type MemoryLimits } from './memory-policy.js';
 
-export interface TwinOptions {
+/** The twin's inputs; the memory limits are described in memory-policy.ts. */
+export interface TwinOptions extends MemoryLimits {
   cluster: Cluster;
   model: ModelSpec;
   failures: FailureModel;
@@ -38,10 +40,6 @@ export interface TwinOptions {
   clock: VirtualClock;
   /** Submit the background job mix (default true). */
   mix?: boolean;
-  /** Memory policy (see `evict`): attempts over this many nodes are big (default 64) … */
-  bigAttemptNodes?: number;
-  /** … and each job keeps this many big attempts in memory (default 10). */
-  keepBigAttempts?: number;
 }
 
 export class Twin {
@@ -67,7 +65,8 @@ export class Twin {
   readonly runs = new Map<string, TwinAttempt>();
   private readonly slots: (TwinAttempt | null)[] = [];
   private readonly activeJobs = new Map<string, JobRec>();
-  private readonly endedBig: string[] = [];
+  /** What leaves memory in long runs (see memory-policy.ts). */
+  readonly memory: MemoryPolicy;
   readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
   private jobSeqSeen = 0;
   private readonly intervalS: number;
@@ -85,6 +84,7 @@ export class Twin {
     this.repairS = repairSampler(opts.failures);
     this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes);
     this.incidents = new Incidents(this);
+    this.memory = new MemoryPolicy(this, opts);
   }
 
   get nowS(): number {
@@ -156,7 +156,10 @@ export class Twin {
       if (lastId) this.syncAttempt(this.ctl.attempts.get(lastId)!);
       const prev = job.attemptIds[job.attemptIds.length - 2];
       if (prev && this.runs.has(prev)) this.syncAttempt(this.ctl.attempts.get(prev)!);
-      if ((job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') && !this.ctl.liveAttempt(job)) this.activeJobs.delete(job.id);
+      if ((job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') && !this.ctl.liveAttempt(job)) {
+        this.activeJobs.delete(job.id);
+        this.memory.jobEnded(job);
+      }
     }
   }
 
@@ -183,7 +186,7 @@ export class Twin {
   /** The attempt is over: account lost work and forget it. */
   private settle(run: TwinAttempt, att: AttemptRec): void {
     this.runs.delete(att.id);
-    if (att.parts.length > (this.opts.bigAttemptNodes ?? 64)) this.endedBig.push(att.id);
+    this.memory.attemptEnded(att);
     this.slots[run.slot] = null;
     if (att.state === 'failed' || att.state === 'preempted') {
       const job = this.ctl.jobs.get(att.jobId)!;
@@ -264,25 +267,15 @@ export class Twin {
   // ---- failures and repairs ------------------------------------------------
 
   /**
-   * Memory policy for long runs: an ended attempt of a big gang holds ~11,000 parts
-   * (and the control plane's index of them). Once its final state is committed to the
-   * store, all but the last `keepBigAttempts` of each job leave the in-memory control
-   * plane (the store keeps every attempt; the API lists the ones in memory).
-   * Call `takeEvictable()` just before a commit and `evict()` once it has resolved.
+   * Memory policy for long runs (memory-policy.ts): call `takeEvictable()` just
+   * before a commit and `evict()` once it has resolved.
    */
-  takeEvictable(): string[] {
-    return this.endedBig.splice(0);
+  takeEvictable(): Evictable {
+    return this.memory.take();
   }
 
-  evict(ids: string[]): void {
-    for (const id of ids) {
-      const att = this.ctl.attempts.get(id);
-      const job = att ? this.ctl.jobs.get(att.jobId) : undefined;
-      if (!att || !job || att.parts.some((p) => !p.exited)) continue;
-      const big = job.attemptIds.filter((a) => (this.ctl.attempts.get(a)?.parts.length ?? 0) > (this.opts.bigAttemptNodes ?? 64));
-      if (big.indexOf(id) < big.length - (this.opts.keepBigAttempts ?? 10)) this.ctl.attempts.delete(id);
-      else this.endedBig.push(id);
-    }
+  evict(e: Evictable): void {
+    this.memory.evict(e);
   }
 
   /** Schedules a twin event at virtual time `atS`. */
