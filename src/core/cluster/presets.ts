@@ -30,6 +30,13 @@ const colossusFabric: FabricSpec = {
   efficiency: 0.95,
 };
 
+/** Colossus topology: 8 servers per rack, 8 racks per array (STH), 49 arrays per hall (D, see colossusSrc). */
+const colossusLevels = [
+  { name: 'rack', childrenPer: 8 },
+  { name: 'array', childrenPer: 8 },
+  { name: 'hall', childrenPer: 49 },
+];
+
 const colossusSrc = {
   gpuModel: 'NV-PR',
   gpus: 'NV-PR',
@@ -128,11 +135,7 @@ export const CLUSTER_PRESETS: Record<string, ClusterSpec> = {
     gpusPerNode: 8,
     nvlinkDomainGpus: 8,
     nodeMaxPowerW: 10_200,
-    levels: [
-      { name: 'rack', childrenPer: 8 },
-      { name: 'array', childrenPer: 8 },
-      { name: 'hall', childrenPer: 49 },
-    ],
+    levels: colossusLevels,
     fabric: colossusFabric,
     facility: HYPERSCALE,
     src: colossusSrc,
@@ -148,11 +151,7 @@ export const CLUSTER_PRESETS: Record<string, ClusterSpec> = {
     gpusPerNode: 8,
     nvlinkDomainGpus: 8,
     nodeMaxPowerW: 10_200,
-    levels: [
-      { name: 'rack', childrenPer: 8 },
-      { name: 'array', childrenPer: 8 },
-      { name: 'hall', childrenPer: 49 },
-    ],
+    levels: colossusLevels,
     fabric: colossusFabric,
     facility: HYPERSCALE,
     src: { ...colossusSrc, pools: 'TH-2024 (200K with 50K H200)', 'levels.rack': 'U: assumed as phase 1 (8 servers per rack)', 'fabric.tiers': 'U: 3 tiers assumed as phase 1' },
