@@ -87,7 +87,8 @@ class Llama(nn.Module):
 def run(mbs, seq, recompute, steps, warmup):
     torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats()
-    model = Llama(CFG, recompute).cuda()
+    with torch.device("cuda"):  # build on the GPU: initialising 1B parameters on the CPU takes seconds
+        model = Llama(CFG, recompute)
     master = [p.detach().clone().float() for p in model.parameters()]  # FP32 master weights
     model.bfloat16()
     for p, m in zip(model.parameters(), master):
