@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ColossusError } from '../core/errors.js';
 import { createServer, type ColossusServer } from './app.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { Store } from './store/store.js';
 import { ensureTokenFiles } from './tokens-files.js';
 
@@ -33,6 +34,7 @@ export async function startServer(o: StartOptions): Promise<Started> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const env = o.env ?? process.env;
+  const lock = lockDataDir(dataDir);
   const store = await Store.open({ dataDir, databaseUrl: o.databaseUrl, pgSchema: env.COLOSSUS_PG_SCHEMA }).catch((e: Error) => {
     const where = o.databaseUrl ? 'DATABASE_URL' : '--data-dir';
     throw new ColossusError('failure', `cannot open the ${o.databaseUrl ? 'PostgreSQL' : 'SQLite'} store: ${e.message}`, {
@@ -49,6 +51,7 @@ export async function startServer(o: StartOptions): Promise<Started> {
   const address = await server.app.listen({ host: o.host, port: o.port }).catch(async (e: NodeJS.ErrnoException) => {
     await server.close();
     await store.close();
+    lock.release();
     const inUse = e.code === 'EADDRINUSE';
     throw new ColossusError('failure', inUse ? `port ${o.port} on ${o.host} is in use` : `cannot listen on ${o.host}:${o.port}: ${e.message}`, {
       where: inUse ? '--port' : '--host', hint: inUse ? 'another colossus server may be running; pick another --port (0 = any free port)' : undefined,
@@ -61,6 +64,7 @@ export async function startServer(o: StartOptions): Promise<Started> {
       server.app.log.info('shutting down: finishing requests, committing state');
       await server.close();
       await store.close();
+      lock.release();
     })());
   return {
     server, url, stop,
