@@ -10,6 +10,41 @@ export type AttemptState = z.infer<typeof attemptStateSchema>;
 
 const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(128);
 
+/** What a job trains: lets the control plane report tokens/s, MFU and an ETA (DESIGN.md: MFU). */
+export const jobPlanSchema = z.strictObject({
+  model: z.string().min(1).max(128),
+  precision: z.enum(['bf16', 'fp8', 'fp4']),
+  /** Global batch × sequence length. */
+  tokensPerStep: z.number().positive().max(1e12),
+  /** Model training FLOPs per token (forward + backward, no recomputation). */
+  flopsPerToken: z.number().positive().max(1e18),
+  /** Dense peak FLOP/s of one GPU at `precision`. */
+  peakFlopsPerGpu: z.number().positive().max(1e18),
+  /** Planned step time, s. */
+  stepTimeS: z.number().positive().max(1e6),
+  /** Tokens to train (null: open-ended). */
+  tokenBudget: z.number().positive().max(1e18).nullable().default(null),
+  layout: z.string().max(256).optional(),
+});
+export type JobPlan = z.infer<typeof jobPlanSchema>;
+
+/** Per-job throughput, computed by src/core/control/throughput.ts (nulls where the data is missing). */
+export const throughputSchema = z.object({
+  netStep: z.number(),
+  achievedStepS: z.number().nullable(),
+  plannedStepS: z.number().nullable(),
+  efficiency: z.number().nullable(),
+  tokensPerS: z.number().nullable(),
+  plannedTokensPerS: z.number().nullable(),
+  mfu: z.number().nullable(),
+  plannedMfu: z.number().nullable(),
+  goodput: z.number().nullable(),
+  tokensTrained: z.number().nullable(),
+  tokenBudget: z.number().nullable(),
+  etaS: z.number().nullable(),
+});
+export type ThroughputView = z.infer<typeof throughputSchema>;
+
 /** POST /api/v1/jobs */
 export const submitJobSchema = z.strictObject({
   name: nameSchema,
@@ -30,6 +65,8 @@ export const submitJobSchema = z.strictObject({
     .default({}),
   /** SIGTERM → SIGKILL (and SIGUSR1 → stop on preemption) grace, seconds. Default 30. */
   gracePeriodS: z.number().min(0).max(3600).default(30),
+  /** Optional: model, precision, tokens per step, FLOPs per token, peak, planned step time, token budget. */
+  plan: jobPlanSchema.optional(),
 });
 export type SubmitJob = z.input<typeof submitJobSchema>;
 
@@ -62,6 +99,9 @@ export const jobSummarySchema = z.object({
   endedAtMs: epochMsSchema.nullable(),
   /** Why it is in its state (held crash-looping, quota, …). */
   reason: z.string().nullable(),
+  /** The plan's model (null without a plan). */
+  model: z.string().nullable(),
+  throughput: throughputSchema,
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
@@ -73,6 +113,7 @@ export const jobDetailSchema = jobSummarySchema.extend({
   attempts: z.array(attemptViewSchema),
   /** Rank 0's last JSON progress line of the attempt that succeeded. */
   result: z.record(z.string(), z.unknown()).nullable(),
+  plan: jobPlanSchema.nullable(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 

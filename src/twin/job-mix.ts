@@ -11,7 +11,7 @@ import type { ModelSpec } from '../core/model/types.js';
 import { exponential } from '../core/sim/distributions.js';
 import { Rng, streamKey } from '../core/sim/rng.js';
 import type { TwinCause } from './failures.js';
-import { TEMPLATES, flagshipGpus, planJob, templateLayouts, type JobPlan, type Template } from './workloads.js';
+import { TEMPLATES, flagshipGpus, planJob, specPlanOf, templateLayouts, type JobPlan, type Template } from './workloads.js';
 import { getModelPreset } from '../core/model/catalog.js';
 
 /** The flagship trains for 60 virtual days unless the run stops first. */
@@ -49,7 +49,7 @@ export class JobMix {
 
   submitInitial(ctl: Controller): void {
     const f = this.flagship;
-    const job = ctl.submitJob({ name: f.name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30 });
+    const job = ctl.submitJob({ name: f.name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30, plan: specPlanOf(f) });
     this.flagshipId = job.id;
     this.plans.set(job.id, f);
     const initial = Number.isFinite(this.meanGapS) ? Math.min(200, Math.round((6 * 3600) / this.meanGapS)) : 0;
@@ -68,7 +68,7 @@ export class JobMix {
     const base = this.templatePlans.get(t)!;
     const durationS = t.medianS * Math.exp(0.6 * (this.rng.nextFloat() + this.rng.nextFloat() + this.rng.nextFloat() - 1.5) * 2);
     const plan: JobPlan = { ...base, name: `${t.prefix}-${String(++this.counter).padStart(4, '0')}`, totalSteps: Math.max(10, Math.round(durationS / base.stepTimeS)) };
-    const job = ctl.submitJob({ name: plan.name, gpus: plan.gpus, priority: plan.priority, team: plan.team, maxRestarts: 3, command: ['python', '-m', 'train', '--model', plan.model], cwd: null, env: { MODEL: plan.model }, gracePeriodS: 30 });
+    const job = ctl.submitJob({ name: plan.name, gpus: plan.gpus, priority: plan.priority, team: plan.team, maxRestarts: 3, command: ['python', '-m', 'train', '--model', plan.model], cwd: null, env: { MODEL: plan.model }, gracePeriodS: 30, plan: specPlanOf(plan) });
     this.plans.set(job.id, plan);
     return job;
   }

@@ -13,6 +13,7 @@ import { paramCounts } from '../core/model/params.js';
 import type { ModelSpec } from '../core/model/types.js';
 import { searchLayouts } from '../core/perf/index.js';
 import type { PerfResult } from '../core/perf/types.js';
+import type { JobPlanSpec } from '../core/control/types.js';
 import { dalyIntervalS } from '../core/reliability/checkpoint-theory.js';
 import { CHECKPOINT_BYTES_PER_PARAM, RESTART_BY_GPUS, STORAGE_SUSTAINED_BYTES_PER_S } from '../core/reliability/recovery-catalog.js';
 import { restartOverheadS } from '../core/sim/scenario.js';
@@ -41,6 +42,17 @@ export interface JobPlan {
   /** Hardware FLOP utilisation of the layout (drives simulated power and utilisation). */
   hfu: number;
   layout: string;
+  /** For the control plane's throughput view (src/core/control/throughput.ts): precision, model FLOPs per token, dense peak per GPU. */
+  precision: string;
+  flopsPerToken: number;
+  peakFlopsPerGpu: number;
+  /** HBM in use per GPU (the planner's memory estimate), bytes: DCGM_FI_DEV_FB_USED. */
+  memPerGpuBytes: number;
+}
+
+/** The plan the twin submits with a job (the control plane's JobPlanSpec): budget = all its steps' tokens. */
+export function specPlanOf(p: JobPlan): JobPlanSpec {
+  return { model: p.model, precision: p.precision, tokensPerStep: p.tokensPerStep, flopsPerToken: p.flopsPerToken, peakFlopsPerGpu: p.peakFlopsPerGpu, stepTimeS: p.stepTimeS, tokenBudget: p.totalSteps * p.tokensPerStep, layout: p.layout };
 }
 
 const SEQ = 8192;
@@ -87,6 +99,9 @@ export function planJob(cluster: Cluster, p: PlanInput): JobPlan | null {
     startupS: restartOverheadS(RESTART_BY_GPUS.hotUpdate, p.gpus) + ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S,
     params, tokensPerStep: L.gbs * L.seq, hfu: r.hfu,
     layout: `tp${L.tp} pp${L.pp} vpp${L.vpp} cp${L.cp} ep${L.ep} dp${L.dp} zero${L.zero} mbs${L.mbs} gbs${L.gbs} ${L.precision}`,
+    // The planner's own figures: MFU = model FLOP/s per GPU ÷ peak, tokens/s = gpus × model FLOP/s per GPU ÷ FLOPs per token.
+    precision: L.precision, flopsPerToken: (r.modelFlopsPerGpuPerS * r.gpus) / r.tokensPerS, peakFlopsPerGpu: r.modelFlopsPerGpuPerS / r.mfu,
+    memPerGpuBytes: r.memoryPerGpuBytes,
   };
 }
 

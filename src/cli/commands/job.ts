@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
-import type { JobDetail, JobSummary } from '../../protocol/jobs.js';
+import { formatDuration, formatSi } from '../../core/units.js';
+import type { JobDetail, JobSummary, ThroughputView } from '../../protocol/jobs.js';
 import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
 import { positiveInt } from '../options.js';
 import { printJson, renderPairs, renderTable } from '../output.js';
@@ -58,8 +59,28 @@ const summaryColumns = [
   { header: 'RESTARTS', value: (j: JobSummary) => j.restarts },
   { header: 'STEP', value: (j: JobSummary) => j.lastStep ?? '-' },
   { header: 'CKPT', value: (j: JobSummary) => j.lastCheckpointStep ?? '-' },
+  { header: 'TOKENS/S', value: (j: JobSummary) => (j.throughput.tokensPerS === null ? '-' : formatSi(j.throughput.tokensPerS)) },
+  { header: 'MFU', value: (j: JobSummary) => pct(j.throughput.mfu) },
   { header: 'REASON', value: (j: JobSummary) => (j.reason ?? '').slice(0, 60) },
 ];
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
+const planned = (achieved: string, plan: string | null) => (plan === null ? achieved : `${achieved} (plan ${plan})`);
+
+/** Throughput lines of `job show`: achieved vs planned, goodput, tokens and ETA. */
+export function throughputPairs(t: ThroughputView): [string, string][] {
+  const out: [string, string][] = [
+    ['step time', planned(t.achievedStepS === null ? '-' : `${t.achievedStepS.toPrecision(3)} s`, t.plannedStepS === null ? null : `${t.plannedStepS.toPrecision(3)} s${t.efficiency === null ? '' : `, ${pct(t.efficiency)} of plan`}`)],
+  ];
+  if (t.tokensPerS !== null || t.plannedTokensPerS !== null) {
+    out.push(['tokens/s', planned(t.tokensPerS === null ? '-' : formatSi(t.tokensPerS), t.plannedTokensPerS === null ? null : formatSi(t.plannedTokensPerS))]);
+    out.push(['MFU', planned(pct(t.mfu), t.plannedMfu === null ? null : pct(t.plannedMfu))]);
+  }
+  out.push(['goodput', pct(t.goodput)]);
+  if (t.tokensTrained !== null) out.push(['tokens', t.tokenBudget === null ? formatSi(t.tokensTrained) : `${formatSi(t.tokensTrained)} of ${formatSi(t.tokenBudget)} (${pct(t.tokensTrained / t.tokenBudget)})`]);
+  if (t.tokenBudget !== null) out.push(['ETA', t.etaS === null ? '-' : t.etaS === 0 ? 'budget reached' : formatDuration(t.etaS)]);
+  return out;
+}
 
 function showHuman(j: JobDetail): string {
   const head = renderPairs([
@@ -67,6 +88,8 @@ function showHuman(j: JobDetail): string {
     ['command', j.command.join(' ')], ['checkpoint dir', j.checkpointDir], ['restarts', `${j.restarts} of ${j.maxRestarts}`],
     ['last step', j.lastStep ?? '-'], ['last checkpoint', j.lastCheckpointStep ?? '-'], ['submitted', fmtTime(j.submittedAtMs)], ['ended', fmtTime(j.endedAtMs)],
     ['result', j.result ? JSON.stringify(j.result) : '-'],
+    ...(j.plan ? [['plan', `${j.plan.model} ${j.plan.precision}${j.plan.layout ? `, ${j.plan.layout}` : ''}`] as [string, string]] : []),
+    ...throughputPairs(j.throughput),
   ]);
   const attempts = renderTable(j.attempts, [
     { header: '#', value: (a) => a.number },

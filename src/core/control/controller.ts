@@ -11,6 +11,7 @@ import { decideRecovery, isLemon } from './recovery.js';
 import { forgetSpecs } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
+import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
 import type { AttemptEventInput, Changes, DesiredState, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
 import type { Placement } from './placement.js';
@@ -176,6 +177,7 @@ export class Controller {
     const c = classifyXid(code);
     const where = gpuIndex === undefined ? '' : ` on GPU ${gpuIndex}`;
     const reason = `XID ${code} (${c.description})${where}: ${c.severity}, ${c.action === 'drain' ? 'draining the node' : 'node stays in the pool'}`;
+    if (gpuIndex !== undefined) n.telemetry[gpuIndex] = { ...n.telemetry[gpuIndex], lastXid: code }; // DCGM_FI_DEV_XID_ERRORS: the last XID per GPU
     this.emit('xid', reason, { node: n.name, data: { code, gpuIndex: gpuIndex ?? null, severity: c.severity, action: c.action, message: message ?? null } });
     if (c.action === 'drain') this.drainNode(n.name, reason, 'health');
   }
@@ -359,6 +361,7 @@ export class Controller {
     if (e.step !== undefined) {
       att.lastStep = e.step;
       job.lastStep = e.step;
+      noteProgress(att, e.step, this.now());
       this.touchJob(job);
     }
     att.lastRank0Line = e.line;

@@ -63,6 +63,27 @@ export interface JobSpec {
   cwd: string | null;
   env: Record<string, string>;
   gracePeriodS: number;
+  /** What the job trains, for throughput, MFU and ETA (optional; `colossus job submit --model`, the twin). */
+  plan?: JobPlanSpec | null;
+}
+
+/** A job's plan as the control plane keeps it (units in the names). */
+export interface JobPlanSpec {
+  model: string;
+  /** bf16 | fp8 | fp4: the precision whose dense peak MFU divides by. */
+  precision: string;
+  /** Global batch × sequence length. */
+  tokensPerStep: number;
+  /** Model training FLOPs per token (forward + backward, no recomputation). */
+  flopsPerToken: number;
+  /** Dense peak FLOP/s of one GPU at `precision`. */
+  peakFlopsPerGpu: number;
+  /** The Plan face's step time, s. */
+  stepTimeS: number;
+  /** Tokens to train; null = open-ended. */
+  tokenBudget: number | null;
+  /** Layout as text (tp8 pp4 …), for display. */
+  layout?: string;
 }
 
 export interface JobRec {
@@ -110,6 +131,9 @@ export interface AttemptRec {
   lastStep: number | null;
   /** Rank 0's last progress line. */
   lastRank0Line: Record<string, unknown> | null;
+  /** Rank 0's first progress line with a step (step, server time), and the time of the last one: the attempt's pace. */
+  firstProgress?: { step: number; atMs: number } | null;
+  lastProgressAtMs?: number;
   /** Set when the server wants the processes gone. */
   stop: null | { reason: 'cancelled' | 'preempted' | 'peer-failed' | 'node-drain' | 'not-assigned'; warn: boolean };
 }

@@ -3,14 +3,21 @@
  * schemas; core cannot import protocol, so the shapes are repeated structurally).
  */
 import { attemptsOn, freeGpus } from './node-state.js';
+import { jobThroughput } from './throughput.js';
 import type { Controller } from './controller.js';
 import type { AttemptRec, JobRec, NodeRec } from './types.js';
 
-export function jobSummary(j: JobRec) {
+/** The job's attempts still in memory, oldest first. */
+export function attemptsOf(ctl: Controller, j: JobRec): AttemptRec[] {
+  return j.attemptIds.flatMap((id) => ctl.attempts.get(id) ?? []);
+}
+
+export function jobSummary(ctl: Controller, j: JobRec) {
   return {
     id: j.id, name: j.spec.name, state: j.state, gpus: j.spec.gpus, priority: j.spec.priority, team: j.spec.team,
     restarts: j.restarts, lastStep: j.lastStep, lastCheckpointStep: j.lastCheckpointStep,
     submittedAtMs: j.submittedAtMs, endedAtMs: j.endedAtMs, reason: j.reason,
+    model: j.spec.plan?.model ?? null, throughput: jobThroughput(j, attemptsOf(ctl, j), ctl.now()),
   };
 }
 
@@ -23,9 +30,9 @@ export function attemptView(a: AttemptRec) {
 
 export function jobDetail(ctl: Controller, j: JobRec) {
   return {
-    ...jobSummary(j), command: j.spec.command, checkpointDir: j.spec.checkpointDir, maxRestarts: j.spec.maxRestarts,
-    gracePeriodS: j.spec.gracePeriodS, attempts: j.attemptIds.flatMap((id) => { const a = ctl.attempts.get(id); return a ? [attemptView(a)] : []; }),
-    result: j.result,
+    ...jobSummary(ctl, j), command: j.spec.command, checkpointDir: j.spec.checkpointDir, maxRestarts: j.spec.maxRestarts,
+    gracePeriodS: j.spec.gracePeriodS, attempts: attemptsOf(ctl, j).map(attemptView),
+    result: j.result, plan: j.spec.plan ?? null,
   };
 }
 

@@ -17,7 +17,7 @@ export function registerJobRoutes(server: ColossusServer): void {
 
   defineRoute(server, ROUTES.listJobs, ({ query }) => {
     const jobs = [...ctl.jobs.values()].filter((j) => !query.state || j.state === query.state);
-    return jobs.slice(-query.limit).map(jobSummary);
+    return jobs.slice(-query.limit).map((j) => jobSummary(ctl, j));
   });
 
   defineRoute(server, ROUTES.showJob, ({ params }) => jobDetail(ctl, ctl.requireJob(params.id)));
