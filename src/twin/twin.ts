@@ -216,7 +216,7 @@ export class Twin {
     for (const spec of desired.run) {
       if (held.has(spec.attemptId)) continue;
       held.set(spec.attemptId, { attemptId: spec.attemptId, state: 'running' });
-      this.ctl.attemptEvents(name, spec.attemptId, [{ type: 'started', pids: spec.processes.map((_, i) => 100_000 + i) }]);
+      this.ctl.attemptEvents(name, spec.attemptId, [{ type: 'started', pids: [100_000] }]);
       const att = this.ctl.attempts.get(spec.attemptId);
       const run = this.runs.get(spec.attemptId);
       if (att && run && att.state === 'running' && run.workloadStartS < 0) {

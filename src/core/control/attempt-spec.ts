@@ -2,7 +2,7 @@
  * The workload contract (DESIGN.md): one process per GPU with torchrun-compatible
  * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR.
  */
-import type { AttemptRec, JobRec } from './types.js';
+import type { AttemptPart, AttemptRec, JobRec } from './types.js';
 import { partOn } from './attempt-index.js';
 
 export interface ProcessSpec {
@@ -42,36 +42,47 @@ export const forgetSpecs = (att: AttemptRec): void => void specs.delete(att);
 function buildSpec(job: JobRec, att: AttemptRec, node: string): AttemptSpecView | null {
   const found = partOn(att, node);
   if (!found) return null;
-  const { part, groupRank } = found;
-  const processes = part.gpuIndices.map((_, localRank) => {
-    const rank = part.firstRank + localRank;
-    return {
-      rank,
-      localRank,
-      env: {
-        ...job.spec.env,
-        RANK: String(rank),
-        LOCAL_RANK: String(localRank),
-        WORLD_SIZE: String(job.spec.gpus),
-        LOCAL_WORLD_SIZE: String(part.gpuIndices.length),
-        GROUP_RANK: String(groupRank),
-        MASTER_ADDR: att.masterAddr,
-        MASTER_PORT: String(att.masterPort),
-        CUDA_VISIBLE_DEVICES: part.gpuIndices.join(','),
-        COLOSSUS_JOB_ID: job.id,
-        COLOSSUS_ATTEMPT: String(att.number),
-        COLOSSUS_CHECKPOINT_DIR: job.spec.checkpointDir,
-      },
-    };
-  });
-  return {
+  const spec: AttemptSpecView = {
     attemptId: att.id,
     jobId: job.id,
     attempt: att.number,
     command: job.spec.command,
     ...(job.spec.cwd ? { cwd: job.spec.cwd } : {}),
     checkpointDir: job.spec.checkpointDir,
-    processes,
+    processes: [],
     gracePeriodS: job.spec.gracePeriodS,
   };
+  // The per-rank environments (8 objects of ~13 strings per node: ~180k objects for a
+  // 23,000-node gang) are built when first read, e.g. when the reply is serialised; an
+  // in-process caller that only needs the attempt id (the twin) never pays for them.
+  let built: ProcessSpec[] | null = null;
+  Object.defineProperty(spec, 'processes', { enumerable: true, configurable: true, get: () => (built ??= processesOf(job, att, found.part, found.groupRank)) });
+  return spec;
+}
+
+/**
+ * One process per GPU of the part. The environment is filled key by key: an object
+ * spread followed by a dozen more keys (`{ ...env, RANK, … }`) takes V8's slow path,
+ * measured 20× slower (4.5 s for 183,808 environments against 0.2 s).
+ */
+function processesOf(job: JobRec, att: AttemptRec, part: AttemptPart, groupRank: number): ProcessSpec[] {
+  const world = String(job.spec.gpus), local = String(part.gpuIndices.length), group = String(groupRank);
+  const port = String(att.masterPort), devices = part.gpuIndices.join(','), attempt = String(att.number);
+  return part.gpuIndices.map((_, localRank) => {
+    const rank = part.firstRank + localRank;
+    const env: Record<string, string> = {};
+    for (const k of Object.keys(job.spec.env)) env[k] = job.spec.env[k];
+    env.RANK = String(rank);
+    env.LOCAL_RANK = String(localRank);
+    env.WORLD_SIZE = world;
+    env.LOCAL_WORLD_SIZE = local;
+    env.GROUP_RANK = group;
+    env.MASTER_ADDR = att.masterAddr;
+    env.MASTER_PORT = port;
+    env.CUDA_VISIBLE_DEVICES = devices;
+    env.COLOSSUS_JOB_ID = job.id;
+    env.COLOSSUS_ATTEMPT = attempt;
+    env.COLOSSUS_CHECKPOINT_DIR = job.spec.checkpointDir;
+    return { rank, localRank, env };
+  });
 }
