@@ -13,6 +13,7 @@ import { TokenTable, hashToken } from './auth.js';
 import { sendProblem } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Persister } from './persister.js';
+import { StoreHealth } from './store-health.js';
 import type { Store, TokenRow, WriteBatch } from './store/store.js';
 import { registerApiRoutes } from './routes/index.js';
 
@@ -38,7 +39,11 @@ export interface ColossusServer {
   tokens: TokenTable;
   metrics: Metrics;
   store: Store;
-  /** Drains the controller's changes into the store (resolves once committed). */
+  /** Storage faults: set while the store cannot commit. */
+  storeHealth: StoreHealth;
+  /** Throws 503 when the store cannot serve this request (writes while it cannot commit; reads until memory was reloaded). */
+  guard(method: string): void;
+  /** Drains the controller's changes into the store (resolves once committed; 503 problem when it did not). */
   commit(extra?: WriteBatch): Promise<void>;
   /** Timeouts + scheduling now, then commit. */
   tick(): Promise<void>;
@@ -78,14 +83,37 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   const keepLogLines = opts.keepLogLines ?? 1_000_000;
   let trimmedLogSeq = Math.max(0, logSeq - keepLogLines);
   let kickTimer: NodeJS.Timeout | null = null;
+  const storeHealth = new StoreHealth({
+    kind: opts.store.kind,
+    reload: async () => {
+      const again = await opts.store.loadSnapshot();
+      controller.reload(again);
+      logSeq = Math.max(logSeq, again.lastLogSeq);
+    },
+    probe: () => opts.store.probe(),
+    recovered: () => {
+      persister.reset();
+      server.kick();
+    },
+    log: (level, msg) => app.log[level](msg),
+  });
   const server: ColossusServer = {
-    app, controller, persister, tokens, metrics, store: opts.store,
+    app, controller, persister, tokens, metrics, store: opts.store, storeHealth,
+    guard(method) {
+      const f = storeHealth.fault;
+      if (f && (method !== 'GET' || !f.reloaded)) throw storeHealth.unavailable();
+    },
     commit(extra) {
+      if (storeHealth.fault) return Promise.reject(storeHealth.unavailable());
       const changes = controller.takeChanges();
       if ((app.log as { isLevelEnabled?: (l: string) => boolean }).isLevelEnabled?.('info')) for (const e of changes.events) app.log.info({ event: e.kind, jobId: e.jobId ?? undefined, node: e.node ?? undefined }, e.reason);
-      return persister.write({ changes, ...extra });
+      return persister.write({ changes, ...extra }).catch((err: unknown) => {
+        storeHealth.failed(err);
+        throw storeHealth.unavailable();
+      });
     },
     async tick() {
+      if (storeHealth.fault) return; // no timeouts, no placements: nothing could be committed
       controller.tick();
       if (controller.hasChanges()) await server.commit();
       if (logSeq - trimmedLogSeq > 2 * keepLogLines) {
@@ -104,13 +132,16 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     async close() {
       clearInterval(timer);
       if (kickTimer) clearTimeout(kickTimer);
+      storeHealth.close();
       await app.close();
-      await server.commit();
+      if (!storeHealth.fault) await server.commit();
     },
   };
   registerApiRoutes(server);
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (req, reply) => {
+    const fault = storeHealth.problem();
+    if (fault) return reply.code(503).type('application/problem+json').send(JSON.stringify(fault));
     try {
       await opts.store.ping();
       return { ok: true, store: opts.store.kind, nodes: controller.nodes.size, jobs: controller.jobs.size };

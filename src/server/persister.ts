@@ -1,7 +1,9 @@
 /**
  * Group commit: writes queued while a transaction runs go together in the next
  * one, so thousands of agents' changes cost a few transactions per second.
- * Callers await their batch; order is preserved (one writer).
+ * Callers await their batch; order is preserved (one writer). After a failed
+ * transaction every later batch fails too (they may build on what did not commit)
+ * until the owner has reloaded its memory from the store and calls `reset()`.
  */
 import type { Store, WriteBatch } from './store/store.js';
 
@@ -10,10 +12,13 @@ export class Persister {
   private running = false;
   /** Batches committed and transactions run (for /metrics). */
   stats = { batches: 0, transactions: 0 };
+  /** The error of the transaction that failed; set until reset(). */
+  private failure: unknown = null;
 
   constructor(private readonly store: Store) {}
 
   write(batch: WriteBatch): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, done: (e) => (e ? reject(e) : resolve()) });
       if (!this.running) {
@@ -21,6 +26,15 @@ export class Persister {
         setImmediate(() => void this.drain()); // let requests of the same I/O turn join this transaction
       }
     });
+  }
+
+  /** Accepts writes again (after the owner reloaded what the store holds). */
+  reset(): void {
+    this.failure = null;
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   /** Resolves when everything queued so far is committed. */
@@ -32,12 +46,17 @@ export class Persister {
     while (this.queue.length > 0) {
       const items = this.queue;
       this.queue = [];
+      if (this.failure) {
+        for (const i of items) i.done(this.failure);
+        continue;
+      }
       try {
         await this.store.write(merge(items.map((i) => i.batch)));
         this.stats.batches += items.length;
         this.stats.transactions += 1;
         for (const i of items) i.done();
       } catch (e) {
+        this.failure = e;
         for (const i of items) i.done(e);
       }
     }

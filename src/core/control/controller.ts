@@ -73,6 +73,19 @@ export class Controller {
     this.needsSchedule = true;
   }
 
+  /**
+   * Forgets memory, uncommitted changes included, and restores the snapshot: what
+   * a store did not commit must never be visible (after a failed commit, or when a
+   * standby takes over).
+   */
+  reload(s: Snapshot): void {
+    for (const m of [this.nodes, this.jobs, this.attempts, this.quotas, this.waiting, this.lastSeq]) m.clear();
+    this.takeChanges();
+    this.jobSeq = 0;
+    this.lastTimeoutCheckMs = -Infinity;
+    this.restore(s);
+  }
+
   /** Rows changed and events appended since the last call. */
   takeChanges(): Changes {
     const c: Changes = {

@@ -29,6 +29,7 @@ export function defineRoute<D extends RouteDef>(
     url: API_PREFIX + def.path,
     schema: openapi(def),
     handler: async (req, reply) => {
+      server.guard(def.method);
       const auth = server.tokens.authenticate(req.headers.authorization);
       const params = (req.params ?? {}) as Record<string, string>;
       authorize(auth, def.roles, def.roles.includes('node') ? params.name : undefined);

@@ -57,6 +57,21 @@ const attemptParts: Migration = {
   },
 };
 
+/** A key/value table (the storage-fault probe writes here) and the leader lease of replicated servers. */
+const metaAndLease: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createTable('meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+    await db.schema
+      .createTable('leader_lease')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('epoch', 'bigint', (c) => c.notNull())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('expires_at_ms', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts }),
+  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease }),
 };

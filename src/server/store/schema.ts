@@ -11,5 +11,7 @@ export interface Database {
   events: { seq: Big; at_ms: Big; kind: string; job_id: string | null; node: string | null; reason: string; data: string | null };
   tokens: { hash: string; role: string; name: string; node: string | null; created_at_ms: Big };
   teams: { name: string; gpu_quota: number };
+  meta: { key: string; value: string };
+  leader_lease: { id: number; epoch: Big; holder: string; url: string; expires_at_ms: Big };
   logs: { seq: Big; job_id: string; attempt: number; node: string; rank: number | null; stream: string; text: string; at_ms: Big };
 }

@@ -93,6 +93,11 @@ export class Store {
     await sql`select 1`.execute(this.db);
   }
 
+  /** One small real write (the storage-fault probe): rejects while the store cannot commit. */
+  async probe(): Promise<void> {
+    await this.db.transaction().execute((tx) => upsert(tx, 'meta', 'key', [{ key: 'probe', value: String(Date.now()) }], (r) => r));
+  }
+
   async loadSnapshot(): Promise<Snapshot & { tokens: TokenRow[]; lastLogSeq: number }> {
     const [nodes, jobs, attempts, parts, teams, tokens, ev, lg] = await Promise.all([
       this.db.selectFrom('nodes').select('data').execute(),
@@ -176,7 +181,7 @@ function withParts(attempts: AttemptRec[], rows: { attempt_id: string; idx: numb
 }
 
 /** Inserts or updates rows by `key`, 500 at a time; each chunk is serialised just before it is written. */
-async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' | 'tokens' | 'teams', I>(tx: Transaction<Database>, table: T, key: string, items: readonly I[], toRow: (item: I) => Record<string, unknown>): Promise<void> {
+async function upsert<T extends 'nodes' | 'jobs' | 'attempts' | 'attempt_parts' | 'tokens' | 'teams' | 'meta', I>(tx: Transaction<Database>, table: T, key: string, items: readonly I[], toRow: (item: I) => Record<string, unknown>): Promise<void> {
   for (const [i, chunk] of chunks(items).entries()) {
     if (i > 0) await yieldTurn();
     const part = chunk.map(toRow);
