@@ -11,6 +11,7 @@
  */
 import type { Controller, LocalAttempt } from '../core/control/controller.js';
 import type { AttemptRec, JobRec, NodeRec } from '../core/control/types.js';
+import { allExited } from '../core/control/attempt-index.js';
 import type { Cluster } from '../core/cluster/types.js';
 import type { ModelSpec } from '../core/model/types.js';
 import type { FailureModel } from '../core/reliability/types.js';
@@ -29,6 +30,8 @@ import { TwinAttempt, advance } from './attempt-run.js';
 import { K_ARRIVAL, K_EXIT, K_FAIL, K_HB, K_HB_NOW, K_REPAIRED, K_STEP, K_TICK, K_UNCORDON } from './event-kinds.js';
 import { Incidents } from './incidents.js';
 import { MemoryPolicy, type Evictable, type MemoryLimits } from './memory-policy.js';
+
+const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The twin's inputs; the memory limits are described in memory-policy.ts. */
 export interface TwinOptions extends MemoryLimits {
@@ -64,15 +67,19 @@ export class Twin {
   readonly nodeRecs: NodeRec[] = [];
   readonly runs = new Map<string, TwinAttempt>();
   private readonly slots: (TwinAttempt | null)[] = [];
-  private readonly activeJobs = new Map<string, JobRec>();
+  /** Jobs and attempts the control plane changed since the last sync (ids). */
+  private readonly touchedJobs = new Set<string>();
+  private readonly touchedAttempts = new Set<string>();
+  private readonly endedJobs = new WeakSet<JobRec>();
   /** What leaves memory in long runs (see memory-policy.ts). */
   readonly memory: MemoryPolicy;
   readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
-  private jobSeqSeen = 0;
   private readonly intervalS: number;
 
   constructor(readonly opts: TwinOptions) {
     this.ctl = opts.ctl;
+    this.ctl.watch.job = (j) => void this.touchedJobs.add(j.id);
+    this.ctl.watch.attempt = (a) => void this.touchedAttempts.add(a.id);
     this.clock = opts.clock;
     this.fleet = buildFleet(opts.cluster);
     this.intervalS = opts.ctl.policy.heartbeatIntervalS;
@@ -142,30 +149,32 @@ export class Twin {
     this.heap.push(this.nowS + this.intervalS, K_TICK, 0);
   }
 
-  /** Finds attempts the agents must hear about (new, or to stop) and settles ended ones. */
+  /**
+   * Acts on the jobs and attempts the control plane changed since the last call
+   * (it reports them through `ctl.watch`): tells agents about new attempts and stop
+   * orders, and settles ended ones. O(changes), not O(jobs).
+   */
   sync(): void {
-    for (;;) {
-      const id = `job-${String(this.jobSeqSeen + 1).padStart(6, '0')}`;
-      const j = this.ctl.jobs.get(id);
-      if (!j) break;
-      this.jobSeqSeen++;
-      this.activeJobs.set(id, j);
+    const ctl = this.ctl;
+    for (const id of this.touchedAttempts) {
+      const att = ctl.attempts.get(id);
+      if (!att) continue;
+      this.syncAttempt(att);
+      this.touchedJobs.add(att.jobId);
     }
-    for (const job of this.activeJobs.values()) {
-      const lastId = job.attemptIds[job.attemptIds.length - 1];
-      if (lastId) this.syncAttempt(this.ctl.attempts.get(lastId)!);
-      const prev = job.attemptIds[job.attemptIds.length - 2];
-      if (prev && this.runs.has(prev)) this.syncAttempt(this.ctl.attempts.get(prev)!);
-      if ((job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') && !this.ctl.liveAttempt(job)) {
-        this.activeJobs.delete(job.id);
-        this.memory.jobEnded(job);
-      }
+    this.touchedAttempts.clear();
+    for (const id of this.touchedJobs) {
+      const job = ctl.jobs.get(id);
+      if (!job || this.endedJobs.has(job) || !TERMINAL_JOB.has(job.state) || ctl.liveAttempt(job)) continue;
+      this.endedJobs.add(job);
+      this.memory.jobEnded(job);
     }
+    this.touchedJobs.clear();
   }
 
   private syncAttempt(att: AttemptRec): void {
     let run = this.runs.get(att.id);
-    const ended = att.parts.every((p) => p.exited);
+    const ended = allExited(att);
     if (!run) {
       if (ended) return;
       run = new TwinAttempt(att, this.mix.planFor(this.ctl.jobs.get(att.jobId)!), this.slots.length, (n) => this.fleet.byName.get(n)!.index);

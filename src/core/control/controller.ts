@@ -122,9 +122,21 @@ export class Controller {
     this.pendingEvents.push({ seq: ++this.eventSeq, atMs: this.now(), kind, jobId: ref.jobId ?? null, node: ref.node ?? null, reason, data: ref.data ?? null });
   }
 
+  /**
+   * Called with every job and attempt whose row changes, so an in-process driver (the
+   * twin) follows changes instead of scanning every job after every event.
+   */
+  readonly watch: { job?: (j: JobRec) => void; attempt?: (a: AttemptRec) => void } = {};
+
   touchNode = (n: NodeRec) => void this.dirtyNodes.add(n.name);
-  touchJob = (j: JobRec) => void this.dirtyJobs.add(j.id);
-  touchAttempt = (a: AttemptRec) => void this.dirtyAttempts.add(a.id);
+  touchJob = (j: JobRec): void => {
+    this.dirtyJobs.add(j.id);
+    this.watch.job?.(j);
+  };
+  touchAttempt = (a: AttemptRec): void => {
+    this.dirtyAttempts.add(a.id);
+    this.watch.attempt?.(a);
+  };
   touchPart = (a: AttemptRec, index: number) => void this.dirtyParts.set(`${a.id}#${index}`, { attemptId: a.id, index, part: a.parts[index] });
 
   /** Re-derives the node's state and records the transition, if any. */
