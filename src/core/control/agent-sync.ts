@@ -25,7 +25,7 @@ export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fr
     if (l.state === 'exited') {
       if (!part.exited) ctl.partExited(att, n.name, l.exitCode ?? null, l.signal ?? null);
       ack.push(l.attemptId);
-    } else if (!part.started) ctl.partStarted(att, n.name);
+    } else if (!part.started && !part.exited) ctl.partStarted(att, n.name);
   }
   const graceMs = 3 * ctl.policy.heartbeatIntervalS * 1000;
   for (const id of attemptsOn(n)) {

@@ -45,6 +45,9 @@ describe('controller', () => {
     const d = beat('n0', [{ attemptId: a1, state: 'running' }]);
     expect(d.stop.map((s) => s.attemptId)).toEqual([a1]);
     beat('n0', [{ attemptId: a1, state: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    // n1's ranks may run until its fence bound (last heartbeat + 30 s timeout + 5 s kill grace + 1 s)
+    clock.t += 5_000;
+    for (const n of ['n0', 'n2', 'n3']) beat(n);
     ctl.tick();
     expect(j.state).toBe('running');
     const a2 = ctl.attempts.get(j.attemptIds[1])!;

@@ -11,6 +11,7 @@ import { decideRecovery, isLemon } from './recovery.js';
 import { forgetSpecs } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
 import { runSchedulingPass } from './scheduler.js';
+import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
 import type { AttemptEventInput, Changes, DesiredState, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
@@ -37,6 +38,8 @@ export class Controller {
   private dirtyAttempts = new Set<string>();
   private dirtyParts = new Map<string, { attemptId: string; index: number; part: AttemptPart }>();
   private lastTimeoutCheckMs = -Infinity;
+  /** Earliest fence bound still ahead (a scheduling pass is due then). */
+  private nextFenceExpiryMs = Infinity;
   private dirtyQuotas = new Map<string, number | null>();
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
@@ -62,6 +65,11 @@ export class Controller {
     }
     for (const a of s.attempts) {
       this.attempts.set(a.id, a);
+      // a fence still pending when the server stopped: its clock may differ from ours, so wait a whole bound again
+      if (a.fencedUntilMs != null && a.endedAtMs !== null && this.jobs.get(a.jobId)?.attemptIds.at(-1) === a.id && this.waiting.has(a.jobId)) {
+        a.fencedUntilMs = now + fenceBoundMs(this.policy.nodeTimeoutS);
+        this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, a.fencedUntilMs);
+      }
       for (const p of a.parts) {
         const n = this.nodes.get(p.node);
         if (!p.exited && n) for (const i of p.gpuIndices) n.busy[i] = a.id;
@@ -83,6 +91,7 @@ export class Controller {
     this.takeChanges();
     this.jobSeq = 0;
     this.lastTimeoutCheckMs = -Infinity;
+    this.nextFenceExpiryMs = Infinity;
     this.restore(s);
   }
 
@@ -253,8 +262,28 @@ export class Controller {
       n.down = true;
       const reason = `no heartbeat for ${((this.now() - n.lastHeartbeatMs) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
       this.refreshNode(n, reason, 'health');
-      for (const id of attemptsOn(n)) this.partExited(this.attempts.get(id)!, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
+      const fencedUntilMs = n.lastHeartbeatMs + fenceBoundMs(this.policy.nodeTimeoutS);
+      for (const id of attemptsOn(n)) {
+        const att = this.attempts.get(id)!;
+        this.fence(att, fencedUntilMs);
+        this.partExited(att, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
+      }
     }
+  }
+
+  /** Ranks of `att` may run until `untilMs` (a silent node self-fences by then): hold the job's next attempt. */
+  private fence(att: AttemptRec, untilMs: number): void {
+    if ((att.fencedUntilMs ?? -Infinity) >= untilMs) return;
+    att.fencedUntilMs = untilMs;
+    this.touchAttempt(att);
+    this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, untilMs);
+  }
+
+  /** True while the job's latest attempt may still have ranks running on a silent node. */
+  fencing(job: JobRec): boolean {
+    const last = job.attemptIds[job.attemptIds.length - 1];
+    const until = last ? this.attempts.get(last)?.fencedUntilMs : null;
+    return until != null && until > this.now();
   }
 
   requireNode(name: string): NodeRec {
@@ -357,12 +386,29 @@ export class Controller {
     const att = this.attempts.get(attemptId);
     const part = att ? partOn(att, node)?.part : undefined;
     if (!att || !part) throw new ColossusError('not-found', `attempt ${attemptId} has no part on node ${node}`, { where: 'attemptId' });
+    if (this.superseded(att, part)) {
+      if (events.some((e) => e.type === 'progress')) this.staleEvents += 1;
+      return false; // a fenced part or an older attempt: its ranks must not move the job (logs are still kept)
+    }
     for (const e of events) {
       if (e.type === 'started') this.partStarted(att, node);
       else if (e.type === 'progress') this.onProgress(att, e);
       else if (e.type === 'exited' && !part.exited) this.partExited(att, node, e.exitCode, e.signal);
     }
     return !att.stop && !part.exited;
+  }
+
+  /** Progress batches ignored because they came from a superseded attempt or a fenced part (for tests and metrics). */
+  staleEvents = 0;
+
+  /**
+   * Events of a part the server already counts as gone (its node went silent and
+   * was fenced) or of an attempt that is no longer the job's latest come from
+   * ranks that should not exist: they never move lastCheckpointStep, step or result.
+   */
+  superseded(att: AttemptRec, part: AttemptPart): boolean {
+    const job = this.jobs.get(att.jobId);
+    return part.exited || !job || job.attemptIds[job.attemptIds.length - 1] !== att.id;
   }
 
   partStarted(att: AttemptRec, node: string): void {
@@ -487,6 +533,10 @@ export class Controller {
   /** Periodic work: node timeouts, then a scheduling pass when anything changed. */
   tick(): void {
     this.checkTimeouts();
+    if (this.now() >= this.nextFenceExpiryMs) {
+      this.nextFenceExpiryMs = Infinity;
+      this.needsSchedule = true;
+    }
     if (this.needsSchedule) this.schedule();
   }
 

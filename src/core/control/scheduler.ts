@@ -15,7 +15,7 @@ import type { AttemptRec, JobRec } from './types.js';
 export function runSchedulingPass(ctl: Controller): number {
   const pending = [...ctl.waiting]
     .map((id) => ctl.jobs.get(id)!)
-    .filter((j) => !ctl.liveAttempt(j))
+    .filter((j) => !ctl.liveAttempt(j) && !ctl.fencing(j))
     .sort((a, b) => b.spec.priority - a.spec.priority || a.seq - b.seq);
   if (pending.length === 0) return 0;
   const caps = schedulableCaps(ctl);

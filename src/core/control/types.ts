@@ -134,6 +134,12 @@ export interface AttemptRec {
   /** Rank 0's first progress line with a step (step, server time), and the time of the last one: the attempt's pace. */
   firstProgress?: { step: number; atMs: number } | null;
   lastProgressAtMs?: number;
+  /**
+   * Set when a node of this attempt went silent: its ranks may still run until
+   * this time (the fence bound, src/core/control/fencing.ts); the job's next
+   * attempt is not placed before it.
+   */
+  fencedUntilMs?: number | null;
   /** Set when the server wants the processes gone. */
   stop: null | { reason: 'cancelled' | 'preempted' | 'peer-failed' | 'node-drain' | 'not-assigned'; warn: boolean };
 }
