@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ColossusError } from './errors.js';
 import { formatBytes, formatCount, formatDuration, formatSi, parseQuantity, trimNumber } from './units.js';
@@ -36,5 +37,12 @@ describe('formatting', () => {
     expect(formatDuration(90)).toBe('90 s');
     expect(formatDuration(54 * 86400)).toBe('54 d');
     expect(formatCount(12500)).toBe('12,500');
+  });
+
+  it('formatCount groups thousands exactly as en-US does (but never prints "-0")', () => {
+    const enUs = (n: number) => (Math.round(n) + 0).toLocaleString('en-US'); // + 0 turns -0 into 0
+    fc.assert(fc.property(fc.double({ min: -1e22, max: 1e22, noNaN: true }), (n) => formatCount(n) === enUs(n)));
+    expect(formatCount(-1234.4)).toBe('-1,234');
+    expect(formatCount(-0.3)).toBe('0');
   });
 });

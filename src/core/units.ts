@@ -61,8 +61,15 @@ export function formatDuration(durationS: number): string {
   return `${trimNumber(durationS / 86400, 3)} d`;
 }
 
-/** 12345678 → "12,345,678". */
-export const formatCount = (n: number): string => Math.round(n).toLocaleString('en-US');
+/**
+ * 12345678 → "12,345,678". Written out rather than `toLocaleString('en-US')`, whose first call
+ * initialises ICU (~25 ms of every CLI command that prints a count).
+ */
+export function formatCount(n: number): string {
+  const r = Math.round(n) + 0; // + 0: never "-0"
+  if (!Number.isFinite(r) || Math.abs(r) >= 1e21) return r.toLocaleString('en-US');
+  return String(r).replace(/\B(?=(\d{3})+$)/g, ',');
+}
 
 export const formatPercent = (fraction: number, digits = 1): string => `${(fraction * 100).toFixed(digits)}%`;
 

@@ -15,10 +15,10 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

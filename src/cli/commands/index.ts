@@ -1,29 +1,34 @@
-/** Every command module registers itself here: one import and one array entry each. */
+/**
+ * The command table. Each top-level command is a name, the one-line description shown by
+ * `colossus --help`, and a loader that imports its module only when that command runs, so
+ * `colossus model list` never loads the server, Fastify, the store drivers or the twin.
+ * A new command: one entry here and a `registerX(program)` in its own module (the test in
+ * index.test.ts checks that the descriptions here match what the modules register).
+ */
 import type { Command } from 'commander';
-import { registerCluster } from './cluster.js';
-import { registerModel } from './model.js';
-import { registerGpu } from './gpu.js';
-import { registerAgent } from './agent.js';
-import { registerSimulate } from './simulate.js';
-import { registerServer } from './server.js';
-import { registerJob } from './job.js';
-import { registerNode } from './node.js';
-import { registerPerf } from './perf.js';
-import { registerPlan } from './plan.js';
-import { registerTwin } from './twin.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [
-  registerCluster,
-  registerModel,
-  registerGpu,
-  registerAgent,
-  registerSimulate,
-  registerServer,
-  registerJob,
-  registerNode,
-  registerPerf,
-  registerPlan,
-  registerTwin,
+export interface CommandEntry {
+  name: string;
+  description: string;
+  /** True when the command only groups sub-commands (`model list`, `job show`, …). */
+  group?: boolean;
+  /** Imports the module and returns its register function (which may add several names). */
+  load: () => Promise<RegisterCommand>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: 'cluster', group: true, description: 'Cluster presets and files: topology, totals, fabric', load: async () => (await import('./cluster.js')).registerCluster },
+  { name: 'model', group: true, description: 'Transformer presets and files: parameters and FLOPs', load: async () => (await import('./model.js')).registerModel },
+  { name: 'gpu', group: true, description: 'The GPU catalog', load: async () => (await import('./gpu.js')).registerGpu },
+  { name: 'agent', description: 'Run the node agent: register with the server, heartbeat, run the attempts it assigns', load: async () => (await import('./agent.js')).registerAgent },
+  { name: 'simulate', description: 'Monte Carlo of failures, checkpoints and goodput (ETTR) of a training run', load: async () => (await import('./simulate.js')).registerSimulate },
+  { name: 'server', description: 'Run the control plane: REST API under /api/v1, OpenAPI at /docs, /healthz, /readyz, /metrics. PostgreSQL when DATABASE_URL=postgres://…', load: async () => (await import('./server.js')).registerServer },
+  { name: 'job', group: true, description: 'Submit and inspect jobs on the control plane (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./job.js')).registerJob },
+  { name: 'node', group: true, description: 'Inspect and operate nodes (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./node.js')).registerNode },
+  { name: 'perf', description: 'Memory, step time, throughput and MFU of one layout (omitted layout flags are chosen by the planner)', load: async () => (await import('./perf.js')).registerPerf },
+  { name: 'plan', description: 'Search every layout of a model on a cluster; rank by tokens/s within memory', load: async () => (await import('./plan.js')).registerPlan },
+  { name: 'twin', description: 'Run a simulated Colossus against the real control plane, in virtual time, with the dashboard at /', load: async () => (await import('./twin.js')).registerTwin },
+  { name: 'start', description: 'Same as `colossus twin` with its defaults (what `npm start` runs)', load: async () => (await import('./twin.js')).registerTwin },
 ];

@@ -1,7 +1,6 @@
 /** `colossus server`: the control plane (src/server). Runs until SIGTERM/SIGINT. */
 import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
-import { startServer } from '../../server/main.js';
 import { positiveInt } from '../options.js';
 import { printJson } from '../output.js';
 
@@ -27,6 +26,7 @@ async function run(f: ServerFlags): Promise<void> {
   }
   const dbUrl = process.env.DATABASE_URL;
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
+  const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
   const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel });
   const i = started.info;
   if (f.json) printJson(i);

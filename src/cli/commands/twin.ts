@@ -9,7 +9,6 @@ import { ColossusError } from '../../core/errors.js';
 import { DEFAULT_FAILURE_PRESET, FAILURE_PRESETS, failurePreset } from '../../core/reliability/presets.js';
 import { parseFailureFile } from '../../core/reliability/schema.js';
 import type { FailureModel } from '../../core/reliability/types.js';
-import { startTwin } from '../../twin/runtime.js';
 import { loadCluster, loadModel, readDataFile } from '../load.js';
 import { nonNegative, positiveInt } from '../options.js';
 import { printJson } from '../output.js';
@@ -59,6 +58,7 @@ async function run(f: TwinFlags): Promise<void> {
   const port = portOf(f.port);
   const seed = seedOf(f.seed);
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
+  const { startTwin } = await import('../../twin/runtime.js'); // the server, stores and fleet: only when it runs
   const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined });
   const dashboard = `${t.url}/?token=${encodeURIComponent(t.adminToken)}`;
   const flag = t.twin.mix.flagship;

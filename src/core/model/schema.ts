@@ -76,23 +76,7 @@ export function parseModel(value: unknown, where: string): ModelSpec {
   };
 }
 
-/** The model as a plain file object (for YAML round trips). */
-export function modelToFile(m: ModelSpec): ModelFile {
-  return {
-    name: m.name,
-    layers: m.layers,
-    hiddenSize: m.hiddenSize,
-    ffnHiddenSize: m.ffnHiddenSize,
-    heads: m.heads,
-    kvHeads: m.kvHeads,
-    headDim: m.headDim,
-    vocabSize: m.vocabSize,
-    gatedMlp: m.gatedMlp,
-    tiedEmbeddings: m.tiedEmbeddings,
-    ...(m.moe ? { moe: { ...m.moe } } : {}),
-    ...(m.mla ? { mla: { ...m.mla } } : {}),
-  };
-}
+export { modelToFile } from './to-file.js';
 
 function divisors(n: number, max: number): number[] {
   const out: number[] = [];

@@ -1,0 +1,75 @@
+// CLI start-up: median wall time of the built CLI (`node bin/colossus.js …`, which runs dist/)
+// for the commands people and scripts call most, against `node -e 0` (the floor: Node's own
+// start-up). Target: every listed command < 0.25 s median. Run with `npm run bench cli`;
+// CLI_BENCH_RUNS (default 21) sets the runs per command. Runs are interleaved round-robin so
+// a burst of load from other processes hits every command alike; the load average is printed.
+// dist/ is rebuilt with tsc first when any src/**/*.ts is newer than it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.env.CLI_BENCH_RUNS) || 21;
+const targetS = 0.25;
+
+const COMMANDS = [
+  ['node -e 0', ['-e', '0']],
+  ['colossus --help', ['bin/colossus.js', '--help']],
+  ['colossus model list', ['bin/colossus.js', 'model', 'list']],
+  ['colossus gpu compare h100 h200', ['bin/colossus.js', 'gpu', 'compare', 'h100', 'h200']],
+  ['colossus perf (llama3-70b, 1,024 H100)', ['bin/colossus.js', 'perf', '--model', 'llama3-70b', '--cluster', 'dgx-h100', '--gpus', '1024', '--gbs', '1024', '--seq', '8192']],
+  ['colossus plan (llama3-70b, 1,024 H100)', ['bin/colossus.js', 'plan', '--model', 'llama3-70b', '--cluster', 'dgx-h100', '--gpus', '1024', '--gbs', '1024', '--seq', '8192']],
+  ['colossus plan --json (llama3-70b)', ['bin/colossus.js', 'plan', '--model', 'llama3-70b', '--cluster', 'dgx-h100', '--gpus', '1024', '--gbs', '1024', '--seq', '8192', '--json']],
+];
+
+function newestMs(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMs(p) : e.name.endsWith('.ts') ? statSync(p).mtimeMs : 0);
+  }
+  return t;
+}
+
+function ensureBuilt() {
+  const main = join(root, 'dist/cli/main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestMs(join(root, 'src'))) return;
+  console.log('dist/ is missing or older than src/: building with tsc -p tsconfig.build.json …');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+function timeOnce(args) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const s = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return s;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+ensureBuilt();
+const load0 = loadavg();
+const times = COMMANDS.map(() => []);
+for (const [, args] of COMMANDS) timeOnce(args); // warm the file cache
+for (let i = 0; i < runs; i++) COMMANDS.forEach(([, args], k) => times[k].push(timeOnce(args)));
+const load1 = loadavg();
+
+const floor = median(times[0]);
+console.log(`${runs} runs each, interleaved; load average ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after (${process.env.CLI_BENCH_NOTE ?? 'cores shared with other work'})`);
+console.log('command'.padEnd(42) + 'median s'.padStart(9) + 'p90 s'.padStart(8) + '× node -e 0'.padStart(13) + '  target');
+let misses = 0;
+COMMANDS.forEach(([label], k) => {
+  const m = median(times[k]);
+  const p90 = [...times[k]].sort((a, b) => a - b)[Math.floor(0.9 * (times[k].length - 1))];
+  const target = k === 0 ? '(floor)' : m < targetS ? `< ${targetS} s ok` : `< ${targetS} s MISSED`;
+  if (k > 0 && m >= targetS) misses++;
+  console.log(label.padEnd(42) + m.toFixed(3).padStart(9) + p90.toFixed(3).padStart(8) + (m / floor).toFixed(2).padStart(13) + '  ' + target);
+});
+console.log(misses ? `${misses} command(s) at or above ${targetS} s median` : `every command under ${targetS} s median`);
