@@ -256,6 +256,41 @@ function loadLatest(dir, fingerprint, shapeOf) {
   return undefined;
 }
 
+/**
+ * Stale-writer guard (docs/operate.md, Trust): the checkpoint dir holds ATTEMPT, the
+ * highest COLOSSUS_ATTEMPT whose rank 0 has started. A writer from an older attempt
+ * (a rank left behind a partition) sees a newer number there and stops instead of
+ * writing over the new attempt's checkpoints.
+ */
+function readAttemptMark(dir) {
+  try {
+    const n = Number(readFileSync(join(dir, 'ATTEMPT'), 'utf8').trim());
+    return Number.isSafeInteger(n) ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function markAttempt(dir, attempt) {
+  if (readAttemptMark(dir) >= attempt) return;
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.ATTEMPT.tmp-${process.pid}`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${attempt}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, 'ATTEMPT'));
+}
+
+function guardedSave(env, step, params, fingerprint) {
+  const newer = readAttemptMark(env.checkpointDir);
+  if (newer > env.attempt) fail(`attempt ${env.attempt} is superseded by attempt ${newer}: not writing checkpoint ${step}`, 1);
+  saveCheckpoint(env.checkpointDir, step, params, fingerprint);
+}
+
 const emit = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const SIGNAL_NUMBERS = { SIGTERM: 15, SIGUSR1: 10 };
 
@@ -276,6 +311,7 @@ async function main() {
   let wake = () => {};
   for (const sig of Object.keys(SIGNAL_NUMBERS)) process.on(sig, () => ((stopSignal = sig), wake()));
   const writer = env.rank === 0 && env.checkpointDir;
+  if (writer) markAttempt(env.checkpointDir, env.attempt);
   let lastSaved = step;
 
   while (step < opt.steps) {
@@ -286,7 +322,7 @@ async function main() {
     step += 1;
     const line = { step, loss: Number(loss.toFixed(6)) };
     if (writer && step % opt.checkpointEvery === 0) {
-      saveCheckpoint(env.checkpointDir, step, params, fingerprint);
+      guardedSave(env, step, params, fingerprint);
       line.checkpoint = lastSaved = step;
     }
     emit(line);
@@ -294,12 +330,12 @@ async function main() {
     if (waitMs > 0 && !stopSignal) await new Promise((r) => ((wake = r), setTimeout(r, waitMs)));
     else await new Promise((r) => setImmediate(r)); // let a pending signal handler run
     if (stopSignal) {
-      if (writer && lastSaved !== step) saveCheckpoint(env.checkpointDir, step, params, fingerprint);
+      if (writer && lastSaved !== step) guardedSave(env, step, params, fingerprint);
       emit({ step, stopped: stopSignal, checkpoint: writer ? step : undefined });
       process.exit(128 + SIGNAL_NUMBERS[stopSignal]);
     }
   }
-  if (writer && lastSaved !== step) saveCheckpoint(env.checkpointDir, step, params, fingerprint);
+  if (writer && lastSaved !== step) guardedSave(env, step, params, fingerprint);
   emit({ done: true, step, weightsSha256: sha256(paramBytes(params)) });
 }
 

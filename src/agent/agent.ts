@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { ColossusError, isColossusError } from '../core/errors.js';
 import { classifyXid } from '../core/health/xid.js';
+import { fenceKillGraceS } from '../core/control/fencing.js';
 import { ApiClient } from '../protocol/client.js';
 import type { AttemptEvent, HeartbeatRequest, Topology, XidEvent } from '../protocol/agent.js';
 import { createAttemptReporter, type AttemptReporter } from './attempt-reporter.js';
@@ -61,6 +62,10 @@ export class Agent {
   private stopped = false;
   private lastGpuError = '';
   private readonly random: () => number;
+  /** Monotonic time (ms) at which the last request the server answered was sent; null before the first. */
+  private lastContactMs: number | null = null;
+  private nodeTimeoutS = 30;
+  private fenced = false;
 
   constructor(private readonly opt: AgentOptions) {
     this.client = new ApiClient({ server: opt.server, token: opt.joinToken, timeoutMs: opt.requestTimeoutMs ?? 5_000 });
@@ -82,7 +87,10 @@ export class Agent {
     const orphans = killOrphans(this.opt.workDir);
     if (orphans.length) this.opt.log('warn', `cleared attempts left by a previous agent (surviving processes SIGKILLed): ${orphans.join(', ')}`);
     this.readings = await this.opt.gpus.read();
-    const flusher = setInterval(() => void this.reporter.flush(), FLUSH_MS);
+    const flusher = setInterval(() => {
+      this.selfFence();
+      void this.reporter.flush();
+    }, FLUSH_MS);
     const poller = this.pollGpus();
     try {
       while (!this.stopped) {
@@ -112,8 +120,11 @@ export class Agent {
   /** A 401 for a credential that a newer registration already replaced is not news: retry with the new one. */
   private async report(attemptId: string, events: AttemptEvent[]) {
     const token = this.nodeToken ?? '';
+    const sentMs = performance.now();
     try {
-      return await this.client.reportAttempt(this.opt.name, token, attemptId, { events });
+      const res = await this.client.reportAttempt(this.opt.name, token, attemptId, { events });
+      this.contact(sentMs);
+      return res;
     } catch (e) {
       if (isColossusError(e) && e.code === 'unauthorized' && token !== this.nodeToken) throw new ColossusError('failure', 'stale node credential');
       throw e;
@@ -130,7 +141,31 @@ export class Agent {
     this.wake();
   }
 
+  /** The server answered a request sent at `sentMs`. */
+  private contact(sentMs: number): void {
+    this.lastContactMs = Math.max(this.lastContactMs ?? sentMs, sentMs);
+    if (this.fenced) this.opt.log('info', 'the server answers again; self-fence lifted');
+    this.fenced = false;
+  }
+
+  /**
+   * Self-fencing (src/core/control/fencing.ts): when no request sent in the last
+   * node timeout was answered, the server has declared this node down and will
+   * place its attempts elsewhere once the fence bound has passed — so stop every
+   * rank here first: SIGTERM now, SIGKILL after fenceKillGraceS.
+   */
+  private selfFence(): void {
+    if (this.lastContactMs === null || this.stopped) return;
+    const silentMs = performance.now() - this.lastContactMs;
+    if (silentMs <= this.nodeTimeoutS * 1000 || !this.attempts.anyActive()) return;
+    const graceS = fenceKillGraceS(this.nodeTimeoutS);
+    if (!this.fenced) this.opt.log('warn', `self-fencing: no server answered for ${(silentMs / 1000).toFixed(1)} s (node timeout ${this.nodeTimeoutS} s); stopping every attempt (SIGKILL after ${graceS} s)`);
+    this.fenced = true;
+    this.attempts.stopEverything(graceS, 'self-fence');
+  }
+
   private async register(): Promise<number> {
+    const sentMs = performance.now();
     try {
       const res = await this.client.register({
         name: this.opt.name,
@@ -142,6 +177,8 @@ export class Agent {
       });
       this.nodeToken = res.nodeToken;
       this.intervalS = res.heartbeatIntervalS;
+      this.nodeTimeoutS = res.nodeTimeoutS;
+      this.contact(sentMs);
       this.registered = this.everRegistered = true;
       this.failures = 0;
       this.telemetry.reset();
@@ -163,8 +200,10 @@ export class Agent {
     const xids = this.pendingXids.slice(0, MAX_PENDING_XIDS);
     const req: HeartbeatRequest = { seq: this.seq++, attempts: this.attempts.local() };
     if (samples.length || xids.length) req.telemetry = { ...(samples.length ? { gpus: samples } : {}), ...(xids.length ? { xids } : {}) };
+    const sentMs = performance.now();
     try {
       const res = await this.client.heartbeat(this.opt.name, this.nodeToken ?? '', req);
+      this.contact(sentMs);
       this.failures = 0;
       this.telemetry.accept(samples);
       this.pendingXids.splice(0, xids.length);

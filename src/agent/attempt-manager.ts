@@ -80,6 +80,17 @@ export class AttemptManager {
     void h.run.stop(req);
   }
 
+  /** True when some attempt is held and not exited. */
+  anyActive(): boolean {
+    for (const { run } of this.held.values()) if (run.state !== 'exited') return true;
+    return false;
+  }
+
+  /** Stops every held attempt now (self-fencing); ones already stopping keep their order. */
+  stopEverything(killGraceS: number, reason: string): void {
+    for (const id of this.held.keys()) this.stop(id, { killGraceS }, reason);
+  }
+
   /** Stops everything (agent shutdown) and waits for the exits. */
   async stopAll(killGraceS: number): Promise<void> {
     for (const id of this.held.keys()) this.stop(id, { killGraceS }, 'agent-shutdown');

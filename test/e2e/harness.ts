@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -146,9 +146,9 @@ export class Cluster {
     await this.server!.exited;
   }
 
-  startAgent(name: string, rack: string): Proc {
+  startAgent(name: string, rack: string, server = this.url): Proc {
     const workDir = join(this.dir, 'agents', name);
-    const args = ['agent', '--server', this.url, '--token', AGENT_TOKEN, '--name', name, '--rack', rack, '--work-dir', workDir, '--simulate-gpus', String(this.opt.gpusPerAgent)];
+    const args = ['agent', '--server', server, '--token', AGENT_TOKEN, '--name', name, '--rack', rack, '--work-dir', workDir, '--simulate-gpus', String(this.opt.gpusPerAgent)];
     const p = spawnCli(args, {});
     this.agents.set(name, p);
     return p;
@@ -194,4 +194,50 @@ export async function referenceHash(args: string[]): Promise<string> {
   const done = out.trim().split('\n').map((l) => JSON.parse(l) as { done?: boolean; weightsSha256?: string }).find((l) => l.done);
   if (!done?.weightsSha256) throw new Error(`tiny-train gave no hash: ${out.slice(-500)}`);
   return done.weightsSha256;
+}
+
+/** A TCP proxy on loopback to `targetPort` that a test can cut (every connection dropped, new ones refused) and heal. */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  cut = false;
+  port = 0;
+
+  constructor(private readonly targetPort: () => number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      if (this.cut) return void client.destroy();
+      const upstream = connect(this.targetPort(), '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  /** Drops every connection and refuses new ones until heal(). */
+  partition(): void {
+    this.cut = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  heal(): void {
+    this.cut = false;
+  }
+
+  async close(): Promise<void> {
+    this.partition();
+    await new Promise((r) => this.server?.close(r));
+  }
 }

@@ -119,6 +119,18 @@ describe('examples/workloads/tiny-train.mjs', () => {
     expect(done(second)!.weightsSha256).toBe(reference);
   });
 
+  it('a writer of an older attempt stops instead of writing over a newer attempt’s checkpoints (COLOSSUS_ATTEMPT)', async () => {
+    const dir = join(tmp, 'stale');
+    const old = start([...args, '--step-ms', '40'], { COLOSSUS_CHECKPOINT_DIR: dir, COLOSSUS_ATTEMPT: '1' });
+    await old.reach(6);
+    const newer = start(args, { COLOSSUS_CHECKPOINT_DIR: dir, COLOSSUS_ATTEMPT: '2' });
+    expect((await newer.exit).code).toBe(0);
+    expect(done(newer)!.weightsSha256).toBe(reference);
+    expect((await old.exit).code).toBe(1);
+    expect(old.stderr).toMatch(/attempt 1 is superseded by attempt 2: not writing checkpoint \d+/);
+    expect(readdirSync(dir).filter((n) => n.startsWith('ckpt-')).sort().at(-1)).toBe('ckpt-000000040.json');
+  });
+
   it('--fail-at-step exits with the requested code (93 = do not restart)', async () => {
     const run = start(['--steps', '10', '--fail-at-step', '4', '--fail-code', '93']);
     expect((await run.exit).code).toBe(93);
