@@ -41,6 +41,8 @@ export interface AgentOptions {
   requestTimeoutMs?: number;
 }
 
+import type { NodeGpuMetrics } from '../protocol/prometheus.js';
+
 const VERSION = '0.1.0';
 const FLUSH_MS = 250;
 const MAX_PENDING_XIDS = 1000;
@@ -53,6 +55,8 @@ export class Agent {
   private readonly xids: XidWatcher | undefined;
   private readings: GpuReading[] = [];
   private pendingXids: XidEvent[] = [];
+  /** Last XID code per GPU index (DCGM_FI_DEV_XID_ERRORS). */
+  private readonly lastXid = new Map<number, number>();
   private nodeToken: string | undefined;
   private registered = false;
   private everRegistered = false;
@@ -129,6 +133,11 @@ export class Agent {
       if (isColossusError(e) && e.code === 'unauthorized' && token !== this.nodeToken) throw new ColossusError('failure', 'stale node credential');
       throw e;
     }
+  }
+
+  /** This node's latest GPU readings for its own /metrics (`colossus agent --metrics-port`). */
+  gpuMetrics(): NodeGpuMetrics {
+    return { hostname: this.opt.name, gpus: this.readings.map((g) => ({ ...g, lastXid: this.lastXid.get(g.index) ?? 0 })) };
   }
 
   get isRegistered(): boolean {
@@ -250,6 +259,7 @@ export class Agent {
         const c = classifyXid(x.code);
         this.opt.log(c.severity === 'critical' ? 'error' : 'warn', `XID ${x.code} on GPU ${x.gpuIndex ?? '?'}: ${c.description} (${c.severity}; server decides: ${c.action})`);
         this.pendingXids.push(x);
+        if (x.gpuIndex !== undefined) this.lastXid.set(x.gpuIndex, x.code);
       }
       if (this.pendingXids.length > MAX_PENDING_XIDS) this.pendingXids.splice(0, this.pendingXids.length - MAX_PENDING_XIDS);
       await this.sleep(Math.min(this.intervalS * 1000, 5_000));

@@ -150,7 +150,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
       return reply.code(503).type('application/problem+json').send(JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: `the ${opts.store.kind} store does not answer` }));
     }
   });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.render()));
   const tickMs = opts.tickMs ?? 500;
   const timer = setInterval(() => void server.tick().catch((err) => app.log.error({ err }, 'tick failed')), tickMs || 2 ** 30);
   if (tickMs === 0) clearInterval(timer);

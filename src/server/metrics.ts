@@ -1,12 +1,38 @@
 /**
  * Prometheus metrics on a private registry (several servers may share a process).
- * Labels are bounded: route templates, methods, status classes, node and job
- * states — never a node, GPU or job name.
+ * prom-client's series have bounded labels (route templates, methods, status
+ * classes, node and job states); per-job series cover live jobs only, and the
+ * per-GPU DCGM series become per-node above PER_GPU_SERIES_MAX_GPUS.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Controller } from '../core/control/controller.js';
 import { freeGpus } from '../core/control/node-state.js';
 import type { Persister } from './persister.js';
+import { dcgmText, type NodeGpuMetrics } from '../protocol/prometheus.js';
+import { jobMetricsText } from './job-metrics.js';
+
+/** Where per-GPU readings come from: agents' heartbeat telemetry by default; the twin plugs in its simulated GPUs. */
+export type GpuMetricsSource = () => Iterable<NodeGpuMetrics>;
+
+/** Fleets up to this many GPUs get one DCGM series per GPU on /metrics; larger ones one per node (see docs/metrics.md). */
+export const PER_GPU_SERIES_MAX_GPUS = 4096;
+
+/** The controller's view of each live node's GPUs: the last telemetry its agent sent, the last XID per GPU. */
+export function telemetryGpuSource(ctl: Controller): GpuMetricsSource {
+  return function* () {
+    for (const n of ctl.nodes.values()) {
+      if (n.down) continue;
+      yield {
+        hostname: n.name,
+        gpus: n.gpus.map((g) => {
+          const t = n.telemetry[g.index] ?? {};
+          const v = (k: string) => (typeof t[k] === 'number' ? (t[k] as number) : undefined);
+          return { index: g.index, uuid: g.uuid, model: g.model, utilizationPct: v('utilizationPct'), powerW: v('powerW'), temperatureC: v('temperatureC'), memUsedBytes: v('memUsedBytes'), lastXid: v('lastXid') ?? 0 };
+        }),
+      };
+    }
+  };
+}
 
 export function createMetrics(ctl: Controller, persister: Persister) {
   const registry = new Registry();
@@ -38,9 +64,20 @@ export function createMetrics(ctl: Controller, persister: Persister) {
     },
   });
   new Gauge({ name: 'colossus_store_transactions', help: 'Store transactions committed (group commit)', registers: [registry], collect() { this.set(persister.stats.transactions); } });
+  let gpuSource = telemetryGpuSource(ctl);
   return {
     registry,
     heartbeats,
+    /** Replaces the per-GPU readings (the twin's simulated GPUs). */
+    setGpuSource(source: GpuMetricsSource) {
+      gpuSource = source;
+    },
+    /** The whole exposition: prom-client's registry, then per-job and DCGM series. */
+    async render(): Promise<string> {
+      let gpus = 0;
+      for (const n of ctl.nodes.values()) gpus += n.gpus.length;
+      return (await registry.metrics()) + jobMetricsText(ctl) + dcgmText(gpuSource(), gpus <= PER_GPU_SERIES_MAX_GPUS);
+    },
     observe(route: string, method: string, status: number, seconds: number) {
       requests.inc({ route, method, status: `${Math.floor(status / 100)}xx` });
       latency.observe({ route }, seconds);

@@ -18,6 +18,7 @@ import { sendProblem } from '../server/errors.js';
 import { Store } from '../server/store/store.js';
 import { ensureTokenFiles } from '../server/tokens-files.js';
 import { Pacer } from './pacer.js';
+import { twinGpuMetrics } from './metrics-source.js';
 import { Twin } from './twin.js';
 import { VirtualClock } from './virtual-clock.js';
 import { registerTwinRoutes } from './http/routes.js';
@@ -69,6 +70,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') } });
   const twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock });
   twin.start();
+  server.metrics.setGpuSource(twinGpuMetrics(twin));
   await server.commit();
   const commit = async () => {
     const evictable = twin.takeEvictable();

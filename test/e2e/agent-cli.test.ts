@@ -32,6 +32,7 @@ describe('colossus agent', () => {
       [['--server', url, '--token', 'x', '--name', 'Node One!'], /--name: node name 'Node One!' is invalid/],
       [['--server', url, '--token', 'x', '--simulate-gpus', '0'], /--simulate-gpus must be a positive whole number/],
       [['--server', url, '--token', 'x', '--simulate-gpus', '5000'], /more than a node may have \(1024\)/],
+      [['--server', url, '--token', 'x', '--metrics-port', '70000'], /--metrics-port must be 0–65535, got '70000'/],
       [['--server', url, '--token', 'x', '--gpu-model', 'tpu', '--simulate-gpus', '8', '--work-dir', join(tmp, 'w0')], /unknown GPU 'tpu'/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(['agent', ...args], { env: { COLOSSUS_SERVER: '', COLOSSUS_AGENT_TOKEN: '' } })));
@@ -40,6 +41,27 @@ describe('colossus agent', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+    }
+  });
+
+  it('--metrics-port serves the node’s GPUs under DCGM exporter’s names, one series per GPU', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'metrics-node', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w-metrics'), '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    try {
+      const metricsUrl = await waitFor('the metrics URL in the agent log', async () => /GPU metrics \(DCGM exporter names\) on (http:\/\/\S+)/.exec(stderr)?.[1]);
+      const text = await (await fetch(metricsUrl)).text();
+      const util = [...text.matchAll(/^DCGM_FI_DEV_GPU_UTIL\{gpu="(\d)",UUID="([^"]+)",device="nvidia\d",modelName="[^"]+",Hostname="metrics-node"\} (\S+)$/gm)];
+      expect(util.map((m) => m[1])).toEqual(['0', '1', '2', '3']);
+      for (const m of util) expect(Number(m[3])).toBeGreaterThanOrEqual(0);
+      for (const name of ['DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_XID_ERRORS']) {
+        expect(text.match(new RegExp(`^${name}\\{`, 'gm')), name).toHaveLength(4);
+      }
+      expect((await fetch(metricsUrl.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 

@@ -10,6 +10,7 @@ import { Agent, type AgentLog } from '../../agent/agent.js';
 import { nvidiaSmiSource } from '../../agent/nvidia-smi.js';
 import { simulatedGpuSource } from '../../agent/simulated-gpus.js';
 import { positiveInt } from '../options.js';
+import { serveGpuMetrics } from '../../agent/metrics-server.js';
 import { printJson } from '../output.js';
 
 interface AgentFlags {
@@ -25,7 +26,17 @@ interface AgentFlags {
   gpuModel: string;
   xidLog?: string;
   nvidiaSmi: string;
+  metricsPort?: number;
+  metricsHost: string;
   json?: boolean;
+}
+
+function portNumber(flag: string) {
+  return (text: string): number => {
+    const p = Number(text);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ColossusError('usage', `${flag} must be 0–65535, got '${text}'`, { where: flag, hint: 'dcgm-exporter uses 9400; 0 = any free port' });
+    return p;
+  };
 }
 
 function logger(json: boolean, name: string): AgentLog {
@@ -62,6 +73,8 @@ async function runAgent(f: AgentFlags): Promise<void> {
   const xidLogPath = f.xidLog ?? (f.simulateGpus ? join(workDir, 'kernel.log') : undefined);
   const a = new Agent({ server, joinToken: token, name, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: f.address, workDir, gpus, xidLogPath, log });
   busy.of = () => a.attempts.busyGpus();
+  const metrics = f.metricsPort === undefined ? null : await serveGpuMetrics(f.metricsHost, f.metricsPort, () => a.gpuMetrics());
+  if (metrics) log('info', `GPU metrics (DCGM exporter names) on http://${f.metricsHost}:${metrics.port}/metrics`);
   let signalled: string | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) return;
@@ -75,6 +88,7 @@ async function runAgent(f: AgentFlags): Promise<void> {
     await a.run();
     await a.shutdown();
   } finally {
+    await metrics?.close();
     process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   }
   if (f.json) printJson({ name, server, workDir, gpuSource: gpus.kind, attemptsLaunched: a.attempts.launchedCount, stoppedBy: signalled ?? null });
@@ -96,6 +110,8 @@ export function registerAgent(program: Command): void {
     .option('--gpu-model <gpu>', 'GPU model of simulated GPUs (catalog alias)', 'h100')
     .option('--xid-log <file>', 'kernel log to follow for NVIDIA XID lines (default for simulated GPUs: <work-dir>/kernel.log)')
     .option('--nvidia-smi <path>', 'nvidia-smi executable', 'nvidia-smi')
+    .option('--metrics-port <port>', 'serve this node\'s GPUs at /metrics under DCGM exporter\'s names (e.g. 9400; 0 = any free port)', portNumber('--metrics-port'))
+    .option('--metrics-host <host>', 'address for --metrics-port', '0.0.0.0')
     .option('--json', 'log JSON lines on stderr; print a JSON summary on exit')
     .action((opts: AgentFlags) => runAgent(opts));
 }
