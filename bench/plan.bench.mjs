@@ -16,13 +16,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Every (tp, pp, cp, ep, mbs, vpp, zero, recompute) combination of a model on a cluster, as plain objects. */
 function layoutsOf(model, cluster, gbs, seq) {
   const out = [];
-  const divs = (n) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
-  for (const tp of [1, 2, 4, 8]) for (const pp of divs(model.layers).filter((p) => p <= 32)) for (const cp of [1, 2, 4]) {
+    // pp: powers of two up to 32 (uneven splits where they do not divide the layers, e.g. DeepSeek-V3's 61).
+  for (const tp of [1, 2, 4, 8]) for (const pp of [1, 2, 4, 8, 16, 32].filter((p) => p <= model.layers)) for (const cp of [1, 2, 4]) {
     const dp = cluster.gpus / (tp * pp * cp);
     if (!Number.isInteger(dp) || gbs % dp !== 0) continue;
     for (const ep of model.moe ? [1, 2, 4, 8, 16, 32, 64].filter((e) => (dp * cp) % e === 0) : [1])
       for (const mbs of [1, 2, 4].filter((b) => (gbs / dp) % b === 0))
-        for (const vpp of [1, 2].filter((v) => (model.layers / pp) % v === 0))
+        for (const vpp of [1, 2].filter((v) => v === 1 || (pp > 1 && pp * v <= model.layers)))
           for (const zero of [0, 1, 2, 3]) for (const recompute of [0, 1, 2])
             out.push({ tp, pp, vpp, cp, ep, dp, zero, mbs, gbs, seq, precision: 0, recompute });
   }

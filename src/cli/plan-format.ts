@@ -10,6 +10,29 @@ export function layoutLabel(l: Layout): string {
   return `tp${l.tp} ${pp} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}`;
 }
 
+/** Ranks as compact ranges: [0] → '0', [1..14] → '1–14'. */
+function rankText(ranks: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ranks.length; ) {
+    let j = i;
+    while (j + 1 < ranks.length && ranks[j + 1] === ranks[j] + 1) j++;
+    parts.push(j === i ? `${ranks[i]}` : `${ranks[i]}–${ranks[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The pipeline lines of `perf`: the split and each class of ranks. */
+function pipelinePairs(r: PerfResult): [string, string][] {
+  const p = r.pipeline;
+  if (!p) return [];
+  const stage = (c: NonNullable<PerfResult['pipeline']>['stages'][number]): [string, string] => {
+    const extra = [c.embedding ? '+ embedding' : '', c.mtpLayers ? `+ ${c.mtpLayers} MTP` : '', c.loss ? '+ output/loss' : ''].filter(Boolean).join(' ');
+    return [`  rank ${rankText(c.ranks)}`, `${c.layers} layers ${extra}`.trim() + `, ${formatBytes(c.memoryPerGpuBytes)}, ${formatDuration(c.microbatchTimeS)}/micro-batch`];
+  };
+  return [['pipeline', `${p.layout}  (${p.kind})`], ...p.stages.map(stage)];
+}
+
 export function renderPerf(r: PerfResult): string {
   const m = r.memory;
   const b = r.breakdown;
@@ -22,6 +45,7 @@ export function renderPerf(r: PerfResult): string {
     ['  optimizer', formatBytes(m.optimizer)],
     ['  activations', formatBytes(m.activations)],
     ['  other', `${formatBytes(m.other)} (framework, fragmentation)`],
+    ...pipelinePairs(r),
     ['step time', formatDuration(r.stepTimeS)],
     ['  compute', `${formatDuration(b.computeS)} (${pct(b.computeS)})`],
     ['  pipeline bubble', `${formatDuration(b.ppBubbleS)} (${pct(b.ppBubbleS)})`],

@@ -7,6 +7,8 @@ import { PRECISIONS, type Precision } from '../core/hardware/types.js';
 import { RECOMPUTES, type Layout, type Recompute, type ZeroStage } from '../core/perf/types.js';
 import type { Knob } from '../core/perf/validate.js';
 import { nonNegative, oneOf, positiveInt } from './options.js';
+import { ColossusError } from '../core/errors.js';
+import { expandLayout } from '../core/perf/pipeline-layout.js';
 
 export interface LayoutFlags {
   model: string;
@@ -24,6 +26,9 @@ export interface LayoutFlags {
   zero?: number;
   mbs?: number;
   recompute?: Recompute;
+  ppFirstLayers?: number;
+  ppLastLayers?: number;
+  ppLayout?: string;
   json?: boolean;
 }
 
@@ -53,12 +58,37 @@ export function addLayoutFlags(c: Command): Command {
     .option('--recompute <r>', 'activation recompute: none | selective | full', oneOf('--recompute', RECOMPUTES));
 }
 
+/** Uneven pipeline splits (Megatron-Core's flags); without them the model splits as Megatron would, or balanced. */
+export function addPipelineFlags(c: Command): Command {
+  return c
+    .option('--pp-first-layers <n>', 'transformer layers on the first pipeline stage (Megatron --decoder-first-pipeline-num-layers)', nonNegative('--pp-first-layers'))
+    .option('--pp-last-layers <n>', 'transformer layers on the last pipeline stage (--decoder-last-pipeline-num-layers)', nonNegative('--pp-last-layers'))
+    .option('--pp-layout <s>', "Megatron pipeline layout: E embedding, t layer, m MTP, L loss, | between virtual stages (e.g. 'Et*7|(t*8|)*14t*7L')");
+}
+
+/** pp and vpp implied by --pp-layout's stage count and the --pp/--vpp given. */
+function ppFromLayout(f: LayoutFlags): { pp: number; vpp: number } | null {
+  if (f.ppLayout === undefined) return null;
+  const stages = expandLayout(f.ppLayout).split('|').length;
+  const pp = f.pp ?? (f.vpp ? stages / f.vpp : stages);
+  const vpp = f.vpp ?? stages / pp;
+  if (!Number.isInteger(pp) || !Number.isInteger(vpp) || pp * vpp !== stages) {
+    throw new ColossusError('invalid', `pp-layout has ${stages} virtual stages: pp·vpp must equal it (--pp ${f.pp ?? '?'}, --vpp ${f.vpp ?? '?'})`, {
+      where: '--pp-layout',
+      hint: `leave --vpp out for --pp to set it, or give a layout with pp·vpp stages separated by '|'`,
+    });
+  }
+  return { pp, vpp };
+}
+
 const KNOBS: Knob[] = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'mbs', 'zero'];
 
 /** The knobs the user fixed, for the planner and for validation. */
 export function fixedFrom(f: LayoutFlags): { fixed: Partial<Omit<Layout, 'gbs' | 'seq'>>; given: Set<Knob> } {
   const fixed: Partial<Omit<Layout, 'gbs' | 'seq'>> = {};
   const given = new Set<Knob>(['precision']);
+  const implied = ppFromLayout(f);
+  if (implied) Object.assign(f, implied);
   for (const k of KNOBS) {
     const v = f[k] as number | undefined;
     if (v === undefined) continue;
@@ -67,6 +97,9 @@ export function fixedFrom(f: LayoutFlags): { fixed: Partial<Omit<Layout, 'gbs' |
     else (fixed as Record<string, number>)[k] = v;
   }
   if (f.recompute) fixed.recompute = f.recompute;
+  if (f.ppFirstLayers !== undefined) fixed.ppFirstLayers = f.ppFirstLayers;
+  if (f.ppLastLayers !== undefined) fixed.ppLastLayers = f.ppLastLayers;
+  if (f.ppLayout !== undefined) fixed.ppLayout = f.ppLayout;
   fixed.precision = f.precision ?? 'bf16';
   return { fixed, given };
 }
@@ -77,5 +110,6 @@ export function probeLayout(f: LayoutFlags, gpus: number): Layout {
   return {
     tp, pp, cp, vpp: f.vpp ?? 1, ep: f.ep ?? 1, dp: f.dp ?? gpus / (tp * pp * cp), zero: (f.zero ?? 1) as ZeroStage,
     mbs: f.mbs ?? 1, gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', recompute: f.recompute ?? 'none',
+    ppFirstLayers: f.ppFirstLayers, ppLastLayers: f.ppLastLayers, ppLayout: f.ppLayout,
   };
 }

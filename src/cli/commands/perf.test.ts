@@ -39,6 +39,32 @@ describe('colossus perf', () => {
   });
 });
 
+describe('colossus perf: uneven pipelines', () => {
+  const ds = ['--model', 'deepseek-v3', '--cluster', 'dgx-b200', '--gpus', '256', '--gbs', '512', '--seq', '4096', '--precision', 'fp8', '--ep', '8', '--mbs', '1'];
+
+  it('splits 61 layers over pp 4 itself and takes a Megatron layout string', async () => {
+    const auto = await runCliJson<Json>(['perf', ...ds, '--pp', '4', '--vpp', '1']);
+    expect(auto.code).toBe(0);
+    expect(auto.json!.pipeline.kind).toBe('balanced');
+    expect(auto.json!.pipeline.stages.reduce((s: number, c: Json) => s + c.layers * c.ranks.length, 0)).toBe(61);
+    const lay = await runCliJson<Json>(['perf', ...ds, '--pp', '16', '--pp-layout', 'Et*3|(tt|)*29m|L']);
+    expect(lay.code).toBe(0);
+    expect(lay.json!.layout).toMatchObject({ pp: 16, vpp: 2, ppLayout: 'Et*3|(tt|)*29m|L' });
+    const human = await runCli(['perf', ...ds, '--pp', '4', '--pp-first-layers', '13', '--pp-last-layers', '12', '--vpp', '1']);
+    expect(human.stdout).toMatch(/pipeline +Et\*13\|t\*18\|t\*18\|t\*12L +\(first\/last\)/);
+    expect(human.stdout).toMatch(/rank 1–2 +18 layers, /);
+  });
+
+  it('exits 2 for an explicit split that cannot work, with the rule and one that can', async () => {
+    const r = await runCli(['perf', ...ds, '--pp', '4', '--pp-first-layers', '14']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pp-first-layers=14: the other 3 stages must split the remaining 47 layers evenly (try --pp-first-layers 1 or 4');
+    const bad = await runCli(['perf', ...ds, '--pp', '8', '--vpp', '2', '--pp-layout', 'Et*3|(tt|)*29m|L']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('pp-layout has 32 virtual stages');
+  });
+});
+
 describe('colossus plan', () => {
   it('returns searched, feasible, elapsedS, best and top, with training days, energy and cost', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plan-'));

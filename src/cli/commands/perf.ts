@@ -9,7 +9,7 @@ import { searchLayouts, validateLayout, type PerfResult } from '../../core/perf/
 import { formatBytes } from '../../core/units.js';
 import { loadCluster, loadModel } from '../load.js';
 import { printJson } from '../output.js';
-import { addLayoutFlags, addWorkloadFlags, fixedFrom, probeLayout, type LayoutFlags } from '../plan-options.js';
+import { addLayoutFlags, addPipelineFlags, addWorkloadFlags, fixedFrom, probeLayout, type LayoutFlags } from '../plan-options.js';
 import { renderPerf } from '../plan-format.js';
 
 /** Runs the model for the flags; throws `invalid` or `infeasible` ColossusErrors. */
@@ -22,7 +22,7 @@ export function perfFor(f: LayoutFlags): PerfResult {
   if (s.top.length > 0) return s.top[0];
   if (s.searched === 0) {
     throw new ColossusError('invalid', `no valid layout of ${model.name} on ${cluster.gpus} GPUs matches the flags given`, {
-      hint: 'leave more of --tp/--pp/--cp/--dp/--ep/--mbs/--vpp out for the planner to choose, or check that tp·pp·cp divides the GPUs and dp divides --gbs',
+      hint: 'leave more of --tp/--pp/--cp/--dp/--ep/--mbs/--vpp out for the planner to choose, or check that tp·pp·cp divides the GPUs, dp divides --gbs and a --pp-first-layers/--pp-last-layers split fits the pp searched',
     });
   }
   const r = s.leastMemory!;
@@ -37,7 +37,7 @@ export function registerPerf(program: Command): void {
   const c = program
     .command('perf')
     .description('Memory, step time, throughput and MFU of one layout (omitted layout flags are chosen by the planner)');
-  addLayoutFlags(addWorkloadFlags(c)).action((f: LayoutFlags) => {
+  addPipelineFlags(addLayoutFlags(addWorkloadFlags(c))).action((f: LayoutFlags) => {
     const r = perfFor(f);
     if (f.json) return printJson(r);
     process.stdout.write(renderPerf(r) + '\n');

@@ -13,7 +13,7 @@ import { parseQuantity } from '../../core/units.js';
 import { loadCluster, loadModel } from '../load.js';
 import { nonNegative, positiveInt } from '../options.js';
 import { printJson, progressBar } from '../output.js';
-import { addWorkloadFlags, type LayoutFlags } from '../plan-options.js';
+import { addPipelineFlags, addWorkloadFlags, fixedFrom, type LayoutFlags } from '../plan-options.js';
 import { layoutLabel, renderTop, renderTraining } from '../plan-format.js';
 import { sweepSvg, topSvg } from '../plan-svg.js';
 
@@ -28,7 +28,10 @@ interface PlanFlags extends LayoutFlags {
 const gpuList = (text: string): number[] => text.split(',').map((t) => positiveInt('--sweep-gpus')(t.trim()));
 
 function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress: boolean) {
-  const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: f.top };
+  const { fixed } = fixedFrom(f);
+  const split = { ppFirstLayers: fixed.ppFirstLayers, ppLastLayers: fixed.ppLastLayers, ppLayout: fixed.ppLayout, pp: fixed.pp, vpp: fixed.vpp };
+  const hasSplit = split.ppFirstLayers !== undefined || split.ppLastLayers !== undefined || split.ppLayout !== undefined;
+  const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: f.top, fixed: hasSplit ? { ...JSON.parse(JSON.stringify(split)), precision: f.precision ?? 'bf16' } : undefined };
   const total = showProgress ? countLayouts(model, cluster, req) : 0;
   const bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
   const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined });
@@ -93,7 +96,7 @@ function gbsHint(gpus: number, gbs: number): string {
 
 export function registerPlan(program: Command): void {
   const c = program.command('plan').description('Search every layout of a model on a cluster; rank by tokens/s within memory');
-  addWorkloadFlags(c)
+  addPipelineFlags(addWorkloadFlags(c))
     .option('--top <k>', 'how many layouts to show', positiveInt('--top'), 5)
     .option('--sweep-gpus <list>', 'comma-separated GPU counts to plan for (e.g. 8192,16384,32768)', gpuList)
     .option('--tokens <n>', 'training tokens (e.g. 15e12): adds days, GPU-hours, energy and cost', (t: string) => parseQuantity(t, '--tokens'))

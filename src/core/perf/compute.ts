@@ -1,6 +1,7 @@
 /**
- * Compute time of one micro-batch (forward + backward + recomputation) on the slowest
- * pipeline stage (the last: it also runs the output layer), seconds.
+ * Compute time of one micro-batch, as per-layer units that each pipeline stage sums for the
+ * layers it holds (step-time.ts): one dense layer, one MoE layer, one output head (the output
+ * GEMM, on the stage that holds the loss; an MTP depth adds one layer and one head).
  *
  * GEMMs run at peak(precision) × gemmEff(generation, precision) × s(m)·s(n)·s(k) with
  * s(d) = d / (d + gemmHalfDim): large GEMMs approach the measured maximum, thin ones
@@ -14,7 +15,6 @@ import type { ClusterCosts } from './cluster-costs.js';
 import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import type { NumLayout } from './num-layout.js';
-import { logitsOnCriticalStage, stageSlots } from './stages.js';
 
 const sat = (d: number, half: number) => d / (d + half);
 
@@ -24,20 +24,38 @@ function gemmS(flops: number, m: number, n: number, k: number, peak: number, eff
   return flops / (peak * eff * sat(m, half) * sat(n, half) * sat(k, half));
 }
 
-export interface MicrobatchCompute {
-  /** Forward GEMM + attention + element-wise time. */
+/** Per-micro-batch times of one unit (a layer or an output head), s. */
+export interface Unit {
   fwdS: number;
   bwdS: number;
   recomputeS: number;
   /** Attention-core time (forward + backward), which context-parallel exchange hides behind. */
   attnS: number;
   overheadS: number;
-  /** CPU time to issue the micro-batch (launches + sync waits); a floor on its duration. */
+  /** CPU time to issue the unit (dropless MoE only); a floor on the micro-batch's duration. */
   hostS: number;
 }
 
-/** Fills `r` with the per-micro-batch compute of the last stage. */
-export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, r: MicrobatchCompute): void {
+export interface LayerUnits {
+  dense: Unit;
+  moe: Unit;
+  head: Unit;
+  /** CPU time per pipeline chunk per micro-batch (forward + backward receive waits), dropless MoE under pp > 1. */
+  chunkHostS: number;
+}
+
+export const newUnit = (): Unit => ({ fwdS: 0, bwdS: 0, recomputeS: 0, attnS: 0, overheadS: 0, hostS: 0 });
+export const newLayerUnits = (): LayerUnits => ({ dense: newUnit(), moe: newUnit(), head: newUnit(), chunkHostS: 0 });
+
+function setUnit(u: Unit, gemm: number, expertFwd: number, attnFwd: number, ewFwd: number, L: NumLayout): void {
+  u.fwdS = gemm + expertFwd + attnFwd + ewFwd;
+  u.bwdS = 2 * gemm + 2 * expertFwd + 2.5 * attnFwd + 2 * ewFwd;
+  u.recomputeS = L.recompute === 2 ? gemm + expertFwd + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
+  u.attnS = 3.5 * attnFwd;
+}
+
+/** Fills `u` with the per-layer and per-head compute of the layout. */
+export function layerUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, u: LayerUnits): void {
   const g = P.generation[cc.generation];
   const peak = L.precision === 0 ? cc.peakBf16 : L.precision === 1 ? cc.peakFp8 : cc.peakFp4;
   const eff = L.precision === 0 ? g.gemmEff.bf16 : L.precision === 1 ? g.gemmEff.fp8 : g.gemmEff.fp4;
@@ -45,53 +63,38 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   const T = (L.mbs * L.seq) / L.cp;
   const h = mc.hidden;
   const tp = L.tp;
-  // Multi-token prediction: its layers sit on the last stage, the critical one.
-  const mtp = mc.mtpLayers;
-  const layersS = stageSlots(mc.layers, L.pp) + mtp;
-  const fMoe = mc.layers > 0 ? mc.moeLayers / mc.layers : 0;
-  const mtpMoe = mtp > 0 && mc.moeLayers > 0 ? mtp : 0;
-  const denseL = (layersS - mtp) * (1 - fMoe) + (mtp - mtpMoe);
-  const moeL = (layersS - mtp) * fMoe + mtpMoe;
   // Attention projections (every layer).
   const qkvShare = mc.qkvWidth / (mc.qkvWidth + mc.attnOutWidth);
-  const attnFlops = (layersS * T * 2 * mc.attnParams) / tp;
-  let gemm = gemmS(attnFlops * qkvShare, T, mc.qkvWidth / tp, h, peak, eff, half);
-  gemm += gemmS(attnFlops * (1 - qkvShare), T, h, mc.attnOutWidth / tp, peak, eff, half);
-  // Dense MLPs.
+  const attnFlops = (T * 2 * mc.attnParams) / tp;
+  const attnGemm = gemmS(attnFlops * qkvShare, T, mc.qkvWidth / tp, h, peak, eff, half) + gemmS(attnFlops * (1 - qkvShare), T, h, mc.attnOutWidth / tp, peak, eff, half);
+  // Dense MLP.
   const gShare = mc.fc1Width / (mc.fc1Width + mc.ffn || 1);
-  const mlpFlops = (denseL * T * 2 * mc.denseMlpParams) / tp;
-  gemm += gemmS(mlpFlops * gShare, T, mc.fc1Width / tp, h, peak, eff, half);
-  gemm += gemmS(mlpFlops * (1 - gShare), T, h, mc.ffn / tp, peak, eff, half);
-  // MoE: routed experts (grouped GEMM, tokens per expert), shared experts, router.
-  let expertFwd = 0;
-  let expertBwd = 0;
-  if (moeL > 0) {
+  const mlpFlops = (T * 2 * mc.denseMlpParams) / tp;
+  const mlpGemm = gemmS(mlpFlops * gShare, T, mc.fc1Width / tp, h, peak, eff, half) + gemmS(mlpFlops * (1 - gShare), T, h, mc.ffn / tp, peak, eff, half);
+  // MoE: routed experts (grouped GEMM, tokens per expert), shared experts + router.
+  let expertGemm = 0;
+  let sharedGemm = 0;
+  if (mc.experts > 0) {
     const perExpert = (T * mc.topK * L.ep) / mc.experts;
-    const eFlops = (moeL * T * mc.topK * 2 * mc.expertParams) / tp;
+    const eFlops = (T * mc.topK * 2 * mc.expertParams) / tp;
     const eShare = mc.expertFc1Width / (mc.expertFc1Width + mc.expertFfn);
-    const eGemm = gemmS(eFlops * eShare, perExpert, mc.expertFc1Width / tp, h, peak, eff, half) + gemmS(eFlops * (1 - eShare), perExpert, h, mc.expertFfn / tp, peak, eff, half);
-    expertFwd = eGemm;
-    expertBwd = 2 * eGemm;
-    const sFlops = (moeL * T * 2 * mc.moeSharedParams) / tp;
-    gemm += gemmS(sFlops, T, Math.max(mc.sharedFfn / tp, mc.experts), h, peak, eff, half);
+    expertGemm = gemmS(eFlops * eShare, perExpert, mc.expertFc1Width / tp, h, peak, eff, half) + gemmS(eFlops * (1 - eShare), perExpert, h, mc.expertFfn / tp, peak, eff, half);
+    sharedGemm = gemmS((T * 2 * mc.moeSharedParams) / tp, T, Math.max(mc.sharedFfn / tp, mc.experts), h, peak, eff, half);
   }
-  // Output layer on the last stage.
-  const heads = (logitsOnCriticalStage(mc.layers, L.pp) ? 1 : 0) + mtp;
-  const logits = heads > 0 ? heads * gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half) : 0;
-  // Flash attention over the causal half (cp ranks each see seq/2 keys on average).
-  // ... or, for short sequences, the HBM traffic of reading Q, K, V and writing O, whichever is longer.
-  const attnFlopsS = (layersS * T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
-  const attnBytesS = (layersS * T * 2 * (mc.qkvWidth + mc.attnOutWidth)) / tp / cc.hbmBandwidthBytesPerS;
+  // Flash attention over the causal half, or for short sequences the HBM traffic of Q, K, V, O.
+  const attnFlopsS = (T * mc.attnCoreFlopsPerSeq * L.seq * 0.5) / tp / (cc.peakBf16 * g.flashEff);
+  const attnBytesS = (T * 2 * (mc.qkvWidth + mc.attnOutWidth)) / tp / cc.hbmBandwidthBytesPerS;
   const attnFwd = Math.max(attnFlopsS, attnBytesS);
   // Element-wise traffic (× elementwiseFactor for unfused kernels), plus FP8/FP4 quantisation.
-  let ewBytes = P.elementwiseFactor * (layersS * mc.ewBytesAttn + denseL * mc.ewBytesDenseMlp) + P.moeElementwiseFactor * moeL * mc.ewBytesMoeMlp;
-  if (L.precision > 0) ewBytes += P.quantBytesPerElement * (denseL * mc.quantElemsDense + moeL * mc.quantElemsMoe);
-  const ewFwd = (T * ewBytes) / tp / cc.hbmBandwidthBytesPerS;
-  const fwd = gemm + expertFwd + logits + attnFwd + ewFwd;
-  r.fwdS = fwd;
-  r.bwdS = 2 * (gemm + logits) + expertBwd + 2.5 * attnFwd + 2 * ewFwd;
-  r.recomputeS = L.recompute === 2 ? gemm + expertFwd + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
-  r.attnS = 3.5 * attnFwd;
+  const q = L.precision > 0 ? P.quantBytesPerElement : 0;
+  const ewDense = (T * (P.elementwiseFactor * (mc.ewBytesAttn + mc.ewBytesDenseMlp) + q * mc.quantElemsDense)) / tp / cc.hbmBandwidthBytesPerS;
+  const ewMoe = (T * (P.elementwiseFactor * mc.ewBytesAttn + P.moeElementwiseFactor * mc.ewBytesMoeMlp + q * mc.quantElemsMoe)) / tp / cc.hbmBandwidthBytesPerS;
+  const full = L.recompute === 2;
+  setUnit(u.dense, attnGemm + mlpGemm, 0, attnFwd, ewDense, L);
+  u.dense.overheadS = P.layerOverheadS * (full ? 1.33 : 1);
+  u.dense.hostS = 0;
+  setUnit(u.moe, attnGemm + sharedGemm, expertGemm, attnFwd, ewMoe, L);
+  u.moe.overheadS = u.dense.overheadS + P.moeLayerOverheadS;
   // CPU time to issue a micro-batch, a floor on its duration (step-time.ts takes the longer of
   // the GPU's time and the CPU's). Dropless MoE layers issue many small kernels (router,
   // permutation, one grouped GEMM per local expert: forward, 2× in the backward, 1× more when
@@ -100,10 +103,16 @@ export function microbatchCompute(mc: ModelCosts, cc: ClusterCosts, P: PerfParam
   // boundary, so each chunk's receive (forward and backward) is waited for on the host
   // (chunkSyncS). Token-dropping layers have static shapes and run under CUDA graphs: no
   // per-kernel CPU cost, no lockstep. Dense layers' launches hide behind their GEMMs.
-  const passes = L.recompute === 2 ? 4 : 3;
-  const local = moeL > 0 ? mc.experts / L.ep : 0;
-  r.hostS = mc.moeDropless
-    ? moeL * (passes * (P.hostPerMoeLayerS + local * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS) + (L.pp > 1 ? 2 * L.vpp * P.chunkSyncS : 0)
-    : 0;
-  r.overheadS = layersS * P.layerOverheadS * (L.recompute === 2 ? 1.33 : 1) + moeL * P.moeLayerOverheadS;
+  const passes = full ? 4 : 3;
+  u.moe.hostS = mc.moeDropless ? passes * (P.hostPerMoeLayerS + (mc.experts / L.ep) * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS : 0;
+  u.chunkHostS = mc.moeDropless && L.pp > 1 ? 2 * P.chunkSyncS : 0;
+  // Output layer (on the stage holding the loss; one more per MTP depth).
+  const logits = gemmS((T * 2 * h * mc.vocab) / tp, T, mc.vocab / tp, h, peak, eff, half);
+  const hu = u.head;
+  hu.fwdS = logits;
+  hu.bwdS = 2 * logits;
+  hu.recomputeS = 0;
+  hu.attnS = 0;
+  hu.overheadS = 0;
+  hu.hostS = 0;
 }

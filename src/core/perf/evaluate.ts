@@ -5,11 +5,14 @@
 import type { Cluster } from '../cluster/types.js';
 import type { ModelSpec } from '../model/types.js';
 import { clusterCosts, type ClusterCosts } from './cluster-costs.js';
-import { memoryInto } from './memory.js';
-import { modelCosts, type ModelCosts } from './model-costs.js';
+import { classMemory, memoryInto } from './memory.js';
+import { modelCosts, splitModel, type ModelCosts } from './model-costs.js';
 import { M, toNumLayout, type NumLayout } from './num-layout.js';
 import { resolveParams, type PerfParams } from './params.js';
-import { stepTimeInto } from './step-time.js';
+import { explicitSplit, type PipelineSpec } from './pipeline-spec.js';
+import { formatLayout } from './pipeline-layout.js';
+import { autoSplit, type PipelineSplit, type SplitModel } from './stages.js';
+import { lastStageTimes, stepTimeInto } from './step-time.js';
 import type { Layout, PerfOptions, PerfResult } from './types.js';
 import { validateLayout } from './validate.js';
 
@@ -17,23 +20,60 @@ export interface Prepared {
   mc: ModelCosts;
   cc: ClusterCosts;
   P: PerfParams;
+  sm: SplitModel;
+  /** The caller's explicit pipeline split (NumLayout.split = 1), if any. */
+  explicit: PipelineSpec | null;
+  /** Splits by (pp, vpp, explicit), computed on first use. */
+  splits: Map<number, PipelineSplit | null>;
 }
 
-export function prepare(model: ModelSpec, cluster: Cluster, options: PerfOptions = {}): Prepared {
-  return { mc: modelCosts(model, options), cc: clusterCosts(cluster), P: resolveParams(options.params) };
+export function prepare(model: ModelSpec, cluster: Cluster, options: PerfOptions = {}, explicit: PipelineSpec | null = null): Prepared {
+  const mc = modelCosts(model, options);
+  return { mc, cc: clusterCosts(cluster), P: resolveParams(options.params), sm: splitModel(model, mc.mtpLayers), explicit, splits: new Map() };
 }
 
-const scratch = new Float64Array(2);
+/** The pipeline split of (pp, vpp): the explicit one when `explicit`, else the default; null when none is valid. */
+export function splitFor(p: Prepared, pp: number, vpp: number, explicit = false): PipelineSplit | null {
+  const key = (pp * 4096 + vpp) * 2 + (explicit ? 1 : 0);
+  let s = p.splits.get(key);
+  if (s === undefined) {
+    const e = explicit && p.explicit ? explicitSplit(p.sm, p.explicit, pp, vpp) : autoSplit(p.sm, pp, vpp);
+    s = typeof e === 'string' ? null : e;
+    p.splits.set(key, s);
+  }
+  return s;
+}
 
-/** Evaluates a numeric layout into `out` (see M); returns the step time. No validation. */
+/** Evaluates a numeric layout into `out` (see M); returns the step time (NaN when no split exists). No validation. */
 export function evaluateInto(p: Prepared, L: NumLayout, out: Float64Array): number {
-  memoryInto(p.mc, p.cc, p.P, L, out, scratch);
-  return stepTimeInto(p.mc, p.cc, p.P, L, out);
+  const split = splitFor(p, L.pp, L.vpp, L.split === 1);
+  if (!split) return NaN;
+  memoryInto(p.mc, p.P, L, split, out);
+  return stepTimeInto(p.mc, p.cc, p.P, L, split, out);
 }
 
 /** Peak dense FLOP/s of the layout's precision. */
 export const peakFor = (cc: ClusterCosts, precision: number): number =>
   precision === 0 ? cc.peakBf16 : precision === 1 ? cc.peakFp8 : cc.peakFp4;
+
+/** The pipeline part of a result: the split's classes with their memory and micro-batch time. */
+function pipelineOf(p: Prepared, L: NumLayout): PerfResult['pipeline'] {
+  const split = splitFor(p, L.pp, L.vpp, L.split === 1)!;
+  const out = new Float64Array(M.size);
+  stepTimeInto(p.mc, p.cc, p.P, L, split, out);
+  const times = lastStageTimes(split.classes.length);
+  const stages = split.classes.map((c, i) => ({
+    ranks: split.rankClass.flatMap((k, r) => (k === i ? [r] : [])),
+    layers: c.denseLayers + c.moeLayers,
+    moeLayers: c.moeLayers,
+    embedding: c.embed > 0,
+    loss: c.loss > 0,
+    mtpLayers: c.mtp,
+    memoryPerGpuBytes: classMemory(p.mc, p.P, L, c),
+    microbatchTimeS: times[i],
+  }));
+  return { kind: split.kind, layout: formatLayout(split.chunks), stages };
+}
 
 /** Builds the contract object from an evaluated output vector. */
 export function toResult(p: Prepared, layout: Layout, L: NumLayout, out: Float64Array): PerfResult {
@@ -43,8 +83,10 @@ export function toResult(p: Prepared, layout: Layout, L: NumLayout, out: Float64
   const modelFlopsPerGpuPerS = (tokensPerS * p.mc.modelFlopsPerToken(L.seq)) / gpus;
   const mfu = modelFlopsPerGpuPerS / peakFor(p.cc, L.precision);
   const total = out[M.total];
+  const pipeline = L.pp > 1 ? pipelineOf(p, L) : undefined;
+  const explicit = L.split === 1 && p.explicit ? p.explicit : {};
   return {
-    layout,
+    layout: { ...layout, ...explicit, ...(pipeline ? { ppLayout: pipeline.layout } : {}) },
     gpus,
     fits: total <= p.cc.usableMemoryBytes,
     memoryPerGpuBytes: total,
@@ -71,7 +113,14 @@ export function toResult(p: Prepared, layout: Layout, L: NumLayout, out: Float64
     modelFlopsPerGpuPerS,
     mfu,
     hfu: L.recompute === 2 ? mfu * (4 / 3) : mfu,
+    ...(pipeline ? { pipeline } : {}),
   };
+}
+
+/** The explicit pipeline fields of a layout, or null. */
+export function pipelineSpecOf(l: Partial<Layout>): PipelineSpec | null {
+  if (l.ppLayout === undefined && l.ppFirstLayers === undefined && l.ppLastLayers === undefined) return null;
+  return { ppLayout: l.ppLayout, ppFirstLayers: l.ppFirstLayers, ppLastLayers: l.ppLastLayers };
 }
 
 /**
@@ -80,8 +129,8 @@ export function toResult(p: Prepared, layout: Layout, L: NumLayout, out: Float64
  * that does not fit is returned with `fits: false`.
  */
 export function evaluateLayout(model: ModelSpec, cluster: Cluster, layout: Layout, options: PerfOptions = {}): PerfResult {
-  validateLayout(model, cluster, layout);
-  const p = prepare(model, cluster, options);
+  validateLayout(model, cluster, layout, undefined, options.mtpLayers);
+  const p = prepare(model, cluster, options, pipelineSpecOf(layout));
   const L = toNumLayout(layout);
   const out = new Float64Array(M.size);
   evaluateInto(p, L, out);

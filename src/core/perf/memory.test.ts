@@ -20,12 +20,15 @@ describe('memory model', () => {
 
   it('first stage holds pp micro-batches under 1F1B and (1 + (pp−1)/(pp·vpp)) × that interleaved', () => {
     const p = prepare(gpt3, c64);
-    const plain = inFlightLayerMicrobatches(p.mc, toNumLayout(layout({ pp: 8 })), 64);
+    const perStage = p.mc.layers / 8;
+    const plain = inFlightLayerMicrobatches(perStage, 0, 8, 1, 64);
     expect(plain).toBe(96);
-    const inter = inFlightLayerMicrobatches(p.mc, toNumLayout(layout({ pp: 8, vpp: 3 })), 64);
+    const inter = inFlightLayerMicrobatches(perStage, 0, 8, 3, 64);
     expect(inter).toBeCloseTo(96 * (1 + 7 / 24), 6);
     // Fewer micro-batches than stages: only those are in flight.
-    expect(inFlightLayerMicrobatches(p.mc, toNumLayout(layout({ pp: 8 })), 2)).toBe(24);
+    expect(inFlightLayerMicrobatches(perStage, 0, 8, 1, 2)).toBe(24);
+    // Rank r holds pp − r micro-batches (the last one, one).
+    expect(inFlightLayerMicrobatches(perStage, 7, 8, 1, 64)).toBe(12);
   });
 
   it('ZeRO stages shard optimizer state, then gradients, then weights over dp·cp', () => {

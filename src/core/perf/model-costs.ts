@@ -7,6 +7,7 @@ import { paramCounts } from '../model/params.js';
 import { flopsPerToken, headDims } from '../model/flops.js';
 import type { ModelSpec } from '../model/types.js';
 import type { PerfOptions } from './types.js';
+import type { SplitModel } from './stages.js';
 
 export interface ModelCosts {
   model: ModelSpec;
@@ -139,5 +140,19 @@ function elementwise(m: ModelSpec, qkWidth: number, attnOut: number, expertFfn: 
     ewBytesMoeMlp: 2 * h + 8 * experts + 6 * topK * h + act * moeFfn,
     quantElemsDense: 2 * h + attnOut + m.ffnHiddenSize,
     quantElemsMoe: h + attnOut + topK * h + moeFfn + (sharedFfn > 0 ? h : 0),
+  };
+}
+
+/** What the pipeline split needs of a model: layer counts and forward FLOPs per token of each part. */
+export function splitModel(m: ModelSpec, mtpLayers = 0): SplitModel {
+  const p = paramCounts(m);
+  const attn = p.attentionPerLayer;
+  return {
+    layers: m.layers,
+    denseLayers: p.denseLayers,
+    mtpLayers,
+    denseCost: 2 * (attn + p.denseMlpPerLayer),
+    moeCost: 2 * (attn + p.moeSharedPerLayer + (m.moe ? m.moe.topK * p.expertParams : 0)),
+    lossCost: 2 * m.hiddenSize * m.vocabSize,
   };
 }

@@ -20,6 +20,8 @@ export interface NumLayout {
   precision: number;
   /** 0 none, 1 selective, 2 full. */
   recompute: number;
+  /** Pipeline split: 0 the default for (pp, vpp) (stages.ts autoSplit), 1 the caller's explicit one. */
+  split?: number;
 }
 
 export const PRECISION_INDEX: Record<Precision, number> = { bf16: 0, fp8: 1, fp4: 2 };
@@ -47,7 +49,11 @@ export const M = {
 } as const;
 
 export function toNumLayout(l: Layout): NumLayout {
-  return { ...l, precision: PRECISION_INDEX[l.precision], recompute: RECOMPUTE_INDEX[l.recompute] };
+  const explicit = l.ppLayout !== undefined || l.ppFirstLayers !== undefined || l.ppLastLayers !== undefined;
+  return {
+    tp: l.tp, pp: l.pp, vpp: l.vpp, cp: l.cp, ep: l.ep, dp: l.dp, zero: l.zero, mbs: l.mbs, gbs: l.gbs, seq: l.seq,
+    precision: PRECISION_INDEX[l.precision], recompute: RECOMPUTE_INDEX[l.recompute], split: explicit ? 1 : 0,
+  };
 }
 
 export function fromNumLayout(n: NumLayout): Layout {

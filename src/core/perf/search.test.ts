@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateLayout } from './evaluate.js';
 import { searchLayouts } from './search-loop.js';
+import { vppCandidates } from './search.js';
 import { RECOMPUTES, type Layout, type ZeroStage } from './types.js';
 import { divisors, validateLayout } from './validate.js';
 import { cluster, model } from './test-fixtures.js';
@@ -14,7 +15,7 @@ function bruteForce(modelName: string, clusterName: string, gpus: number, gbs: n
   for (const tp of divisors(8)) for (const pp of divisors(gpus)) for (const cp of [1, 2, 4, 8]) {
     const dp = gpus / (tp * pp * cp);
     if (!Number.isInteger(dp)) continue;
-    for (const ep of m.moe ? divisors(dp * cp) : [1]) for (const mbs of divisors(gbs)) for (const vpp of divisors(m.layers))
+    for (const ep of m.moe ? divisors(dp * cp) : [1]) for (const mbs of divisors(gbs)) for (const vpp of pp === 1 ? [1, 2] : [...vppCandidates(m.layers, pp), vppCandidates(m.layers, pp).at(-1)! + 1])
       for (const zero of [0, 1, 2, 3] as ZeroStage[]) for (const recompute of RECOMPUTES) {
         const l: Layout = { tp, pp, vpp, cp, ep, dp, zero, mbs, gbs, seq, precision: 'bf16', recompute };
         try {
@@ -23,6 +24,7 @@ function bruteForce(modelName: string, clusterName: string, gpus: number, gbs: n
           continue;
         }
         if (mbs > 64 || (cp > 1 && seq / cp < 1024)) continue; // the planner's documented caps
+        if (vpp > 1 && !vppCandidates(m.layers, pp).includes(vpp)) continue; // the planner's vpp candidates (one more is tried above)
         out.push(l);
       }
   }

@@ -11,7 +11,6 @@ import type { ModelSpec } from '../model/types.js';
 import { RECOMPUTE_INDEX, type NumLayout } from './num-layout.js';
 import type { Layout, PerfResult } from './types.js';
 import { divisors } from './validate.js';
-import { ppSplits, stageSlots } from './stages.js';
 
 export interface SearchRequest {
   gbs: number;
@@ -58,13 +57,13 @@ export function searchAxes(model: ModelSpec, cluster: Cluster, req: SearchReques
   const pow2 = [1, 2, 4, 8, 16, 32, 64, 128];
   return {
     tp: f.tp !== undefined ? [f.tp] : divisors(domain).filter(tpOk),
-    pp: f.pp !== undefined ? [f.pp] : divisors(gpus).filter((p) => p <= model.layers && ppSplits(model.layers, p)),
+    pp: f.pp !== undefined ? [f.pp] : divisors(gpus).filter((p) => p <= model.layers),
     cp: f.cp !== undefined ? [f.cp] : pow2.filter((c) => c === 1 || (req.seq % (2 * c) === 0 && req.seq / c >= 1024)),
     ep: (dpcp) => (f.ep !== undefined ? [f.ep] : model.moe ? divisors(dpcp).filter((e) => experts % e === 0) : [1]),
     vpp: (pp, m) => {
       if (f.vpp !== undefined) return [f.vpp];
-      if (pp === 1 || m % pp !== 0 || !Number.isInteger(stageSlots(model.layers, pp))) return [1];
-      return divisors(stageSlots(model.layers, pp));
+      if (pp === 1 || m % pp !== 0) return [1];
+      return vppCandidates(model.layers, pp);
     },
     mbs: (perDp) => (f.mbs !== undefined ? [f.mbs] : divisors(perDp).filter((b) => b <= 64)),
     zero: f.zero !== undefined ? [f.zero] : [0, 1, 2, 3],
@@ -72,7 +71,17 @@ export function searchAxes(model: ModelSpec, cluster: Cluster, req: SearchReques
   };
 }
 
-const FIELDS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'zero', 'mbs', 'gbs', 'seq', 'precision', 'recompute'] as const;
+/**
+ * Virtual stages per rank worth searching: the divisors of the layers per stage (rounded down
+ * and up, and with the embedding and loss counted), at least one layer per virtual stage.
+ */
+export function vppCandidates(layers: number, pp: number): number[] {
+  const per = layers / pp;
+  const set = new Set([...divisors(Math.floor(per)), ...divisors(Math.ceil(per)), ...((layers + 2) % pp === 0 ? divisors((layers + 2) / pp) : [])]);
+  return [...set].filter((v) => pp * v <= layers + 2).sort((a, b) => a - b);
+}
+
+const FIELDS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'zero', 'mbs', 'gbs', 'seq', 'precision', 'recompute', 'split'] as const;
 
 /**
  * Keeps the K smallest step times with their layouts, packed. Equal step times (within
@@ -105,7 +114,7 @@ export class TopK {
     }
     this.steps[i] = step;
     this.mems[i] = mem;
-    for (let j = 0; j < FIELDS.length; j++) this.packed[i * FIELDS.length + j] = L[FIELDS[j]];
+    for (let j = 0; j < FIELDS.length; j++) this.packed[i * FIELDS.length + j] = L[FIELDS[j]] ?? 0;
     if (this.count < k) this.count++;
   }
   layout(i: number): NumLayout {

@@ -27,6 +27,31 @@ export interface Layout {
   seq: number;
   precision: Precision;
   recompute: Recompute;
+  /** Transformer layers of the first pipeline stage (Megatron --decoder-first-pipeline-num-layers); input. */
+  ppFirstLayers?: number;
+  /** Transformer layers of the last pipeline stage (--decoder-last-pipeline-num-layers); input. */
+  ppLastLayers?: number;
+  /**
+   * Megatron pipeline layout string (E embedding, t layer, m MTP layer, L loss, | between virtual
+   * stages). As input: the split to use; in results: the split the model used (pp > 1).
+   */
+  ppLayout?: string;
+}
+
+/** One class of identical pipeline ranks of a result. */
+export interface StageReport {
+  /** Pipeline ranks with this content. */
+  ranks: number[];
+  /** Transformer layers per rank (over its virtual stages), of which MoE. */
+  layers: number;
+  moeLayers: number;
+  embedding: boolean;
+  loss: boolean;
+  mtpLayers: number;
+  /** Memory of the rank of the class holding the most micro-batches (its lowest rank), bytes. */
+  memoryPerGpuBytes: number;
+  /** Time of one micro-batch (forward + backward) on the stage, s. */
+  microbatchTimeS: number;
 }
 
 /** Bytes per GPU (the most loaded pipeline stage). */
@@ -68,6 +93,8 @@ export interface PerfResult {
   modelFlopsPerGpuPerS: number;
   mfu: number;
   hfu: number;
+  /** The pipeline split: how it was chosen and each class of ranks (pp > 1). */
+  pipeline?: { kind: string; layout: string; stages: StageReport[] };
 }
 
 /** Knobs of the evaluation that are not part of the layout. */

@@ -6,7 +6,9 @@ import { ColossusError } from '../errors.js';
 import type { Cluster } from '../cluster/types.js';
 import type { ModelSpec } from '../model/types.js';
 import type { Layout } from './types.js';
-import { ppSplits, stageSlots } from './stages.js';
+import { splitModel } from './model-costs.js';
+import { alternativeFor, explicitSplit } from './pipeline-spec.js';
+import { autoSplit } from './stages.js';
 
 /** Divisors of n in ascending order, O(√n). */
 export const divisors = (n: number): number[] => {
@@ -31,7 +33,7 @@ export type Knob = 'tp' | 'pp' | 'vpp' | 'cp' | 'ep' | 'dp' | 'mbs' | 'zero' | '
  * Throws the first violated rule as an `invalid` ColossusError; returns nothing when valid.
  * With `given`, only the rules whose knobs the caller set are checked (the planner fills the rest).
  */
-export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, given?: ReadonlySet<Knob>): void {
+export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, given?: ReadonlySet<Knob>, mtpLayers = 0): void {
   const has = (...k: Knob[]) => !given || k.every((x) => given.has(x));
   const gpus = cluster.gpus;
   const domain = cluster.nvlinkDomainGpus;
@@ -44,13 +46,9 @@ export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, gi
   const tpOk = (t: number) => domain % t === 0 && model.heads % t === 0 && (model.mla ? true : model.kvHeads % t === 0 || t % model.kvHeads === 0);
   if (has('tp') && domain % l.tp !== 0) fail('tp', l.tp, `must divide ${where}`, divisors(domain).filter(tpOk));
   if (has('tp') && !tpOk(l.tp)) fail('tp', l.tp, `must divide the ${model.heads} attention heads (and the ${model.kvHeads} kv heads)`, divisors(domain).filter(tpOk));
-  if (has('pp') && !ppSplits(model.layers, l.pp)) {
-    const valid = divisors(model.layers + 2).concat(divisors(model.layers)).filter((p, i, a) => a.indexOf(p) === i && ppSplits(model.layers, p) && gpus % p === 0).sort((a, b) => a - b);
-    fail('pp', l.pp, `must divide the ${model.layers} layers (or ${model.layers + 2} with the embedding and loss counted as layers)`, valid);
-  }
+  if (has('pp') && l.pp > model.layers) fail('pp', l.pp, `more pipeline stages than the ${model.layers} layers`, divisors(gpus).filter((p) => p <= model.layers));
   if (has('vpp', 'pp') && l.vpp > 1 && l.pp === 1) fail('vpp', l.vpp, 'interleaving needs pp > 1', [1]);
-  const slots = stageSlots(model.layers, l.pp);
-  if (has('vpp', 'pp') && slots % l.vpp !== 0) fail('vpp', l.vpp, `must divide the ${slots} layers per stage`, divisors(slots));
+  pipelineRules(model, l, has('pp'), has('vpp', 'pp'), mtpLayers);
   if (has('cp') && l.cp > 1 && l.seq % (2 * l.cp) !== 0) fail('cp', l.cp, `2·cp must divide seq=${l.seq} (load-balanced causal split)`, [1, 2, 4, 8, 16].filter((c) => c === 1 || l.seq % (2 * c) === 0));
   if (has('tp', 'pp', 'cp', 'dp') && l.tp * l.pp * l.cp * l.dp !== gpus) {
     const dp = gpus / (l.tp * l.pp * l.cp);
@@ -73,4 +71,21 @@ export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, gi
   if (l.precision !== 'bf16' && peak[l.precision] == null) {
     fail('precision', l.precision, `${cluster.gpu.id} has no ${l.precision} tensor cores`, ['bf16', ...(peak.fp8 ? ['fp8'] : [])]);
   }
+}
+
+/** The pipeline split: the explicit one must follow Megatron's rules, the default must exist. */
+function pipelineRules(model: ModelSpec, l: Layout, checkExplicit: boolean, checkAuto: boolean, mtpLayers: number): void {
+  if (!checkExplicit) return;
+  const sm = splitModel(model, mtpLayers);
+  const spec = { ppLayout: l.ppLayout, ppFirstLayers: l.ppFirstLayers, ppLastLayers: l.ppLastLayers };
+  if (spec.ppLayout !== undefined || spec.ppFirstLayers !== undefined || spec.ppLastLayers !== undefined) {
+    const r = explicitSplit(sm, spec, l.pp, l.vpp);
+    if (typeof r !== 'string') return;
+    const knob = spec.ppLayout !== undefined ? 'pp-layout' : spec.ppFirstLayers !== undefined ? 'pp-first-layers' : 'pp-last-layers';
+    const value = spec.ppLayout ?? spec.ppFirstLayers ?? spec.ppLastLayers!;
+    throw new ColossusError('invalid', `${knob}=${value}: ${r} (try ${alternativeFor(sm, spec, l.pp, l.vpp)})`, { where: `--${knob}`, details: { rule: r } });
+  }
+  if (!checkAuto || autoSplit(sm, l.pp, l.vpp)) return;
+  const valid = divisors(Math.floor(model.layers / l.pp)).filter((v) => autoSplit(sm, l.pp, v));
+  fail('vpp', l.vpp, `pp·vpp = ${l.pp * l.vpp} virtual stages need at least one of the ${model.layers} layers each`, valid);
 }
