@@ -264,6 +264,27 @@ def all_max(torch, value, device, distributed):
     return int(t.item())
 
 
+def ordered_sum_hook(torch, world_size):
+    """A DDP communication hook that averages a gradient bucket by summing the ranks' buffers
+    in rank order. DDP's default all-reduce (a ring) adds an element's contributions in an
+    order that depends on its offset in the bucket, and DDP re-lays its buckets out after the
+    first step of every process, so with more than 2 ranks a resumed run would drift from an
+    uninterrupted one in the last bits. The rank-order sum is the same whatever the layout."""
+    import torch.distributed as dist
+
+    def hook(_state, bucket):
+        buf = bucket.buffer()
+        parts = [torch.empty_like(buf) for _ in range(world_size)]
+        dist.all_gather(parts, buf)
+        total = parts[0].clone()
+        for part in parts[1:]:
+            total += part
+        fut = torch.futures.Future()
+        fut.set_result(total.div_(world_size))
+        return fut
+    return hook
+
+
 def pause(step_ms, started):
     """Waits out --step-ms in small slices so a stop signal is seen promptly."""
     deadline = started + step_ms / 1000.0
@@ -307,6 +328,7 @@ def main():
     net = model
     if env["distributed"]:
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        net.register_comm_hook(None, ordered_sum_hook(torch, world))
     emit({"start": True, "rank": rank, "worldSize": world, "jobId": env["job_id"], "attempt": env["attempt"],
           "resumedFromStep": step, "torch": torch.__version__, "device": str(device),
           "backend": ("nccl" if device.type == "cuda" else "gloo") if env["distributed"] else None})

@@ -93,21 +93,27 @@ describe.skipIf(missing !== undefined)('examples/workloads/torch-ddp-train.py (D
     expect(readdirSync(dir).filter((n) => n.endsWith('.pt'))).toEqual(['ckpt-000000020.pt', 'ckpt-000000025.pt', 'ckpt-000000030.pt']);
   }, 120_000);
 
-  it('2 ranks SIGKILLed mid-run and resumed (attempt 2) end with the uninterrupted hash', async () => {
+  it('4 ranks SIGKILLed mid-run and resumed (attempt 2) end with the uninterrupted 4-rank hash', async () => {
+    // 4 ranks, not 2: a sum of two gradients is the same in any order, a sum of four is not,
+    // so only this catches a reduction whose order changes when a run resumes.
+    const uninterrupted = await gang(4, args, {});
+    expect(await exitCodes(uninterrupted), why(uninterrupted)).toEqual([0, 0, 0, 0]);
+    const reference4 = done(uninterrupted[0]!)!.weightsSha256;
     const dir = join(tmp, 'killed');
-    const first = await gang(2, [...args, '--step-ms', '150'], { COLOSSUS_CHECKPOINT_DIR: dir });
+    const first = await gang(4, [...args, '--step-ms', '150'], { COLOSSUS_CHECKPOINT_DIR: dir });
     await first[0]!.reach(12);
     for (const r of first) r.child.kill('SIGKILL');
     await Promise.all(first.map((r) => r.exit));
     expect(done(first[0]!)).toBeUndefined();
-    const second = await gang(2, args, { COLOSSUS_CHECKPOINT_DIR: dir, COLOSSUS_ATTEMPT: '2' });
-    expect(await exitCodes(second), why(second)).toEqual([0, 0]);
+    const second = await gang(4, args, { COLOSSUS_CHECKPOINT_DIR: dir, COLOSSUS_ATTEMPT: '2' });
+    expect(await exitCodes(second), why(second)).toEqual([0, 0, 0, 0]);
     const resumed = startLine(second[1]!).resumedFromStep;
     expect(resumed % 5).toBe(0);
     expect(resumed).toBeGreaterThanOrEqual(10);
     expect(startLine(second[0]!).resumedFromStep).toBe(resumed);
-    expect(second.map((r) => done(r)!.weightsSha256)).toEqual([reference2, reference2]);
-  }, 120_000);
+    expect(second.map((r) => done(r)!.weightsSha256)).toEqual([reference4, reference4, reference4, reference4]);
+    expect(reference4).not.toBe(reference2);
+  }, 240_000);
 
   it('SIGUSR1 to one rank: all ranks stop after the same step, rank 0 checkpoints it, exit 138; the resumed run matches', async () => {
     const dir = join(tmp, 'usr1');
