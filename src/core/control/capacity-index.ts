@@ -1,6 +1,7 @@
 /**
  * Free-GPU buckets over the schedulable nodes for one scheduling pass, so
  * single-node jobs place in O(GPUs per node) and 10,000 small jobs drain fast.
+ * It also counts whole idle nodes by size, so "would a job fit?" is O(1).
  */
 import { placeGang, type NodeCap, type Placement } from './placement.js';
 
@@ -8,6 +9,8 @@ export class CapacityIndex {
   private readonly caps = new Map<string, NodeCap>();
   /** buckets[f] = names of nodes with exactly f free GPUs (f ≥ 1). */
   private readonly buckets: Set<string>[] = [];
+  /** Whole idle nodes by GPUs per node. */
+  private readonly idleBySize = new Map<number, number>();
   private maxTotal = 0;
 
   constructor(caps: Iterable<NodeCap>) {
@@ -16,6 +19,7 @@ export class CapacityIndex {
       this.caps.set(c.name, copy);
       this.maxTotal = Math.max(this.maxTotal, c.totalGpus);
       this.bucket(copy.freeGpus).add(c.name);
+      this.countIdle(copy, 1);
     }
   }
 
@@ -28,27 +32,57 @@ export class CapacityIndex {
       }
       return null;
     }
-    const idle: NodeCap[] = [];
-    for (const c of this.caps.values()) if (c.freeGpus === c.totalGpus && c.totalGpus > 0) idle.push(c);
-    return placeGang(idle, gpus);
+    return placeGang(this.idle(), gpus);
   }
 
-  /** Marks a placement's GPUs as used. */
+  /** Whole idle nodes. */
+  idle(): NodeCap[] {
+    const out: NodeCap[] = [];
+    for (const c of this.caps.values()) if (c.freeGpus === c.totalGpus && c.totalGpus > 0) out.push(c);
+    return out;
+  }
+
+  /** Marks a placement's GPUs as used (nodes outside the index are ignored). */
   take(placement: Placement): void {
     for (const p of placement) this.adjust(p.name, -p.gpus);
   }
 
-  /** Every node's capacity (copies). */
-  all(): NodeCap[] {
-    return [...this.caps.values()].map((c) => ({ ...c }));
+  has(name: string): boolean {
+    return this.caps.has(name);
+  }
+
+  /** A node's capacity (live: do not change it). */
+  get(name: string): NodeCap | undefined {
+    return this.caps.get(name);
+  }
+
+  get largestNode(): number {
+    return this.maxTotal;
+  }
+
+  /** Most free GPUs on one node. */
+  maxFree(): number {
+    for (let f = this.buckets.length - 1; f > 0; f--) if (this.buckets[f]?.size) return f;
+    return 0;
+  }
+
+  /** Whole idle nodes by GPUs per node (a copy). */
+  idleCounts(): Map<number, number> {
+    return new Map(this.idleBySize);
   }
 
   private adjust(name: string, delta: number): void {
     const c = this.caps.get(name);
     if (!c) return;
     this.bucket(c.freeGpus).delete(name);
+    this.countIdle(c, -1);
     c.freeGpus += delta;
     this.bucket(c.freeGpus).add(name);
+    this.countIdle(c, 1);
+  }
+
+  private countIdle(c: NodeCap, sign: 1 | -1): void {
+    if (c.freeGpus === c.totalGpus && c.totalGpus > 0) this.idleBySize.set(c.totalGpus, (this.idleBySize.get(c.totalGpus) ?? 0) + sign);
   }
 
   private bucket(free: number): Set<string> {

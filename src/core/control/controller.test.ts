@@ -56,6 +56,53 @@ describe('controller', () => {
     expect(jobDetail(ctl, j).restarts).toBe(1);
   });
 
+  it('a recovering gang keeps its nodes: queued jobs do not take them while it stops, it restarts on them in rank order', () => {
+    const { ctl, job, beat } = setup(4);
+    const gang = job(24, { priority: 10 });
+    ctl.tick();
+    const a1 = ctl.attempts.get(gang.attemptIds[0])!;
+    const nodes = a1.parts.map((p) => p.node);
+    expect(nodes).toHaveLength(3);
+    const small = job(8); // takes the one free node
+    ctl.tick();
+    expect(small.state).toBe('running');
+    const queued = job(8); // nothing free: waits
+    ctl.tick();
+    expect(queued.state).toBe('queued');
+    // rank 1 of the gang dies; the others are told to stop and exit one at a time
+    for (const n of nodes) beat(n, [{ attemptId: a1.id, state: 'running' }]);
+    beat(nodes[1], [{ attemptId: a1.id, state: 'exited', exitCode: 1, signal: null }]);
+    expect(gang.state).toBe('recovering');
+    beat(nodes[0], [{ attemptId: a1.id, state: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    ctl.tick();
+    expect(ctl.nodes.get(nodes[0])!.state).toBe('idle');
+    expect(queued.state).toBe('queued'); // two of the gang's nodes are idle, but reserved
+    beat(nodes[2], [{ attemptId: a1.id, state: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    ctl.tick();
+    expect(gang.state).toBe('running');
+    expect(ctl.attempts.get(gang.attemptIds[1])!.parts.map((p) => p.node)).toEqual(nodes);
+    expect(queued.state).toBe('queued');
+    expect(ctl.attempts.get(small.attemptIds[0])!.stop).toBeNull(); // nobody was preempted
+  });
+
+  it('a higher-priority job may use a recovering gang\'s reserved nodes', () => {
+    const { ctl, job, beat } = setup(3);
+    const gang = job(16, { priority: 5 });
+    ctl.tick();
+    const a1 = ctl.attempts.get(gang.attemptIds[0])!;
+    const [n0, n1] = a1.parts.map((p) => p.node);
+    const low = job(8, { priority: 0 });
+    ctl.tick();
+    expect(low.state).toBe('running'); // on the third node
+    beat(n0, [{ attemptId: a1.id, state: 'exited', exitCode: 1, signal: null }]);
+    beat(n1, [{ attemptId: a1.id, state: 'exited', exitCode: null, signal: 'SIGTERM' }]);
+    const urgent = job(16, { priority: 50 });
+    ctl.tick();
+    expect(urgent.state).toBe('running');
+    expect(ctl.attempts.get(urgent.attemptIds[0])!.parts.map((p) => p.node).sort()).toEqual([n0, n1].sort());
+    expect(gang.state).toBe('recovering');
+  });
+
   it('exit 93 fails the job without restart; success keeps rank 0’s last line as result', () => {
     const { ctl, job } = setup();
     const a = job(8);

@@ -155,7 +155,8 @@ export class Controller {
     if (to === n.state) return;
     const from = n.state;
     n.state = to;
-    this.needsSchedule = true;
+    // Only a node that gains room for new work can let a waiting job run (fewer passes).
+    if (to === 'idle' || (to === 'allocated' && from !== 'idle')) this.needsSchedule = true;
     this.emit('node.state', reason, { node: n.name, data: { from, to, source } });
   }
 
@@ -339,7 +340,7 @@ export class Controller {
     if (TERMINAL_JOB.has(state)) job.endedAtMs = this.now();
     this.touchJob(job);
     this.emit('job.state', reason, { jobId: job.id, data: { from, to: state } });
-    this.needsSchedule = true;
+    if (state !== 'running') this.needsSchedule = true; // a placement is made by a pass, which placed all it could
   }
 
   /** The job's attempt that still holds GPUs, if any. */

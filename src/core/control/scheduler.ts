@@ -4,12 +4,28 @@
  * schedulable fleet but not its free GPUs holds the line for jobs of its
  * priority and below (no backfill, so a big gang is not starved by small jobs)
  * and may preempt lower-priority attempts. Team quotas cap GPUs in use.
+ *
+ * A recovering gang (a multi-node job whose attempt failed) keeps its nodes: the
+ * nodes of its last attempt are reserved for it until it is placed again, and it
+ * gets them back in the same rank order (plus replacements for nodes that left
+ * service). Jobs of higher priority may use reserved nodes; others may backfill
+ * them only if they end before the gang restarts, which no job can promise (jobs
+ * carry no time limit), so none does. Without this, a restarting 11,000-node gang
+ * would hand its nodes to every queued job while its old attempt stops, then
+ * preempt them all seconds later.
  */
 import { CapacityIndex } from './capacity-index.js';
 import { freeGpus, isSchedulable } from './node-state.js';
-import { placeJob, type NodeCap } from './placement.js';
+import { bestFitNode, pickTopology, placeGang, type NodeCap, type Placement } from './placement.js';
 import type { Controller } from './controller.js';
 import type { AttemptRec, JobRec } from './types.js';
+
+/** Nodes of a recovering gang's last attempt, held for it (rank order). */
+interface Reservation {
+  jobId: string;
+  priority: number;
+  nodes: string[];
+}
 
 /** Runs a pass; returns the number of attempts started. */
 export function runSchedulingPass(ctl: Controller): number {
@@ -18,10 +34,19 @@ export function runSchedulingPass(ctl: Controller): number {
     .filter((j) => !ctl.liveAttempt(j) && !ctl.fencing(j))
     .sort((a, b) => b.spec.priority - a.spec.priority || a.seq - b.seq);
   if (pending.length === 0) return 0;
-  const caps = schedulableCaps(ctl);
-  const index = new CapacityIndex(caps);
-  const fleetGpus = caps.reduce((s, c) => s + c.totalGpus, 0);
-  const teamUse = gpusInUseByTeam(ctl);
+  const reservations = gangReservations(ctl);
+  const reservedNames = new Set(reservations.flatMap((r) => r.nodes));
+  /** Reserved nodes in service (copies, updated as the pass places jobs). */
+  const reservedCaps = new Map<string, NodeCap>();
+  const all = schedulableCaps(ctl);
+  const open: NodeCap[] = [];
+  for (const c of all) {
+    if (reservedNames.has(c.name)) reservedCaps.set(c.name, { ...c });
+    else open.push(c);
+  }
+  const index = new CapacityIndex(open);
+  const fleetGpus = all.reduce((s, c) => s + c.totalGpus, 0);
+  const teamUse = ctl.quotas.size > 0 ? gpusInUseByTeam(ctl) : new Map<string, number>();
   let barrier = -Infinity;
   let started = 0;
   for (const job of pending) {
@@ -39,18 +64,74 @@ export function runSchedulingPass(ctl: Controller): number {
       setReason(ctl, job, `team ${job.spec.team} quota: ${used} of ${quota} GPUs in use, job needs ${job.spec.gpus}`);
       continue;
     }
-    const placement = index.place(job.spec.gpus);
+    const { own, extra } = reservedFor(job, reservations, reservedCaps);
+    const placement = own.length + extra.length === 0 ? index.place(job.spec.gpus) : placeWithReserved(index, own, extra, job.spec.gpus);
     if (placement) {
       index.take(placement);
+      for (const p of placement) {
+        const c = reservedCaps.get(p.name);
+        if (c) c.freeGpus -= p.gpus;
+      }
       ctl.startAttempt(job, placement);
       teamUse.set(job.spec.team, used + job.spec.gpus);
       started++;
       continue;
     }
     barrier = job.spec.priority;
-    if (!tryPreemption(ctl, job, index.all())) setReason(ctl, job, `waiting for ${job.spec.gpus} free GPUs (whole nodes for a multi-node gang)`);
+    if (!tryPreemption(ctl, job, new WhatIf(index, [...own, ...extra]))) setReason(ctl, job, `waiting for ${job.spec.gpus} free GPUs (whole nodes for a multi-node gang)`);
   }
   return started;
+}
+
+/** Recovering multi-node jobs hold the nodes of their last attempt. O(size of those attempts). */
+function gangReservations(ctl: Controller): Reservation[] {
+  const out: Reservation[] = [];
+  for (const id of ctl.waiting) {
+    const job = ctl.jobs.get(id);
+    if (!job || job.state !== 'recovering') continue;
+    const last = ctl.attempts.get(job.attemptIds[job.attemptIds.length - 1] ?? '');
+    if (!last || last.parts.length < 2) continue;
+    out.push({ jobId: job.id, priority: job.spec.priority, nodes: last.parts.map((p) => p.node) });
+  }
+  return out;
+}
+
+/** Reserved capacity a job may use: its own reservation (rank order) and those of lower-priority jobs. */
+function reservedFor(job: JobRec, reservations: Reservation[], caps: Map<string, NodeCap>): { own: NodeCap[]; extra: NodeCap[] } {
+  const own: NodeCap[] = [];
+  const extra: NodeCap[] = [];
+  for (const r of reservations) {
+    const mine = r.jobId === job.id;
+    if (!mine && r.priority >= job.spec.priority) continue;
+    for (const n of r.nodes) {
+      const c = caps.get(n);
+      if (c) (mine ? own : extra).push(c);
+    }
+  }
+  return { own, extra };
+}
+
+/**
+ * Places a job that may use reserved nodes: a gang takes its own idle reserved nodes
+ * first, in their old rank order, then the fewest racks/arrays of the rest.
+ */
+function placeWithReserved(index: CapacityIndex, own: NodeCap[], extra: NodeCap[], gpus: number): Placement | null {
+  const isIdle = (c: NodeCap) => c.freeGpus === c.totalGpus && c.totalGpus > 0;
+  if (gpus <= index.largestNode && own.length === 0) return index.place(gpus) ?? (bestFitNode(extra, gpus) ? [{ name: bestFitNode(extra, gpus)!.name, gpus }] : null);
+  const ownIdle = own.filter(isIdle);
+  const others = [...index.idle(), ...extra.filter(isIdle)];
+  if (ownIdle.length === 0) return placeGang(others, gpus);
+  const size = ownIdle[0].totalGpus;
+  const need = Math.ceil(gpus / size);
+  const mine = ownIdle.filter((c) => c.totalGpus === size).slice(0, need);
+  const rest = mine.length < need ? pickTopology(others.filter((c) => c.totalGpus === size), need - mine.length) : [];
+  if (!rest) return null;
+  let left = gpus;
+  return [...mine, ...rest].map((c) => {
+    const g = Math.min(size, left);
+    left -= g;
+    return { name: c.name, gpus: g };
+  });
 }
 
 function schedulableCaps(ctl: Controller): NodeCap[] {
@@ -72,25 +153,68 @@ function gpusInUseByTeam(ctl: Controller): Map<string, number> {
 }
 
 /**
+ * Free GPUs if some attempts were gone, answering "would a job of N GPUs fit?" in
+ * O(1) with the same answer as placeJob: a node with N free GPUs for a single-node
+ * job, enough whole idle nodes of one size for a gang. Adding an attempt costs
+ * O(its parts), so trying victims one by one is not O(victims × nodes).
+ */
+class WhatIf {
+  private readonly extra = new Map<string, NodeCap>();
+  private readonly added = new Map<string, number>();
+  private readonly idle: Map<number, number>;
+  private maxFree: number;
+  private readonly largest: number;
+
+  constructor(
+    private readonly index: CapacityIndex,
+    extra: NodeCap[],
+  ) {
+    this.idle = index.idleCounts();
+    this.maxFree = index.maxFree();
+    let largest = index.largestNode;
+    for (const c of extra) {
+      this.extra.set(c.name, c);
+      largest = Math.max(largest, c.totalGpus);
+      this.maxFree = Math.max(this.maxFree, c.freeGpus);
+      if (c.freeGpus === c.totalGpus && c.totalGpus > 0) this.idle.set(c.totalGpus, (this.idle.get(c.totalGpus) ?? 0) + 1);
+    }
+    this.largest = largest;
+  }
+
+  /** The attempt's GPUs on schedulable nodes become free. */
+  free(att: AttemptRec): void {
+    for (const p of att.parts) {
+      if (p.exited) continue;
+      const c = this.index.get(p.node) ?? this.extra.get(p.node);
+      if (!c) continue;
+      const before = c.freeGpus + (this.added.get(p.node) ?? 0);
+      const after = before + p.gpuIndices.length;
+      this.added.set(p.node, after - c.freeGpus);
+      this.maxFree = Math.max(this.maxFree, after);
+      if (before < c.totalGpus && after >= c.totalGpus) this.idle.set(c.totalGpus, (this.idle.get(c.totalGpus) ?? 0) + 1);
+    }
+  }
+
+  fits(gpus: number): boolean {
+    if (gpus <= this.largest) return this.maxFree >= gpus;
+    for (const [size, count] of this.idle) if (size > 0 && count >= Math.ceil(gpus / size)) return true;
+    return false;
+  }
+}
+
+/**
  * Picks lower-priority victims (lowest priority, newest first) until the job
  * would fit, counting GPUs of attempts already stopping; preempts them.
  * Returns true when the job will fit once they are gone.
  */
-function tryPreemption(ctl: Controller, job: JobRec, caps: NodeCap[]): boolean {
-  const whatIf = new Map(caps.map((c) => [c.name, c]));
+function tryPreemption(ctl: Controller, job: JobRec, whatIf: WhatIf): boolean {
   const live: AttemptRec[] = [];
   for (const j of ctl.jobs.values()) {
     const att = ctl.liveAttempt(j);
     if (att) live.push(att);
   }
-  const free = (att: AttemptRec) => {
-    for (const p of att.parts) {
-      const c = whatIf.get(p.node);
-      if (c && !p.exited) c.freeGpus += p.gpuIndices.length;
-    }
-  };
-  for (const att of live) if (att.stop) free(att);
-  if (placeJob([...whatIf.values()], job.spec.gpus)) {
+  for (const att of live) if (att.stop) whatIf.free(att);
+  if (whatIf.fits(job.spec.gpus)) {
     setReason(ctl, job, 'waiting for stopping attempts to release GPUs');
     return true;
   }
@@ -100,8 +224,8 @@ function tryPreemption(ctl: Controller, job: JobRec, caps: NodeCap[]): boolean {
   const chosen: AttemptRec[] = [];
   for (const v of victims) {
     chosen.push(v);
-    free(v);
-    if (!placeJob([...whatIf.values()], job.spec.gpus)) continue;
+    whatIf.free(v);
+    if (!whatIf.fits(job.spec.gpus)) continue;
     for (const c of chosen) ctl.preempt(c, `preempted by ${job.id} (priority ${job.spec.priority})`);
     setReason(ctl, job, `preempting ${chosen.length} lower-priority attempt(s)`);
     return true;
