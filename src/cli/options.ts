@@ -31,3 +31,11 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]) {
     return text as T;
   };
 }
+
+/** A --sort flag: one of `keys`, optionally preceded by - (descending). */
+export function sortKey(keys: readonly string[]) {
+  return (text: string): string => {
+    if (!keys.includes(text.replace(/^-/, ''))) throw new ColossusError('usage', `--sort must be one of ${keys.join(', ')} (prefix - for descending), got '${text}'`, { where: '--sort' });
+    return text;
+  };
+}

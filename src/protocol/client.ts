@@ -7,7 +7,10 @@ import { ColossusError, type ErrorCode } from '../core/errors.js';
 import { API_PREFIX, problemSchema } from './common.js';
 import type { RegisterRequest, RegisterResponse, HeartbeatRequest, HeartbeatResponse, AttemptReport, AttemptReportResponse } from './agent.js';
 import type { SubmitJob, JobDetail, JobSummary, LogsResponse } from './jobs.js';
-import type { NodeSummary, NodeDetail } from './nodes.js';
+import type { NodeSummary, NodeDetail, NodeCounts } from './nodes.js';
+
+/** Filters, sort and paging of the list routes (GET /nodes, GET /jobs); see their query schemas. */
+export type ListQuery = Record<string, string | number | undefined>;
 import type { EventView } from './events.js';
 
 const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'usage', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 413: 'usage', 422: 'infeasible' };
@@ -57,12 +60,14 @@ export class ApiClient {
     this.request<AttemptReportResponse>('POST', `/agents/${enc(name)}/attempts/${enc(attemptId)}/events`, report, nodeToken);
 
   submitJob = (job: SubmitJob) => this.request<JobDetail>('POST', '/jobs', job);
-  listJobs = (state?: string) => this.request<JobSummary[]>('GET', `/jobs${state ? `?state=${enc(state)}` : ''}`);
+  /** Jobs matching the filters (a string is a state, as before). */
+  listJobs = (q: string | ListQuery = {}) => this.request<JobSummary[]>('GET', `/jobs${query(typeof q === 'string' ? { state: q } : q)}`);
   showJob = (id: string) => this.request<JobDetail>('GET', `/jobs/${enc(id)}`);
   cancelJob = (id: string, reason?: string) => this.request<JobDetail>('POST', `/jobs/${enc(id)}/cancel`, reason ? { reason } : {});
   jobLogs = (id: string, q: { attempt?: number; tail?: number } = {}) =>
     this.request<LogsResponse>('GET', `/jobs/${enc(id)}/logs${query(q)}`);
-  listNodes = () => this.request<NodeSummary[]>('GET', '/nodes');
+  listNodes = (q: ListQuery = {}) => this.request<NodeSummary[]>('GET', `/nodes${query(q)}`);
+  nodeCounts = (by: 'hall' | 'array' | 'rack' = 'hall') => this.request<NodeCounts>('GET', `/fleet/nodes?by=${by}`);
   showNode = (name: string) => this.request<NodeDetail>('GET', `/nodes/${enc(name)}`);
   nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason?: string) =>
     this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});

@@ -64,3 +64,18 @@ export const roleSchema = z.enum(['admin', 'user', 'agent', 'node']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });
+
+/** A query parameter holding a comma-separated list of enum values (`state=idle,allocated`). */
+export function csvOf<T extends z.ZodType>(values: T) {
+  return z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter((x) => x !== '') : v), z.array(values).max(16));
+}
+
+/** Paging of list routes: `offset` items skipped, at most `limit` returned; the total matching is in the X-Total-Count header. */
+export const pagingQuery = {
+  offset: z.coerce.number().int().min(0).optional(),
+  /** `name` or `-name` (descending). */
+  sort: z.string().max(32).regex(/^-?[a-zA-Z]+$/, 'a field name, optionally preceded by - for descending').optional(),
+};
+
+/** Response header carrying how many items match a list query before paging. */
+export const TOTAL_COUNT_HEADER = 'x-total-count';

@@ -1,6 +1,6 @@
 /** Jobs: submission, views, logs. */
 import { z } from 'zod';
-import { LIMITS, attemptIdSchema, epochMsSchema, jobIdSchema, nameSchema } from './common.js';
+import { LIMITS, attemptIdSchema, csvOf, epochMsSchema, jobIdSchema, nameSchema, pagingQuery } from './common.js';
 
 export const jobStateSchema = z.enum(['queued', 'running', 'recovering', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof jobStateSchema>;
@@ -117,8 +117,14 @@ export const jobDetailSchema = jobSummarySchema.extend({
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
+/** GET /api/v1/jobs: without sort/offset the newest `limit` jobs in submission order; the total is in X-Total-Count. */
 export const jobListQuerySchema = z.strictObject({
-  state: jobStateSchema.optional(),
+  /** One state or several, comma-separated. */
+  state: csvOf(jobStateSchema).optional(),
+  team: z.string().max(64).optional(),
+  /** Substring of the name or id. */
+  q: z.string().max(128).optional(),
+  ...pagingQuery,
   limit: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 

@@ -5,7 +5,8 @@ import { ColossusError } from '../../core/errors.js';
 import { formatDuration, formatSi } from '../../core/units.js';
 import type { JobDetail, JobSummary, ThroughputView } from '../../protocol/jobs.js';
 import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
-import { positiveInt } from '../options.js';
+import { positiveInt, sortKey } from '../options.js';
+import { JOB_SORT_KEYS } from '../../core/control/queries.js';
 import { printJson, renderPairs, renderTable } from '../output.js';
 
 interface SubmitFlags extends ClientFlags {
@@ -118,10 +119,13 @@ export function registerJob(program: Command): void {
     .option('--env <KEY=VALUE>', 'extra environment (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .argument('[command...]', 'the command, after --')
     .action((command: string[], f: SubmitFlags) => submit(command, f));
-  addClientOptions(job.command('list').description('List jobs'))
-    .option('--state <state>', 'only jobs in this state')
-    .action(async (f: ClientFlags & { state?: string; json?: boolean }) => {
-      const jobs = await clientFrom(f).listJobs(f.state);
+  addClientOptions(job.command('list').description('List jobs (filters run on the server)'))
+    .option('--state <states>', 'only jobs in these states (comma-separated: queued,running,recovering,succeeded,failed,cancelled)')
+    .option('--team <team>', 'only jobs of this team')
+    .option('--sort <field>', `sort by ${JOB_SORT_KEYS.join('|')} (prefix - for descending; default: submission order)`, sortKey(JOB_SORT_KEYS))
+    .option('--limit <n>', 'at most N jobs (default 1000: the newest, or the first after --sort)', positiveInt('--limit'))
+    .action(async (f: ClientFlags & { state?: string; team?: string; sort?: string; limit?: number; json?: boolean }) => {
+      const jobs = await clientFrom(f).listJobs({ state: f.state, team: f.team, sort: f.sort, offset: f.sort ? 0 : undefined, limit: f.limit });
       if (f.json) printJson(jobs);
       else process.stdout.write(renderTable(jobs, summaryColumns) + '\n');
     });

@@ -82,7 +82,7 @@ describe('colossus job and node', () => {
 
   it('lists nodes as { name, state, gpus, rack, lastHeartbeatAt } and cordons/uncordons them', async () => {
     const nodes = JSON.parse((await cli(['node', 'list', '--json'])).stdout);
-    expect(nodes[0]).toEqual({ name: 'n1', state: expect.any(String), gpus: 8, rack: 'r1', lastHeartbeatAt: expect.any(String) });
+    expect(nodes[0]).toEqual({ name: 'n1', state: expect.any(String), gpus: 8, rack: 'r1', lastHeartbeatAt: expect.any(String), array: null, hall: null, gpuModel: 'H100', gpusFree: expect.any(Number), jobs: expect.any(Array) });
     const cordoned = JSON.parse((await cli(['node', 'cordon', 'n2', '--reason', 'bad fan', '--json'])).stdout);
     expect(['draining', 'drained']).toContain(cordoned.state);
     expect(cordoned.transitions.at(-1)).toMatchObject({ reason: 'bad fan', source: 'operator' });

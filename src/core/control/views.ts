@@ -4,6 +4,7 @@
  */
 import { attemptsOn, freeGpus } from './node-state.js';
 import { jobThroughput } from './throughput.js';
+import { jobsOnNode } from './queries.js';
 import type { Controller } from './controller.js';
 import type { AttemptRec, JobRec, NodeRec } from './types.js';
 
@@ -37,13 +38,16 @@ export function jobDetail(ctl: Controller, j: JobRec) {
 }
 
 export function nodeSummary(n: NodeRec) {
-  return { name: n.name, state: n.state, gpus: n.gpus.length, rack: n.rack, lastHeartbeatAt: n.lastHeartbeatMs ? new Date(n.lastHeartbeatMs).toISOString() : null };
+  return {
+    name: n.name, state: n.state, gpus: n.gpus.length, rack: n.rack, lastHeartbeatAt: n.lastHeartbeatMs ? new Date(n.lastHeartbeatMs).toISOString() : null,
+    array: n.array, hall: n.hall, gpuModel: n.gpus[0]?.model ?? null, gpusFree: freeGpus(n), jobs: jobsOnNode(n),
+  };
 }
 
 export function nodeDetail(n: NodeRec, nowMs: number, lemonWindowS: number) {
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
-    ...nodeSummary(n), gpuModel: n.gpus[0]?.model ?? null, gpusFree: freeGpus(n), array: n.array, hall: n.hall, address: n.address,
+    ...nodeSummary(n), address: n.address,
     registeredAtMs: n.registeredAtMs, attempts: attemptsOn(n), hold: n.hold, holdReason: n.holdReason,
     gpuList: n.gpus.map((g) => {
       const t = n.telemetry[g.index] ?? {};

@@ -3,7 +3,7 @@
  * of params/query/body, OpenAPI schema, problem+json on any failure.
  */
 import { z } from 'zod';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../protocol/common.js';
 import type { RouteDef } from '../../protocol/routes.js';
 import { authorize } from '../auth.js';
@@ -17,6 +17,8 @@ export interface RouteContext<B, Q> {
   params: Record<string, string>;
   auth: TokenRow;
   req: FastifyRequest;
+  /** For response headers (e.g. X-Total-Count of a paged list). */
+  reply: FastifyReply;
 }
 
 export function defineRoute<D extends RouteDef>(
@@ -35,7 +37,7 @@ export function defineRoute<D extends RouteDef>(
       authorize(auth, def.roles, def.roles.includes('node') ? params.name : undefined);
       const body = def.body ? parse(def.body, req.body ?? undefined, 'body') : undefined;
       const query = def.query ? parse(def.query, req.query ?? {}, 'query') : undefined;
-      const result = await handler({ body, query, params, auth, req } as never);
+      const result = await handler({ body, query, params, auth, req, reply } as never);
       return reply.code(def.status ?? 200).send(result);
     },
   });

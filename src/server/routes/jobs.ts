@@ -1,6 +1,8 @@
 /** Job routes: submit, list, show, cancel, logs. */
 import { ROUTES } from '../../protocol/routes.js';
 import { jobDetail, jobSummary } from '../../core/control/views.js';
+import { queryJobs } from '../../core/control/queries.js';
+import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
 import { defineRoute } from './define.js';
 
@@ -15,9 +17,10 @@ export function registerJobRoutes(server: ColossusServer): void {
     return jobDetail(ctl, job);
   });
 
-  defineRoute(server, ROUTES.listJobs, ({ query }) => {
-    const jobs = [...ctl.jobs.values()].filter((j) => !query.state || j.state === query.state);
-    return jobs.slice(-query.limit).map((j) => jobSummary(ctl, j));
+  defineRoute(server, ROUTES.listJobs, ({ query, reply }) => {
+    const page = queryJobs(ctl, query);
+    reply.header(TOTAL_COUNT_HEADER, String(page.total));
+    return page.items.map((j) => jobSummary(ctl, j));
   });
 
   defineRoute(server, ROUTES.showJob, ({ params }) => jobDetail(ctl, ctl.requireJob(params.id)));

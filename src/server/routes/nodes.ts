@@ -1,6 +1,8 @@
 /** Node routes: list, show (with transitions), cordon, uncordon, drain; events. */
 import { ROUTES } from '../../protocol/routes.js';
 import { nodeDetail, nodeSummary } from '../../core/control/views.js';
+import { nodeCounts, queryNodes } from '../../core/control/queries.js';
+import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
 import { defineRoute } from './define.js';
 
@@ -14,7 +16,17 @@ export function registerNodeRoutes(server: ColossusServer): void {
     return { ...nodeDetail(n, ctl.now(), ctl.policy.lemonWindowS), transitions };
   };
 
-  defineRoute(server, ROUTES.listNodes, () => [...ctl.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map(nodeSummary));
+  defineRoute(server, ROUTES.listNodes, ({ query, reply }) => {
+    const page = queryNodes(ctl, query);
+    reply.header(TOTAL_COUNT_HEADER, String(page.total));
+    return page.items.map(nodeSummary);
+  });
+  defineRoute(server, ROUTES.nodeCounts, ({ query }) => {
+    const groups = nodeCounts(ctl, query.by);
+    const states: Record<string, number> = {};
+    for (const g of groups) for (const [s, k] of Object.entries(g.states)) states[s] = (states[s] ?? 0) + k;
+    return { by: query.by, groups, states };
+  });
   defineRoute(server, ROUTES.showNode, ({ params }) => detail(params.name));
 
   for (const action of ['cordon', 'uncordon', 'drain', 'repair'] as const) {
