@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ColossusError } from '../core/errors.js';
-import { ApiClient } from '../protocol/client.js';
+import { ApiClient, parseServers } from '../protocol/client.js';
 import { printJson, renderTable } from './output.js';
 
 export interface ClientFlags {
@@ -19,19 +19,26 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:7460';
 
 export function addClientOptions(cmd: Command): Command {
   return cmd
-    .option('--server <url>', `control-plane URL (env COLOSSUS_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--server <url[,url…]>', `control-plane URL, or several replicas comma-separated (env COLOSSUS_SERVER, default ${DEFAULT_SERVER})`)
     .option('--token <token>', 'bearer token (env COLOSSUS_TOKEN, default .colossus/admin.token)')
     .option('--json', 'print one JSON document on stdout');
 }
 
 export function clientFrom(f: ClientFlags): ApiClient {
   const server = f.server ?? process.env.COLOSSUS_SERVER ?? DEFAULT_SERVER;
-  if (!/^https?:\/\/[^/\s]+/.test(server)) throw new ColossusError('usage', `'${server}' is not an http(s) URL`, { where: '--server', hint: 'e.g. http://127.0.0.1:7460' });
+  checkServers(server);
   let token = f.token ?? process.env.COLOSSUS_TOKEN;
   const fallback = join('.colossus', 'admin.token');
   if (!token && existsSync(fallback)) token = readFileSync(fallback, 'utf8').trim();
   if (!token) throw new ColossusError('usage', 'no API token', { where: '--token', hint: `pass --token, set COLOSSUS_TOKEN, or run from the directory holding ${fallback}` });
   return new ApiClient({ server, token });
+}
+
+/** Every entry of a `--server URL[,URL…]` list must be an http(s) URL. */
+export function checkServers(list: string, where = '--server'): void {
+  for (const s of parseServers(list)) {
+    if (!/^https?:\/\/[^/\s,]+/.test(s)) throw new ColossusError('usage', `'${s}' is not an http(s) URL`, { where, hint: 'e.g. http://127.0.0.1:7460, or replicas as http://a:7460,http://b:7460' });
+  }
 }
 
 /** Milliseconds since epoch → "2026-11-28 06:40:01" (UTC), or "-". */

@@ -16,7 +16,12 @@ import type { EventView } from './events.js';
 const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: 'usage', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 413: 'usage', 422: 'infeasible' };
 
 export interface ClientOptions {
-  /** e.g. http://127.0.0.1:7460 */
+  /**
+   * e.g. http://127.0.0.1:7460, or several replicas comma-separated
+   * (http://a:7460,http://b:7460): a request goes to the one that answered last
+   * and moves on to the next when a server is unreachable or answers 503
+   * (a standby with no leader, a store that cannot commit).
+   */
   server: string;
   token?: string;
   /** Per-request timeout, ms. Default 10 000. */
@@ -26,19 +31,40 @@ export interface ClientOptions {
 export class ApiClient {
   constructor(readonly options: ClientOptions) {}
 
+  /** Index in `servers` of the one that answered last. */
+  private current = 0;
+
+  get servers(): string[] {
+    return parseServers(this.options.server);
+  }
+
   /** One request; `path` is under /api/v1 unless it starts with '/' and a known root (healthz…). */
   async request<T>(method: string, path: string, body?: unknown, token = this.options.token): Promise<T> {
-    const url = this.options.server.replace(/\/+$/, '') + (path.startsWith('/api/') || path.startsWith('/healthz') || path.startsWith('/readyz') ? path : API_PREFIX + path);
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (e) {
-      throw new ColossusError('failure', `cannot reach the server at ${this.options.server}: ${(e as Error).message}`, {
+    const full = path.startsWith('/api/') || path.startsWith('/healthz') || path.startsWith('/readyz') ? path : API_PREFIX + path;
+    const servers = this.servers;
+    const init: RequestInit = {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      redirect: 'manual', // followed below: fetch drops the Authorization header on a redirect to another origin
+    };
+    let res: Response | undefined;
+    let unreachable = '';
+    for (let i = 0; i < servers.length; i++) {
+      const k = (this.current + i) % servers.length;
+      try {
+        res = await fetchFollowing(servers[k].replace(/\/+$/, '') + full, init, this.options.timeoutMs ?? 10_000);
+      } catch (e) {
+        unreachable = `cannot reach the server at ${servers[k]}: ${(e as Error).message}`;
+        res = undefined;
+        continue;
+      }
+      if (res.status === 503 && i < servers.length - 1) continue; // a standby without a leader, or a store that cannot commit: try the next
+      this.current = k;
+      break;
+    }
+    if (!res) {
+      throw new ColossusError('failure', servers.length > 1 ? `cannot reach any of ${servers.join(', ')} (last: ${unreachable})` : unreachable, {
         hint: 'start it with `colossus server`, or set --server / COLOSSUS_SERVER',
       });
     }
@@ -73,6 +99,24 @@ export class ApiClient {
     this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});
   events = (q: { since?: number; jobId?: string; node?: string; limit?: number } = {}) =>
     this.request<{ events: EventView[] }>('GET', `/events${query(q)}`);
+}
+
+/** `a,b` → ['a', 'b'] (blanks dropped). */
+export function parseServers(list: string): string[] {
+  const out = list.split(',').map((s) => s.trim()).filter(Boolean);
+  return out.length ? out : [list];
+}
+
+/** fetch, following up to 3 redirects (307/308: same method and body) with the same headers. */
+async function fetchFollowing(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const res = await fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const location = res.headers.get('location');
+    if (![307, 308].includes(res.status) || !location || hop >= 3) return res;
+    await res.body?.cancel();
+    target = new URL(location, target).toString();
+  }
 }
 
 const enc = encodeURIComponent;

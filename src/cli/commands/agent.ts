@@ -12,6 +12,7 @@ import { simulatedGpuSource } from '../../agent/simulated-gpus.js';
 import { positiveInt } from '../options.js';
 import { serveGpuMetrics } from '../../agent/metrics-server.js';
 import { printJson } from '../output.js';
+import { checkServers } from '../control-client.js';
 
 interface AgentFlags {
   server?: string;
@@ -49,7 +50,7 @@ function logger(json: boolean, name: string): AgentLog {
 function checkFlags(f: AgentFlags): { server: string; token: string; name: string } {
   const server = f.server ?? process.env.COLOSSUS_SERVER;
   if (!server) throw new ColossusError('usage', 'no server given', { where: '--server', hint: 'pass --server http://HOST:7460 or set COLOSSUS_SERVER' });
-  if (!/^https?:\/\/[^/\s]+/.test(server)) throw new ColossusError('usage', `'${server}' is not an http(s) URL`, { where: '--server', hint: 'e.g. http://127.0.0.1:7460' });
+  checkServers(server);
   const token = f.token ?? process.env.COLOSSUS_AGENT_TOKEN;
   if (!token) throw new ColossusError('usage', 'no join token given', { where: '--token', hint: 'pass the contents of agent.token from the server data dir, or set COLOSSUS_AGENT_TOKEN' });
   const name = f.name ?? hostname().split('.')[0].toLowerCase();
@@ -98,7 +99,7 @@ export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('Run the node agent: register with the server, heartbeat, run the attempts it assigns')
-    .option('--server <url>', 'control-plane URL (default $COLOSSUS_SERVER)')
+    .option('--server <url[,url…]>', 'control-plane URL, or PostgreSQL replicas comma-separated: the agent fails over between them (default $COLOSSUS_SERVER)')
     .option('--token <token>', 'agent join token (default $COLOSSUS_AGENT_TOKEN)')
     .option('--name <name>', 'node name (default: the host name)')
     .option('--rack <rack>', 'topology label: rack')

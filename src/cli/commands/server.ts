@@ -11,6 +11,7 @@ interface ServerFlags {
   heartbeatIntervalS: number;
   nodeTimeoutS: number;
   logLevel: string;
+  advertiseUrl?: string;
   json?: boolean;
 }
 
@@ -26,19 +27,25 @@ async function run(f: ServerFlags): Promise<void> {
   }
   const dbUrl = process.env.DATABASE_URL;
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
+  if (f.advertiseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(f.advertiseUrl)) throw new ColossusError('usage', `'${f.advertiseUrl}' is not an http(s) URL`, { where: '--advertise-url', hint: 'e.g. http://10.0.0.5:7460' });
   const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
-  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel });
+  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl,
+    onLeadershipLost: (why) => {
+      process.stderr.write(`colossus server: no longer the leader (${why}); exiting so a supervisor restarts this replica as a standby\n`);
+      process.exit(1);
+    },
+  });
   const i = started.info;
   if (f.json) printJson(i);
   else {
-    process.stderr.write(`colossus server listening on ${i.url} (store: ${i.store}, data dir ${i.dataDir})\n`);
+    process.stderr.write(`colossus server listening on ${i.url} (store: ${i.store}, data dir ${i.dataDir}${i.store === 'postgres' ? `, ${i.role}` : ''})\n`);
     process.stderr.write(`  admin token: ${i.adminTokenFile ?? 'COLOSSUS_ADMIN_TOKEN'}   agent join token: ${i.agentTokenFile ?? 'COLOSSUS_AGENT_TOKEN'}\n`);
     process.stderr.write(`  API docs: ${i.url}/docs   metrics: ${i.url}/metrics\n`);
   }
   await new Promise<void>((resolveDone) => {
     const onSignal = (sig: NodeJS.Signals) => {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
-      started.server.app.log.info(`${sig} received`);
+      started.log.info(`${sig} received`);
       started.stop().then(resolveDone, (err) => {
         process.stderr.write(`colossus server: shutdown failed: ${(err as Error).message}\n`);
         resolveDone();
@@ -58,6 +65,7 @@ export function registerServer(program: Command): void {
     .option('--heartbeat-interval-s <s>', 'agent heartbeat interval', positiveInt('--heartbeat-interval-s'), 5)
     .option('--node-timeout-s <s>', 'a node missing heartbeats this long is down', positiveInt('--node-timeout-s'), 30)
     .option('--log-level <level>', 'pino log level (stderr)', 'info')
+    .option('--advertise-url <url>', 'PostgreSQL replicas: the URL standbys send clients to when this one leads (default: the listening URL)')
     .option('--json', 'print the listening address and token files as one JSON document on stdout')
     .action((f: ServerFlags) => run(f));
 }

@@ -53,6 +53,13 @@ export interface StoreOptions {
 
 const CHUNK = 500;
 
+/** A write refused because another replica leads now (its fencing epoch is not ours). */
+export class LeaseLostError extends Error {
+  constructor(readonly mine: number, readonly current: number | null) {
+    super(`this server no longer leads: the lease's fencing epoch is ${current ?? 'gone'}, ours was ${mine}`);
+  }
+}
+
 export class Store {
   private constructor(
     readonly db: Kysely<Database>,
@@ -84,8 +91,27 @@ export class Store {
     return store;
   }
 
+  /**
+   * The leader's fencing epoch (PostgreSQL replicas, src/server/leader.ts): when set,
+   * every write transaction first reads the lease row FOR SHARE and aborts unless
+   * the epoch is still this one.
+   */
+  fencingEpoch: number | null = null;
+  /** Called when a write was refused because another replica leads. */
+  onFenced: ((e: LeaseLostError) => void) | null = null;
+
   close(): Promise<void> {
     return this.onClose();
+  }
+
+  private async checkEpoch(tx: Transaction<Database>): Promise<void> {
+    if (this.fencingEpoch === null) return;
+    const r = await sql<{ epoch: string | number }>`select epoch from leader_lease where id = 1 for share`.execute(tx);
+    const current = r.rows[0] ? Number(r.rows[0].epoch) : null;
+    if (current === this.fencingEpoch) return;
+    const e = new LeaseLostError(this.fencingEpoch, current);
+    this.onFenced?.(e);
+    throw e;
   }
 
   /** Cheap round trip for /readyz. */
@@ -93,9 +119,24 @@ export class Store {
     await sql`select 1`.execute(this.db);
   }
 
+  /** A value of the meta table; null when absent. */
+  async getMeta(key: string): Promise<string | null> {
+    const r = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return r?.value ?? null;
+  }
+
+  /** Sets `key` unless it is set already (first writer wins); returns the value that holds. */
+  async initMeta(key: string, value: string): Promise<string> {
+    await this.db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    return (await this.getMeta(key)) ?? value;
+  }
+
   /** One small real write (the storage-fault probe): rejects while the store cannot commit. */
   async probe(): Promise<void> {
-    await this.db.transaction().execute((tx) => upsert(tx, 'meta', 'key', [{ key: 'probe', value: String(Date.now()) }], (r) => r));
+    await this.db.transaction().execute(async (tx) => {
+      await this.checkEpoch(tx);
+      await upsert(tx, 'meta', 'key', [{ key: 'probe', value: String(Date.now()) }], (r) => r);
+    });
   }
 
   async loadSnapshot(): Promise<Snapshot & { tokens: TokenRow[]; lastLogSeq: number }> {
@@ -123,6 +164,7 @@ export class Store {
   /** Writes a batch in one transaction. */
   async write(batch: WriteBatch): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
+      await this.checkEpoch(tx);
       const c = batch.changes;
       if (c) {
         await upsert(tx, 'nodes', 'name', c.nodes, (n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) }));
