@@ -3,8 +3,9 @@
  * and the simulated workload see it, or a metric (utilisation %, temperature °C,
  * power in 4-W units). Metrics are synthesised from the state and the job's
  * hardware FLOP utilisation with the Plan face's power model (energy.ts: a
- * training GPU draws TDP × (0.35 + 0.65·min(1, hfu/0.5)); idle GPUs are drawn at
- * that model's floor, 0.35 × TDP), plus a small deterministic per-GPU wiggle.
+ * training GPU draws TDP × (0.35 + 0.65·min(1, hfu/0.5)); GPUs not training (idle,
+ * starting, stalled, cordoned) draw IDLE_GPU_FRACTION_OF_TDP, an assumption stated
+ * below), plus a small deterministic per-GPU wiggle.
  */
 import type { Twin } from './twin.js';
 
@@ -23,8 +24,31 @@ export const GPU_STATE = {
 export type GpuStateName = keyof typeof GPU_STATE;
 export const GPU_STATE_NAMES = Object.keys(GPU_STATE) as GpuStateName[];
 
+/**
+ * Power of an idle GPU as a fraction of its TDP. U: hardware.json has no idle-power
+ * figure for any GPU (checked: no idle/floor field in /work/shared/data), so this is an
+ * assumption: 0.1 × TDP (70 W for a 700-W H100 SXM), an idle GPU with its clocks down,
+ * instead of the training-power model's 0.35 floor (245 W) used before. Replace it with a
+ * sourced figure when one is added to the catalogue.
+ */
+export const IDLE_GPU_FRACTION_OF_TDP = 0.1;
+
 export type GpuMetric = 'state' | 'util' | 'temp' | 'power';
 export const GPU_METRICS: readonly GpuMetric[] = ['state', 'util', 'temp', 'power'];
+
+/**
+ * The state of an attempt's GPUs: starting until its workload has loaded the
+ * checkpoint and stepped, stalled while a peer is dead or it is stopping, else
+ * flagship or job. The overview's flagship state uses the same rule, so the two agree.
+ */
+export function attemptGpuState(twin: Twin, attemptId: string, flagshipId: string | null): number {
+  const att = twin.ctl.attempts.get(attemptId);
+  const run = twin.runOf(attemptId);
+  if (!att || att.stop) return GPU_STATE.stalled;
+  if (!run || run.workloadStartS < 0 || twin.nowS < run.workloadStartS + run.plan.startupS) return GPU_STATE.starting;
+  if (run.stalled) return GPU_STATE.stalled;
+  return att.jobId === flagshipId ? GPU_STATE.flagship : GPU_STATE.job;
+}
 
 /** Per-GPU state codes of the whole fleet. */
 export function gpuStates(twin: Twin, out = new Uint8Array(twin.fleet.gpus)): Uint8Array {
@@ -34,12 +58,7 @@ export function gpuStates(twin: Twin, out = new Uint8Array(twin.fleet.gpus)): Ui
   const codeOf = (id: string): number => {
     let c = perAttempt.get(id);
     if (c !== undefined) return c;
-    const att = ctl.attempts.get(id);
-    const run = twin.runOf(id);
-    if (!att || att.stop) c = GPU_STATE.stalled;
-    else if (!run || run.workloadStartS < 0 || twin.nowS < run.workloadStartS + run.plan.startupS) c = GPU_STATE.starting;
-    else if (run.stalled) c = GPU_STATE.stalled;
-    else c = att.jobId === flagship ? GPU_STATE.flagship : GPU_STATE.job;
+    c = attemptGpuState(twin, id, flagship);
     perAttempt.set(id, c);
     return c;
   };
@@ -96,7 +115,7 @@ export function gpuMetric(twin: Twin, metric: Exclude<GpuMetric, 'state'>, state
       const off = s === GPU_STATE.down || s === GPU_STATE.repair || s === GPU_STATE.failed;
       if (metric === 'util') out[i] = busy ? Math.round(Math.min(100, 95 + 4 * w)) : s === GPU_STATE.starting ? Math.round(5 + 4 * w) : 0;
       else if (metric === 'temp') out[i] = off ? 0 : Math.round(busy ? 58 + 18 * load + 4 * w : 33 + 3 * w);
-      else out[i] = off ? 0 : Math.round((f.gpuTdpW * (0.35 + 0.65 * load) * (1 + 0.03 * w)) / 4);
+      else out[i] = off ? 0 : Math.round(((busy ? f.gpuTdpW * (0.35 + 0.65 * load) : f.gpuTdpW * IDLE_GPU_FRACTION_OF_TDP) * (1 + 0.03 * w)) / 4);
     }
   }
   return out;

@@ -5,11 +5,38 @@
  * What the control plane does about it is its own decision. Cause → effect mapping:
  * see failures.ts.
  */
+import type { Controller } from '../core/control/controller.js';
+import type { NodeRec } from '../core/control/types.js';
+import type { Rng } from '../core/sim/rng.js';
+import type { Sampler } from '../core/sim/distributions.js';
 import type { TwinCause } from './failures.js';
 import { nextGapS } from './failures.js';
 import { advance, type TwinAttempt } from './attempt-run.js';
 import { K_EXIT, K_FAIL, K_HB_NOW, K_REPAIRED, K_UNCORDON } from './event-kinds.js';
-import type { Twin } from './twin.js';
+import type { Agents } from './agents.js';
+import type { Fleet } from './fleet.js';
+import type { TwinStats } from './stats.js';
+
+/** What incidents need of the twin (the Twin implements it; no import of twin.ts, so no cycle). */
+export interface IncidentHost {
+  readonly ctl: Controller;
+  readonly fleet: Fleet;
+  readonly agents: Agents;
+  readonly stats: TwinStats;
+  readonly causes: TwinCause[];
+  readonly mix: { readonly flagshipId: string | null };
+  readonly rng: Rng;
+  readonly repairS: Sampler;
+  readonly nodeRecs: NodeRec[];
+  readonly runs: Map<string, TwinAttempt>;
+  readonly inRepair: Map<number, string>;
+  readonly failedGpu: Uint8Array;
+  readonly pendingXids: ({ code: number; gpuIndex: number; message: string }[] | null)[];
+  readonly nowS: number;
+  schedule(atS: number, kind: number, data: number): void;
+  report(node: number, attemptId: string, exitCode: number | null, signal: string | null): void;
+  sync(): void;
+}
 
 interface PendingExit {
   attemptId: string;
@@ -21,7 +48,7 @@ export class Incidents {
   private readonly exits = new Map<number, PendingExit>();
   private exitSeq = 0;
 
-  constructor(private readonly t: Twin) {}
+  constructor(private readonly t: IncidentHost) {}
 
   /** The repair crew takes quarantined (suspect) nodes and nodes sent to repair, and returns them after a repair time. */
   collectHeld(): void {

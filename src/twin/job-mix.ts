@@ -14,8 +14,8 @@ import type { TwinCause } from './failures.js';
 import { TEMPLATES, flagshipGpus, planJob, specPlanOf, templateLayouts, type JobPlan, type Template } from './workloads.js';
 import { getModelPreset } from '../core/model/catalog.js';
 
-/** The flagship trains for 60 virtual days unless the run stops first. */
-const FLAGSHIP_DAYS = 60;
+/** Default token budget of the flagship: 15 T tokens (Llama 3's pre-training corpus, Meta 2024). */
+export const DEFAULT_FLAGSHIP_TOKENS = 15e12;
 
 export class JobMix {
   readonly plans = new Map<string, JobPlan>();
@@ -26,13 +26,15 @@ export class JobMix {
   private readonly templatePlans = new Map<Template, JobPlan>();
   private readonly meanGapS: number;
   private counter = 0;
+  /** Flagship runs submitted (a run that has trained its tokens is followed by the next). */
+  flagshipRuns = 0;
 
-  constructor(readonly cluster: Cluster, model: ModelSpec, seed: number, causes: TwinCause[]) {
+  constructor(readonly cluster: Cluster, model: ModelSpec, seed: number, causes: TwinCause[], flagshipTokens = DEFAULT_FLAGSHIP_TOKENS) {
     this.rng = Rng.fromKey(streamKey(seed, 0x10b5));
     const gpus = flagshipGpus(cluster);
     const unexpectedPerS = causes.filter((c) => c.kind !== 'planned').reduce((s, c) => s + c.ratePerS * (c.scope === 'job' ? 1 : gpus / cluster.gpus), 0);
     const mtbiS = unexpectedPerS > 0 ? 1 / unexpectedPerS : 86_400;
-    const plan = planJob(cluster, { name: `${model.name}-pretrain`, team: 'pretrain', model, gpus, priority: 100, maxRestarts: 10_000, durationS: FLAGSHIP_DAYS * 86_400, mtbiS });
+    const plan = planJob(cluster, { name: `${model.name}-pretrain`, team: 'pretrain', model, gpus, priority: 100, maxRestarts: 10_000, durationS: 0, tokens: flagshipTokens, mtbiS });
     if (!plan) throw new Error(`no layout of ${model.name} fits ${gpus} GPUs of ${cluster.name}`);
     this.flagship = plan;
     const spare = cluster.gpus - gpus;
@@ -48,12 +50,19 @@ export class JobMix {
   }
 
   submitInitial(ctl: Controller): void {
-    const f = this.flagship;
-    const job = ctl.submitJob({ name: f.name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30, plan: specPlanOf(f) });
-    this.flagshipId = job.id;
-    this.plans.set(job.id, f);
+    this.submitFlagship(ctl);
     const initial = Number.isFinite(this.meanGapS) ? Math.min(200, Math.round((6 * 3600) / this.meanGapS)) : 0;
     for (let i = 0; i < initial; i++) this.submitNext(ctl);
+  }
+
+  /** Submits the next flagship run (the first, or the one after a run trained its tokens). */
+  submitFlagship(ctl: Controller): JobRec {
+    const f = this.flagship;
+    const name = ++this.flagshipRuns === 1 ? f.name : `${f.name}-${this.flagshipRuns}`;
+    const job = ctl.submitJob({ name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30, plan: specPlanOf(f) });
+    this.flagshipId = job.id;
+    this.plans.set(job.id, { ...f, name });
+    return job;
   }
 
   nextArrivalGapS(): number {

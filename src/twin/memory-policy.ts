@@ -14,8 +14,17 @@
  *   counted in `trimmedJobs` so the dashboard's job counts stay whole.
  * A job's step/loss series is also downsampled to `endedSeriesPoints` when it ends.
  */
+import type { Controller } from '../core/control/controller.js';
 import type { AttemptRec, JobRec } from '../core/control/types.js';
-import type { Twin } from './twin.js';
+import type { TwinStats } from './stats.js';
+
+/** What the policy needs of the twin (the Twin implements it; no import of twin.ts, so no cycle). */
+export interface MemoryHost {
+  readonly ctl: Controller;
+  readonly stats: TwinStats;
+  readonly runs: ReadonlyMap<string, unknown>;
+  readonly mix: { readonly flagshipId: string | null; readonly plans: Map<string, unknown> };
+}
 
 /** Limits of the memory policy (counts). */
 export interface MemoryLimits {
@@ -46,7 +55,7 @@ export class MemoryPolicy {
   private readonly keptJobs: string[] = [];
 
   constructor(
-    private readonly twin: Twin,
+    private readonly twin: MemoryHost,
     private readonly limits: MemoryLimits,
   ) {}
 
@@ -75,11 +84,12 @@ export class MemoryPolicy {
 
   evict(e: Evictable): void {
     const ctl = this.twin.ctl;
-    const keep = this.limits.keepBigAttempts ?? 10;
     for (const id of e.attempts) {
       const att = ctl.attempts.get(id);
       const job = att ? ctl.jobs.get(att.jobId) : undefined;
       if (!att || !job || att.parts.some((p) => !p.exited)) continue;
+      // A finished flagship run (the next one has started) keeps only its last big attempt.
+      const keep = TERMINAL.has(job.state) ? 1 : (this.limits.keepBigAttempts ?? 10);
       const big = job.attemptIds.filter((a) => (ctl.attempts.get(a)?.parts.length ?? 0) > this.bigNodes);
       if (big.indexOf(id) < big.length - keep) ctl.attempts.delete(id);
       else this.endedBig.push(id);

@@ -45,6 +45,8 @@ export class TwinStats {
   readonly jobLoss = new Map<string, JobLoss>();
   readonly series = new Map<string, Series>();
   repairsDone = 0;
+  /** Background arrivals not submitted because the queue was full. */
+  arrivalsDropped = 0;
 
   failure(cause: string): void {
     this.failuresByCause[cause] = (this.failuresByCause[cause] ?? 0) + 1;

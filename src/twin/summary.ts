@@ -4,7 +4,8 @@
  * goodput, interruptions by cause, IT and facility power.
  */
 import { AVG_SERVER_POWER_FRACTION } from '../core/perf/energy.js';
-import { GPU_STATE, GPU_STATE_NAMES, gpuMetric, gpuStates } from './gpu-state.js';
+import { jobThroughput } from '../core/control/throughput.js';
+import { GPU_STATE, GPU_STATE_NAMES, attemptGpuState, gpuMetric, gpuStates } from './gpu-state.js';
 import type { Twin } from './twin.js';
 
 export interface TwinSummary {
@@ -29,14 +30,29 @@ export interface FlagshipView {
   name: string;
   model: string;
   gpus: number;
+  /**
+   * What the flagship is doing, by the same rule as its GPUs in `gpus`: `starting`
+   * (placed, loading its checkpoint), `running` (stepping), `stalled` (a peer is dead
+   * or hung), or the job's state when it has no live attempt (`recovering`, `queued`, …).
+   */
   state: string;
+  /** The control plane's job state (`running` from placement on). */
+  jobState: string;
+  /** The control plane's current reason for the job. */
   reason: string | null;
+  attempt: { number: number; state: string } | null;
   step: number | null;
   totalSteps: number;
   lastCheckpointStep: number | null;
   restarts: number;
   stepTimeS: number;
   tokensPerStep: number;
+  /** Tokens the run trains (its plan), tokens trained so far (surviving steps), and the time to the budget at the pace so far (s, virtual). */
+  tokenBudget: number;
+  tokensTrained: number;
+  etaS: number | null;
+  /** Flagship runs so far (a run that trained its tokens is followed by the next). */
+  run: number;
   layout: string;
   /** Productive time ÷ time since submission. */
   goodput: number;
@@ -67,18 +83,28 @@ export function summarize(twin: Twin, speed: { target: number; achieved: number 
   };
 }
 
+const STATE_NAME = Object.fromEntries(Object.entries(GPU_STATE).map(([k, v]) => [v, k]));
+
 function flagshipView(twin: Twin): FlagshipView | null {
   const id = twin.mix.flagshipId;
   const job = id ? twin.ctl.jobs.get(id) : undefined;
   if (!id || !job) return null;
-  const plan = twin.mix.flagship;
+  const plan = twin.mix.plans.get(id) ?? twin.mix.flagship;
   const elapsedS = Math.max(1, (twin.clock.nowMs() - job.submittedAtMs) / 1000);
   const productiveS = (job.lastStep ?? 0) * plan.stepTimeS;
   const series = twin.stats.series.get(id)?.points;
+  const live = twin.ctl.liveAttempt(job);
+  const gpuState = live ? STATE_NAME[attemptGpuState(twin, live.id, id)] : null;
+  const state = live && job.state === 'running' ? (gpuState === 'flagship' ? 'running' : gpuState!) : job.state;
+  const attempts = job.attemptIds.flatMap((a) => twin.ctl.attempts.get(a) ?? []);
+  const last = attempts[attempts.length - 1];
+  const tp = jobThroughput(job, attempts, twin.clock.nowMs());
   return {
-    id, name: job.spec.name, model: plan.model, gpus: job.spec.gpus, state: job.state, reason: job.reason, step: job.lastStep,
+    id, name: job.spec.name, model: plan.model, gpus: job.spec.gpus, state, jobState: job.state, reason: job.reason,
+    attempt: last ? { number: last.number, state: last.state } : null, step: job.lastStep,
     totalSteps: plan.totalSteps, lastCheckpointStep: job.lastCheckpointStep, restarts: job.restarts, stepTimeS: plan.stepTimeS,
-    tokensPerStep: plan.tokensPerStep, layout: plan.layout, goodput: Math.min(1, productiveS / elapsedS),
+    tokensPerStep: plan.tokensPerStep, tokenBudget: plan.totalSteps * plan.tokensPerStep, tokensTrained: tp.tokensTrained ?? 0, etaS: tp.etaS,
+    run: twin.mix.flagshipRuns, layout: plan.layout, goodput: Math.min(1, productiveS / elapsedS),
     lostS: twin.stats.jobLoss.get(id)?.lostS ?? 0, loss: series?.length ? series[series.length - 1].loss : null,
   };
 }

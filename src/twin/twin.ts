@@ -43,6 +43,13 @@ export interface TwinOptions extends MemoryLimits {
   clock: VirtualClock;
   /** Submit the background job mix (default true). */
   mix?: boolean;
+  /** Token budget of each flagship run (default 15 T); the next run starts when one has trained its tokens. */
+  flagshipTokens?: number;
+  /**
+   * Background arrivals are dropped while this many jobs wait (default 100): users stop
+   * submitting to a queue that does not move, and the queue's memory stays bounded.
+   */
+  maxQueuedJobs?: number;
 }
 
 export class Twin {
@@ -89,7 +96,7 @@ export class Twin {
     this.causes = compileCauses(opts.failures, this.fleet.gpus, this.fleet.nodes.length, opts.seed);
     this.rng = Rng.fromKey(streamKey(opts.seed, 0x7e1));
     this.repairS = repairSampler(opts.failures);
-    this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes);
+    this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes, opts.flagshipTokens);
     this.incidents = new Incidents(this);
     this.memory = new MemoryPolicy(this, opts);
   }
@@ -168,6 +175,7 @@ export class Twin {
       if (!job || this.endedJobs.has(job) || !TERMINAL_JOB.has(job.state) || ctl.liveAttempt(job)) continue;
       this.endedJobs.add(job);
       this.memory.jobEnded(job);
+      if (job.id === this.mix.flagshipId && job.state === 'succeeded') this.mix.submitFlagship(ctl);
     }
     this.touchedJobs.clear();
   }
@@ -269,7 +277,8 @@ export class Twin {
   }
 
   private arrival(): void {
-    this.mix.submitNext(this.ctl);
+    if (this.ctl.waiting.size < (this.opts.maxQueuedJobs ?? 100)) this.mix.submitNext(this.ctl);
+    else this.stats.arrivalsDropped++;
     this.heap.push(this.nowS + this.mix.nextArrivalGapS(), K_ARRIVAL, 0);
   }
 

@@ -80,6 +80,8 @@ interface PlanInput {
   priority: number;
   maxRestarts: number;
   durationS: number;
+  /** Token budget: when given, the run ends when these tokens are trained (steps = budget ÷ tokens per step). */
+  tokens?: number;
   mtbiS: number;
 }
 
@@ -93,7 +95,7 @@ export function planJob(cluster: Cluster, p: PlanInput): JobPlan | null {
   const L = r.layout;
   return {
     name: p.name, team: p.team, model: p.model.name, gpus: p.gpus, priority: p.priority, maxRestarts: p.maxRestarts,
-    stepTimeS: r.stepTimeS, totalSteps: Math.max(10, Math.round(p.durationS / r.stepTimeS)),
+    stepTimeS: r.stepTimeS, totalSteps: p.tokens ? Math.max(1, Math.ceil(p.tokens / (L.gbs * L.seq))) : Math.max(10, Math.round(p.durationS / r.stepTimeS)),
     checkpointEverySteps: Math.max(1, Math.round(intervalS / r.stepTimeS)), checkpointBlockingS: blockingS,
     logEverySteps: Math.max(1, Math.round(10 / r.stepTimeS)),
     startupS: restartOverheadS(RESTART_BY_GPUS.hotUpdate, p.gpus) + ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S,

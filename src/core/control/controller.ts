@@ -419,7 +419,13 @@ export class Controller {
     if (att.state === 'starting' && allStarted(att)) {
       att.state = 'running';
       this.touchAttempt(att);
-      this.emit('attempt.running', `attempt ${att.number} running on ${att.parts.length} node(s)`, { jobId: att.jobId });
+      const why = `attempt ${att.number} running on ${att.parts.length} node(s)`;
+      this.emit('attempt.running', why, { jobId: att.jobId });
+      const job = this.jobs.get(att.jobId);
+      if (job && job.state === 'running') {
+        job.reason = why; // the current reason, not "attempt N placed"
+        this.touchJob(job);
+      }
     }
   }
 

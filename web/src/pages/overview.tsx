@@ -59,6 +59,9 @@ export function Overview({ stream }: { stream: TwinStream }) {
             <div>
               <div className="big" data-testid="goodput">{pct(f.goodput)}</div>
               <div className="muted">goodput so far (productive ÷ elapsed)</div>
+              <div className="muted" data-testid="flagship-eta">
+                {(f.tokensTrained / 1e12).toFixed(2)} of {(f.tokenBudget / 1e12).toFixed(1)} T tokens · ETA {f.etaS === null ? '–' : f.etaS === 0 ? 'done' : duration(f.etaS)}
+              </div>
             </div>
             <div>
               <div className="big">{int(f.step ?? 0)}</div>
