@@ -47,7 +47,7 @@ describe.each([
     const logs = (await s.app.inject({ url: `/api/v1/jobs/${jobId}/logs`, headers: auth(ADMIN) })).json();
     expect(logs.lines.map((l: { text: string }) => l.text)).toEqual(['hello']);
     const nodes = (await s.app.inject({ url: '/api/v1/nodes', headers: auth(ADMIN) })).json();
-    expect(nodes).toEqual([{ name: 'node-a', state: 'idle', gpus: 8, rack: 'r1', lastHeartbeatAt: expect.any(String) }]);
+    expect(nodes).toEqual([{ name: 'node-a', state: 'idle', gpus: 8, rack: 'r1', lastHeartbeatAt: expect.any(String), array: null, hall: null, gpuModel: 'NVIDIA H100 80GB HBM3', gpusFree: 8, jobs: [] }]);
     const node = (await s.app.inject({ url: '/api/v1/nodes/node-a', headers: auth(ADMIN) })).json();
     expect(node.transitions.map((t: { to: string }) => t.to)).toEqual(['idle', 'allocated', 'idle']);
     await s.close();
