@@ -6,7 +6,7 @@
  * test/calibration/.
  */
 import { runCalibration } from '../src/core/perf/calibration/run.js';
-import { contradictionTable, groupTable, memoryTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
+import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, memoryTable, recipeMoves, releaseTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
 import { loadCalibrationRows } from '../test/calibration/load-rows.js';
 
 const { rows, path } = loadCalibrationRows();
@@ -16,6 +16,13 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 console.log(`Calibration (${path}): ${rows.length} rows; ${run.results.length} run, ${s.skipped} not expressible; ${s.scored} verified throughput rows scored.`);
 console.log(`MAPE ${pct(s.mape)}; max ${pct(s.max)}; ${s.contradicted.length} rows excluded from the 40% bound (identical-configuration contradictions, marked †); max over the rest ${pct(s.maxBounded)}; ${s.over40.length} of them beyond 40%.\n`);
 console.log(groupTable(run));
+console.log('\nPer software release (each release\'s factors fitted on its own rows only):\n');
+console.log(releaseTable(run));
+const held = leaveOneReleaseOut(run);
+console.log(`\nLeave-one-release-out (a release predicted with its neighbour's factors): MAPE ${pct(held.mape)}\n`);
+console.log(heldOutTable(held));
+console.log('\nThe same recipe across Megatron-Bridge releases, tokens/s/GPU measured (model):\n');
+console.log(recipeMoves(run));
 console.log(`\n${contradictionTable(run)}`);
 if (s.over40.length > 0) {
   console.log('\nVerified throughput rows beyond 40% (the test fails on these):\n');

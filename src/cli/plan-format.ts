@@ -33,12 +33,13 @@ function pipelinePairs(r: PerfResult): [string, string][] {
   return [['pipeline', `${p.layout}  (${p.kind})`], ...p.stages.map(stage)];
 }
 
-export function renderPerf(r: PerfResult): string {
+export function renderPerf(r: PerfResult, software?: string): string {
   const m = r.memory;
   const b = r.breakdown;
   const pct = (x: number) => formatPercent(x / r.stepTimeS);
   const pairs: [string, string][] = [
     ['layout', `${layoutLabel(r.layout)}  (gbs ${r.layout.gbs}, seq ${r.layout.seq}, ${r.gpus} GPUs)`],
+    ...(software ? [['software', software] as [string, string]] : []),
     ['memory/GPU', `${formatBytes(r.memoryPerGpuBytes)} of ${formatBytes(r.usableMemoryBytes)} usable — ${r.fits ? 'fits' : 'DOES NOT FIT'}`],
     ['  weights', formatBytes(m.weights)],
     ['  gradients', formatBytes(m.gradients)],

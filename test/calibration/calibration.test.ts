@@ -2,7 +2,9 @@
  * Calibration: runs the performance model on every row of calibration-runs.json it can express
  * (../shared/data/calibration-runs.json beside the repo when present, else the copy kept in
  * test/calibration/ so a clean clone runs it) and enforces issue 3's bounds:
- *   - MAPE ≤ 15% over the verified (V1/V2) throughput rows;
+ *   - MAPE ≤ 9% over the verified (V1/V2) throughput rows, each predicted with its software
+ *     release's factors (fitted on that release's rows only: src/core/perf/software-releases.ts);
+ *   - leave-one-release-out MAPE (a release predicted with its neighbour's factors) ≤ 15%;
  *   - every verified throughput row within 40%, except rows that an identical-configuration row
  *     contradicts (measured > 1.4/0.6 apart; the one farther from the model is excluded and
  *     listed with its reason — see contradicted() in src/core/perf/calibration/run.ts).
@@ -11,7 +13,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bounded, contradicted, mape, runCalibration, scored } from '../../src/core/perf/calibration/run.js';
-import { contradictionTable, groupTable, memoryTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
+import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, memoryTable, releaseTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
+import { identifiable } from '../../src/core/perf/calibration/fit.js';
+import { SOFTWARE_RELEASES } from '../../src/core/perf/software.js';
 import { loadCalibrationRows, REPO_ROWS_PATH, SHARED_ROWS_PATH } from './load-rows.js';
 
 const { rows, path } = loadCalibrationRows();
@@ -40,9 +44,25 @@ describe('calibration against published runs', () => {
     expect(run.results.filter((r) => r.failure)).toEqual([]);
   });
 
-  it('has a mean absolute percentage error ≤ 15% over the verified (V1/V2) throughput rows', () => {
-    console.log(`MAPE over ${sc.length} verified throughput rows: ${pct(mape(sc))}`);
-    expect(mape(sc)).toBeLessThanOrEqual(0.15);
+  it('has a mean absolute percentage error ≤ 9% over the verified (V1/V2) throughput rows, each with its release', () => {
+    console.log(`MAPE over ${sc.length} verified throughput rows: ${pct(mape(sc))}\n${releaseTable(run)}`);
+    expect(mape(sc)).toBeLessThanOrEqual(0.09);
+  });
+
+  it('reports leave-one-release-out error: each release predicted with its neighbour release\'s factors', () => {
+    const held = leaveOneReleaseOut(run);
+    console.log(`leave-one-release-out MAPE ${pct(held.mape)}\n${heldOutTable(held)}`);
+    expect(held.perRelease.reduce((s, r) => s + r.rows, 0)).toBe(sc.filter((r) => r.case.release !== 'unknown').length);
+    expect(held.mape).toBeLessThanOrEqual(0.15);
+  });
+
+  it('fits each release\'s factors on that release\'s rows only: another release\'s rows do not move them', () => {
+    // Every scored row names a known release, and releases with rows were fitted on exactly that many.
+    for (const r of sc) expect(r.case.release).not.toBe('unknown');
+    for (const rel of SOFTWARE_RELEASES) {
+      const n = sc.filter((r) => r.case.release === rel.name).length;
+      expect(rel.rows).toBe(identifiable(sc.filter((r) => r.case.release === rel.name).map((r) => r.case)).length > 0 ? n : 0);
+    }
   });
 
   it('is within 40% on every verified throughput row but documented identical-configuration contradictions', () => {

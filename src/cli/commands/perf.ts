@@ -11,14 +11,16 @@ import { loadCluster, loadModel } from '../load.js';
 import { printJson } from '../output.js';
 import { addLayoutFlags, addPipelineFlags, addWorkloadFlags, fixedFrom, probeLayout, type LayoutFlags } from '../plan-options.js';
 import { renderPerf } from '../plan-format.js';
+import { addSoftwareFlags, resolveSoftware, softwareLabel, type SoftwareFlags } from '../perf-software.js';
 
 /** Runs the model for the flags; throws `invalid` or `infeasible` ColossusErrors. */
-export function perfFor(f: LayoutFlags): PerfResult {
+export function perfFor(f: LayoutFlags & SoftwareFlags): PerfResult {
+  const software = resolveSoftware(f).params;
   const model = loadModel(f.model);
   const cluster = loadCluster(f.cluster, f.gpus);
   const { fixed, given } = fixedFrom(f);
   validateLayout(model, cluster, probeLayout(f, cluster.gpus), given);
-  const s = searchLayouts(model, cluster, { gbs: f.gbs, seq: f.seq, fixed, top: 1 });
+  const s = searchLayouts(model, cluster, { gbs: f.gbs, seq: f.seq, fixed, top: 1 }, { software });
   if (s.top.length > 0) return s.top[0];
   if (s.searched === 0) {
     throw new ColossusError('invalid', `no valid layout of ${model.name} on ${cluster.gpus} GPUs matches the flags given`, {
@@ -37,9 +39,10 @@ export function registerPerf(program: Command): void {
   const c = program
     .command('perf')
     .description('Memory, step time, throughput and MFU of one layout (omitted layout flags are chosen by the planner)');
-  addPipelineFlags(addLayoutFlags(addWorkloadFlags(c))).action((f: LayoutFlags) => {
+  addSoftwareFlags(addPipelineFlags(addLayoutFlags(addWorkloadFlags(c)))).action((f: LayoutFlags & SoftwareFlags) => {
+    const software = resolveSoftware(f);
     const r = perfFor(f);
-    if (f.json) return printJson(r);
-    process.stdout.write(renderPerf(r) + '\n');
+    if (f.json) return printJson({ ...r, software: software.name });
+    process.stdout.write(renderPerf(r, softwareLabel(software)) + '\n');
   });
 }

@@ -16,8 +16,9 @@ import { printJson, progressBar } from '../output.js';
 import { addPipelineFlags, addWorkloadFlags, fixedFrom, type LayoutFlags } from '../plan-options.js';
 import { layoutLabel, renderTop, renderTraining } from '../plan-format.js';
 import { sweepSvg, topSvg } from '../plan-svg.js';
+import { addSoftwareFlags, resolveSoftware, softwareLabel, type ResolvedSoftware, type SoftwareFlags } from '../perf-software.js';
 
-interface PlanFlags extends LayoutFlags {
+interface PlanFlags extends LayoutFlags, SoftwareFlags {
   top: number;
   sweepGpus?: number[];
   tokens?: number;
@@ -27,14 +28,14 @@ interface PlanFlags extends LayoutFlags {
 
 const gpuList = (text: string): number[] => text.split(',').map((t) => positiveInt('--sweep-gpus')(t.trim()));
 
-function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress: boolean) {
+function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress: boolean, software: ResolvedSoftware) {
   const { fixed } = fixedFrom(f);
   const split = { ppFirstLayers: fixed.ppFirstLayers, ppLastLayers: fixed.ppLastLayers, ppLayout: fixed.ppLayout, pp: fixed.pp, vpp: fixed.vpp };
   const hasSplit = split.ppFirstLayers !== undefined || split.ppLastLayers !== undefined || split.ppLayout !== undefined;
   const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: f.top, fixed: hasSplit ? { ...JSON.parse(JSON.stringify(split)), precision: f.precision ?? 'bf16' } : undefined };
   const total = showProgress ? countLayouts(model, cluster, req) : 0;
   const bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
-  const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined });
+  const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined }, { software: software.params });
   bar?.done();
   const withTraining = (r: PerfResult) => (f.tokens ? { ...r, training: trainingEstimate(cluster, r, f.tokens, f.gpuHourUsd) } : r);
   return { gpus: cluster.gpus, searched: s.searched, feasible: s.feasible, best: s.top[0] ? withTraining(s.top[0]) : null, top: s.top.map(withTraining) };
@@ -42,14 +43,16 @@ function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress:
 
 function run(f: PlanFlags): void {
   const t0 = performance.now();
+  const software = resolveSoftware(f);
   const model = loadModel(f.model);
   const counts = f.sweepGpus ?? [f.gpus ?? loadCluster(f.cluster).gpus];
-  const results = counts.map((n) => planOne(model, loadCluster(f.cluster, n), f, !f.json || process.stderr.isTTY));
+  const results = counts.map((n) => planOne(model, loadCluster(f.cluster, n), f, !f.json || process.stderr.isTTY, software));
   const elapsedS = (performance.now() - t0) / 1000;
   const main = results.reduce((a, b) => ((b.best?.tokensPerS ?? 0) > (a.best?.tokensPerS ?? 0) ? b : a));
   const out = {
     model: model.name,
     cluster: f.cluster,
+    software: software.name,
     gpus: main.gpus,
     searched: results.reduce((s, r) => s + r.searched, 0),
     feasible: results.reduce((s, r) => s + r.feasible, 0),
@@ -63,7 +66,7 @@ function run(f: PlanFlags): void {
     writeFileSync(f.svg, f.sweepGpus ? sweepSvg(title, results) : topSvg(title, main.top));
   }
   if (f.json) printJson(out);
-  else printHuman(out, results, f);
+  else printHuman(out, results, f, softwareLabel(software));
   if (!main.best) {
     const none = results.every((r) => r.searched === 0);
     throw new ColossusError('infeasible', `no layout of ${model.name} ${none ? 'is valid' : 'fits'} on ${counts.join(', ')} GPUs of ${f.cluster} at gbs ${f.gbs}, seq ${f.seq}`, {
@@ -72,8 +75,9 @@ function run(f: PlanFlags): void {
   }
 }
 
-function printHuman(out: { searched: number; feasible: number; elapsedS: number; best: (PerfResult & { training?: never }) | null; top: PerfResult[] }, results: ReturnType<typeof planOne>[], f: PlanFlags): void {
+function printHuman(out: { searched: number; feasible: number; elapsedS: number; best: (PerfResult & { training?: never }) | null; top: PerfResult[] }, results: ReturnType<typeof planOne>[], f: PlanFlags, software: string): void {
   const w = (s: string) => process.stdout.write(s + '\n');
+  w(`software ${software}`);
   if (results.length > 1) {
     for (const r of results) w(`${String(r.gpus).padStart(7)} GPUs: ${r.best ? `${layoutLabel(r.best.layout)}  ${r.best.tokensPerSPerGpu.toFixed(0)} tok/s/GPU, MFU ${(r.best.mfu * 100).toFixed(1)}%` : 'nothing fits'}`);
     w('');
@@ -96,7 +100,7 @@ function gbsHint(gpus: number, gbs: number): string {
 
 export function registerPlan(program: Command): void {
   const c = program.command('plan').description('Search every layout of a model on a cluster; rank by tokens/s within memory');
-  addPipelineFlags(addWorkloadFlags(c))
+  addSoftwareFlags(addPipelineFlags(addWorkloadFlags(c)))
     .option('--top <k>', 'how many layouts to show', positiveInt('--top'), 5)
     .option('--sweep-gpus <list>', 'comma-separated GPU counts to plan for (e.g. 8192,16384,32768)', gpuList)
     .option('--tokens <n>', 'training tokens (e.g. 15e12): adds days, GPU-hours, energy and cost', (t: string) => parseQuantity(t, '--tokens'))

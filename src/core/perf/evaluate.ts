@@ -9,6 +9,7 @@ import { classMemory, memoryInto } from './memory.js';
 import { modelCosts, splitModel, type ModelCosts } from './model-costs.js';
 import { M, toNumLayout, type NumLayout } from './num-layout.js';
 import { resolveParams, type PerfParams } from './params.js';
+import { applySoftware, softwareRelease } from './software.js';
 import { explicitSplit, type PipelineSpec } from './pipeline-spec.js';
 import { formatLayout } from './pipeline-layout.js';
 import { autoSplit, type PipelineSplit, type SplitModel } from './stages.js';
@@ -29,7 +30,8 @@ export interface Prepared {
 
 export function prepare(model: ModelSpec, cluster: Cluster, options: PerfOptions = {}, explicit: PipelineSpec | null = null): Prepared {
   const mc = modelCosts(model, options);
-  return { mc, cc: clusterCosts(cluster), P: resolveParams(options.params), sm: splitModel(model, mc.mtpLayers), explicit, splits: new Map() };
+  const P = applySoftware(resolveParams(options.params), options.software ?? softwareRelease().params);
+  return { mc, cc: clusterCosts(cluster), P, sm: splitModel(model, mc.mtpLayers), explicit, splits: new Map() };
 }
 
 /** The pipeline split of (pp, vpp): the explicit one when `explicit`, else the default; null when none is valid. */

@@ -41,9 +41,14 @@ describe('CPU-issue floor, token dropping, multi-token prediction', () => {
     const l = layout({ pp: 8, dp: 8, ep: 8, mbs: 1, gbs: 512, seq: 4096, precision: 'fp8' });
     const base = evaluateLayout(q, c, l);
     const mtp = evaluateLayout(q, c, l, { mtpLayers: 1 });
-    // Six layers per stage: one more layer plus the output head is +15–40% on the critical stage.
-    expect(mtp.stepTimeS / base.stepTimeS).toBeGreaterThan(1.15);
-    expect(mtp.stepTimeS / base.stepTimeS).toBeLessThan(1.4);
+    // Six layers per stage: one more layer plus the output head is +10–40% on the last stage,
+    // which then paces the pipeline (the others are unchanged, so the step grows less).
+    const last = (r: typeof base) => r.pipeline!.stages.find((c) => c.loss)!.microbatchTimeS;
+    expect(last(mtp) / last(base)).toBeGreaterThan(1.1);
+    expect(last(mtp) / last(base)).toBeLessThan(1.4);
+    expect(mtp.pipeline!.stages.find((c) => c.loss)!.mtpLayers).toBe(1);
+    expect(mtp.stepTimeS / base.stepTimeS).toBeGreaterThan(1.05);
+    expect(mtp.stepTimeS).toBeLessThan(base.stepTimeS * (last(mtp) / last(base)));
     // The MFU numerator stays the model without MTP (DESIGN.md), so MFU drops.
     expect(mtp.mfu).toBeLessThan(base.mfu);
   });

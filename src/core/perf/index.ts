@@ -11,4 +11,6 @@ export { validateLayout, type Knob } from './validate.js';
 export { trainingEstimate, jobItPowerW, type TrainingEstimate } from './energy.js';
 export { DEFAULT_PARAMS, resolveParams, type PerfParams, type GenerationParams } from './params.js';
 export { M, toNumLayout, fromNumLayout, type NumLayout } from './num-layout.js';
+export { DEFAULT_SOFTWARE, NEUTRAL_SOFTWARE, SOFTWARE_KEYS, SOFTWARE_RELEASES, applySoftware, softwareRelease, type SoftwareParams, type SoftwareRelease } from './software.js';
+export { formatLayout, parseLayout } from './pipeline-layout.js';
 export * from './types.js';

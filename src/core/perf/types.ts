@@ -113,4 +113,9 @@ export interface PerfOptions {
    * false (dropless, Megatron-Core's default).
    */
   moeTokenDrop?: boolean;
+  /**
+   * Software-release factors (software.ts) applied on top of `params`; default: the newest
+   * release the model knows (DEFAULT_SOFTWARE).
+   */
+  software?: import('./software.js').SoftwareParams;
 }

@@ -102,6 +102,21 @@ export function rowZero(p: Raw): ZeroStage | undefined {
   return undefined;
 }
 
+/** The software release a row ran, from its source (and, for Narayanan et al.'s Table 2, its ZeRO column). */
+export function rowRelease(r: Raw): string {
+  const src = String(r.source ?? '');
+  const container = /NeMo container ([0-9.]+[0-9])/.exec(src);
+  if (container) return `megatron-bridge-${container[1]}`;
+  if (/NeMo .*performance_summary|NeMo 24\.07/.test(src)) return 'nemo-24.07';
+  if (/Korthikanti/.test(src)) return 'megatron-lm-2022';
+  if (/Narayanan|Megatron-LM README/.test(src)) return /zero-3|ZeRO-3/i.test(String(r.parallelism?.zero ?? '')) ? 'deepspeed-2021' : 'megatron-lm-2021';
+  if (/vTrain/.test(src)) return 'megatron-deepspeed-vtrain';
+  if (/llm-foundry/.test(src)) return 'llm-foundry-2023';
+  if (/torchtitan/.test(src)) return 'torchtitan-2024.12';
+  if (/Smith et al|BigScience/.test(src)) return 'megatron-deepspeed-2022';
+  return 'unknown';
+}
+
 const scaleOf = (gpus: number) => (gpus <= 64 ? '≤64 GPUs' : gpus <= 1024 ? '65–1024 GPUs' : '>1024 GPUs');
 
 /** The row's measured throughput (tokens/s/GPU or step time), converted if needed. */
@@ -174,7 +189,7 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const rc = rowRecompute(String(r.recompute ?? '')) ?? (/Megatron-LM README/.test(String(r.source)) ? 'full' : undefined);
   if (rc) fixed.recompute = rc;
   return {
-    id, source: String(r.source ?? ''), verified: /^V[12]/.test(ver), model, rowModelName: String(r.model?.name ?? ''), cluster: c[1], gpus, fixed, gbs, seq,
+    id, source: String(r.source ?? ''), release: rowRelease(r), verified: /^V[12]/.test(ver), model, rowModelName: String(r.model?.name ?? ''), cluster: c[1], gpus, fixed, gbs, seq,
     variant: rowVariant(String(r.model?.name ?? '')),
     measure: typeof meas === 'string' ? null : meas.measure,
     measured: typeof meas === 'string' ? 0 : meas.value,

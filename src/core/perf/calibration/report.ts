@@ -2,7 +2,8 @@
  * The calibration error table, per row and per group (GPU generation, dense/MoE, precision,
  * scale), as Markdown. Used by the calibration test and scripts/calibration-report.ts.
  */
-import { bounded, contradicted, mape, memoryRows, scored, type CalibrationRun, type CaseResult } from './run.js';
+import { NEUTRAL_SOFTWARE, SOFTWARE_RELEASES, neighbourRelease } from '../software.js';
+import { bounded, contradicted, mape, memoryRows, releaseParams, runCase, scored, type CalibrationRun, type CaseResult } from './run.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -105,6 +106,74 @@ export function memoryTable(run: CalibrationRun): string {
   for (const r of memoryRows(run)) {
     const l = r.result!.layout;
     lines.push(`| ${r.case.id} | ${gib(r.case.peakMemoryBytes!)} GiB | ${gib(r.result!.memoryPerGpuBytes)} GiB | ${pct(r.memoryError!)} | tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Error per software release, with the factors each release was fitted to (software.ts). */
+export function releaseTable(run: CalibrationRun): string {
+  const sc = scored(run);
+  const lines = [`| release | rows | MAPE | bias (+ = model faster) | max | gemm BF16 / FP8·FP4 | MoE host / comm |`, `|---|---:|---:|---:|---:|---:|---:|`];
+  for (const rel of [...SOFTWARE_RELEASES.map((s) => s.name), 'unknown']) {
+    const rs = sc.filter((r) => r.case.release === rel);
+    if (rs.length === 0) continue;
+    const p = releaseParams(rel);
+    lines.push(`| ${rel} | ${rs.length} | ${pct(mape(rs))} | ${pct(rs.reduce((s, r) => s + speedSign(r), 0) / rs.length)} | ${pct(Math.max(...rs.map((r) => Math.abs(r.error))))} | ${p.gemmBf16} / ${p.gemmLowPrecision} | ${p.moeHost} / ${p.moeComm} |`);
+  }
+  return lines.join('\n');
+}
+
+export interface HeldOut {
+  release: string;
+  /** The release whose factors predicted it (its family neighbour), or 'neutral'. */
+  predictedWith: string;
+  rows: number;
+  mape: number;
+}
+
+/**
+ * Leave-one-release-out: each release's rows predicted without its own factors, with those of
+ * its neighbour in the family (the previous release, else the next), or neutral factors when
+ * the family has no other release. The physics parameters stay as fitted on all rows.
+ */
+export function leaveOneReleaseOut(run: CalibrationRun): { perRelease: HeldOut[]; mape: number } {
+  const sc = scored(run);
+  const perRelease: HeldOut[] = [];
+  const all: CaseResult[] = [];
+  for (const rel of SOFTWARE_RELEASES) {
+    const mine = sc.filter((r) => r.case.release === rel.name);
+    if (mine.length === 0) continue;
+    const nb = neighbourRelease(rel.name);
+    const rs = mine.map((r) => runCase(r.case, { software: nb?.params ?? NEUTRAL_SOFTWARE }));
+    all.push(...rs);
+    perRelease.push({ release: rel.name, predictedWith: nb?.name ?? 'neutral', rows: rs.length, mape: mape(rs) });
+  }
+  return { perRelease, mape: mape(all) };
+}
+
+export function heldOutTable(h: ReturnType<typeof leaveOneReleaseOut>): string {
+  return [`| release held out | predicted with | rows | MAPE |`, `|---|---|---:|---:|`, ...h.perRelease.map((r) => `| ${r.release} | ${r.predictedWith} | ${r.rows} | ${pct(r.mape)} |`), `| **all** | | ${h.perRelease.reduce((s, r) => s + r.rows, 0)} | **${pct(h.mape)}** |`].join('\n');
+}
+
+/** How the same recipe (model, GPUs, layout, batch) moved across releases: measured (model). */
+export function recipeMoves(run: CalibrationRun, limit = 12): string {
+  const by = new Map<string, CaseResult[]>();
+  for (const r of scored(run)) {
+    if (!r.case.release.startsWith('megatron-bridge')) continue;
+    const k = `${r.case.rowModelName} ${r.case.gpus}×${r.case.cluster} ${r.case.fixed.precision}`;
+    (by.get(k) ?? by.set(k, []).get(k)!).push(r);
+  }
+  const rels = SOFTWARE_RELEASES.filter((s) => s.name.startsWith('megatron-bridge')).map((s) => s.name);
+  const groups = [...by.entries()].filter(([, v]) => new Set(v.map((r) => r.case.release)).size >= 3);
+  const spread = (v: CaseResult[]) => Math.max(...v.map((r) => r.case.measured)) / Math.min(...v.map((r) => r.case.measured));
+  groups.sort((a, b) => spread(b[1]) - spread(a[1]));
+  const lines = [`| recipe | ${rels.map((r) => r.replace('megatron-bridge-', '')).join(' | ')} |`, `|---|${rels.map(() => '---:').join('|')}|`];
+  for (const [k, v] of groups.slice(0, limit)) {
+    const cell = (rel: string) => {
+      const r = v.find((x) => x.case.release === rel);
+      return r ? `${r.case.measured.toFixed(0)} (${r.predicted.toFixed(0)})` : '';
+    };
+    lines.push(`| ${k} | ${rels.map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
 }

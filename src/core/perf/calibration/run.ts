@@ -7,6 +7,7 @@
 import { CLUSTER_PRESETS } from '../../cluster/presets.js';
 import { resolveCluster } from '../../cluster/resolve.js';
 import { searchLayouts } from '../search-loop.js';
+import { NEUTRAL_SOFTWARE, SOFTWARE_RELEASES, type SoftwareParams } from '../software.js';
 import type { PerfOptions, PerfResult } from '../types.js';
 import { normaliseRow } from './normalise.js';
 import type { CalibrationCase, SkippedRow } from './types.js';
@@ -25,8 +26,13 @@ export interface CaseResult {
   failure?: string;
 }
 
+/** The software factors a row is predicted with: its release's when the model knows it, else neutral. */
+export function releaseParams(release: string): SoftwareParams {
+  return SOFTWARE_RELEASES.find((s) => s.name === release)?.params ?? NEUTRAL_SOFTWARE;
+}
+
 export function runCase(c: CalibrationCase, perfOptions: PerfOptions = {}): CaseResult {
-  const options = { ...c.variant, ...perfOptions };
+  const options = { ...c.variant, software: releaseParams(c.release), ...perfOptions };
   const base = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
   const v = c.gpuVariant;
   const cluster = v ? { ...base, gpu: { ...base.gpu, id: v.id, hbmBytes: v.hbmBytes, hbmUsableBytes: v.hbmBytes, hbmBandwidthBytesPerS: v.hbmBandwidthBytesPerS } } : base;

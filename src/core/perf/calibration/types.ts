@@ -7,6 +7,8 @@ export type Measure = 'tokensPerSPerGpu' | 'stepTimeS' | 'peakMemoryBytes';
 export interface CalibrationCase {
   id: string;
   source: string;
+  /** The software release the row ran (software.ts), from its source; 'unknown' when none fits. */
+  release: string;
   verified: boolean;
   model: ModelSpec;
   /** The model name as the row writes it (variants such as '(tokendrop)' kept). */
