@@ -82,3 +82,35 @@ export const DEFAULT_REPAIR: DurationDist = { dist: 'lognormal', medianS: 12 * 3
 
 /** Spare pool sizing quantile (ByteRobust Table 5: warm standby = P99 of concurrent machine failures). */
 export const SPARE_POOL_QUANTILE = 0.99;
+
+/**
+ * Parts of every restart that ByteRobust's Table 7 (scheduling only) leaves out:
+ * NCCL initialisation (1.09 min) and cold warm-up (1.8 min) of TrainMover's
+ * 8,192-GPU restart breakdown (reliability-fleet.json trainmover-restart-breakdown, V).
+ * U: the same at every job size (MegaScale shows NCCL init can be made < 30 s at 10k GPUs).
+ */
+export const RESTART_INIT_S = { ncclInitS: 1.09 * 60, warmupS: 1.8 * 60 } as const;
+
+/**
+ * In-memory recovery (`--recovery in-memory`): every node's training state is
+ * copied to peers' CPU RAM and restored from there.
+ * - replicas 2: U (one peer copy, the smallest group that survives a node failure);
+ *   the copies of a group sit on neighbouring nodes (U), so a correlated rack/leaf
+ *   failure loses them all and the job falls back to the persisted checkpoint;
+ * - snapshot every 60 s of compute: U (about one step at this scale), non-blocking;
+ * - restore: 4 GB per GPU (reliability.json checkpoint.perGpuStateBytes max, V) from a
+ *   peer at 400 Gb/s = 0.08 s, replacing the checkpoint load.
+ */
+export const IN_MEMORY = { replicas: 2, snapshotIntervalS: 60, restoreS: 4e9 / (400e9 / 8) } as const;
+
+/**
+ * Elastic recovery (`--recovery elastic`): the job drops the data-parallel replica
+ * that lost a node and continues on the others, restoring from peers' RAM;
+ * the replica rejoins when a spare (or the repaired node) is ready.
+ * - replica of 16 nodes: U (TP 8 × PP 16 = 128 GPUs, Llama 3 405B's layout);
+ * - pause at a failure: detection + in-place restart + NCCL init, no warm-up and no
+ *   checkpoint load (U: survivors keep their compiled state);
+ * - a spare is ready to join after ByteRobust's re-queue time at its smallest
+ *   size (454 s, Table 7, V); rejoining pauses the job for an NCCL init (U).
+ */
+export const ELASTIC = { replicaNodes: 16, spareJoinS: 454, rejoinS: RESTART_INIT_S.ncclInitS } as const;

@@ -6,6 +6,13 @@
  * override them (./schema.ts).
  */
 import type { DurationDist } from '../sim/distributions.js';
+import type { AgeHazard } from './age-hazard.js';
+
+/** What the fleet model groups causes by (generation, provider and age act per group). */
+export type CauseGroup = 'gpuCompute' | 'gpuMemory' | 'network' | 'host' | 'software' | 'planned';
+
+/** Where the fleet runs: on premises (Llama 3, Meta RSC, NCSA) or in a multi-tenant cloud (Alibaba). */
+export type Provider = 'onprem' | 'cloud';
 
 /**
  * What a cause does to the job:
@@ -30,6 +37,24 @@ export interface CauseSpec {
   /** Time from the failure until it is detected. */
   detect: DurationDist;
   /** Source of the rate (reliability.json path and publication). */
+  source: string;
+  /** Fleet-model group (absent on hand-written causes: no ageing, no size scaling). */
+  group?: CauseGroup;
+  /** Hazard by cluster age; `rate` holds at the model's `fleetAgeDays` and changes over the run by this shape. */
+  ageHazard?: AgeHazard;
+  /**
+   * Job-scope causes only: the per-job-day `rate` holds at `sizeRefNodes` nodes and
+   * scales as (nodes / sizeRefNodes)^sizeExponent (absent: a fixed rate per job-day).
+   */
+  sizeExponent?: number;
+  sizeRefNodes?: number;
+}
+
+/** Fail-slow: expected throughput lost to stragglers at n nodes, maxLoss · n^hill / (n^hill + halfNodes^hill). */
+export interface FailSlowSpec {
+  maxLoss: number;
+  hill: number;
+  halfNodes: number;
   source: string;
 }
 
@@ -59,4 +84,8 @@ export interface FailureModel {
   defaultSpares: 'auto' | 'unlimited';
   /** Whole failure→resumed time, s, when --restart-s is not given (overrides detection + restart tables). */
   restartTotalS?: number;
+  /** Age of the cluster when the run starts, days (fleet models; causes with an `ageHazard` change from there). */
+  fleetAgeDays?: number;
+  provider?: Provider;
+  failSlow?: FailSlowSpec;
 }

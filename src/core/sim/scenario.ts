@@ -5,11 +5,13 @@
  */
 import { ColossusError } from '../errors.js';
 import { dalyIntervalS } from '../reliability/checkpoint-theory.js';
-import { RESTART_BY_GPUS, SPARE_POOL_QUANTILE } from '../reliability/recovery-catalog.js';
+import { failSlowLoss } from '../reliability/fleet-fit.js';
+import { ELASTIC, IN_MEMORY, SPARE_POOL_QUANTILE } from '../reliability/recovery-catalog.js';
+import { hardwareFailuresPerNodeDay, poissonQuantile } from '../reliability/spare-sizing.js';
 import type { CauseSpec, FailureModel } from '../reliability/types.js';
-import { KIND_HARDWARE, KIND_PLANNED, KIND_SOFTWARE, type SimCause, type SimConfig } from './config.js';
+import { compileCause, requeueRestartS } from './compile-cause.js';
+import { KIND_HARDWARE, KIND_PLANNED, RECOVERY_MODES, type RecoveryMode, type SimCause, type SimConfig } from './config.js';
 import { meanOf, sampler } from './distributions.js';
-import { streamIdOf } from './rng.js';
 
 export interface SimJob {
   gpus: number;
@@ -40,6 +42,10 @@ export interface ScenarioInput {
   spares?: number | 'auto' | 'unlimited';
   /** --spare-scope: one spare pool per instance of this topology level; absent = one cluster-wide pool. */
   spareScope?: SpareScope;
+  /** --recovery (default full). */
+  recovery?: RecoveryMode;
+  /** --scope fleet: nodes of the whole site (idle included; spares are added); absent = job scope. */
+  fleetNodes?: number;
 }
 
 /** A topology level that holds its own spare pool. */
@@ -59,68 +65,54 @@ export interface ScenarioInfo {
   sparesPolicy: 'fixed' | 'auto' | 'unlimited';
   /** Level holding one spare pool per instance: 'cluster' (one pool) or a cluster level. */
   spareScope: string;
+  /** --scope: 'job' (failures on the job's GPUs) or 'fleet' (every GPU of the site and its spares). */
+  scope: 'job' | 'fleet';
+  /** Nodes whose failures are counted (job nodes in job scope). */
+  fleetNodes: number;
 }
 
-const KINDS = { hardware: KIND_HARDWARE, software: KIND_SOFTWARE, planned: KIND_PLANNED } as const;
 /** `auto` (and the --optimize grid) never checkpoint more often than this (a few training steps), s. */
 export const MIN_AUTO_INTERVAL_S = 10;
 
-/** Job-level rate of a cause, per s. */
-export function jobRatePerS(c: Pick<CauseSpec, 'scope' | 'rate'>, job: SimJob): number {
-  const nodes = job.gpus / job.gpusPerNode;
-  if (c.scope === 'gpu') return (c.rate * job.gpus) / 3600;
-  if (c.scope === 'node') return (c.rate * nodes) / 86_400;
-  return c.rate / 86_400;
-}
-
-/** Restart overhead, s, for a job of `gpus` GPUs: piecewise linear in log2(gpus), extended with the end slopes. */
-export function restartOverheadS(table: readonly (readonly [number, number])[], gpus: number): number {
-  const x = Math.log2(Math.max(1, gpus));
-  const pts = table.map(([g, s]) => [Math.log2(g), s] as const);
-  let i = 0;
-  while (i < pts.length - 2 && x > pts[i + 1][0]) i++;
-  const [[x0, y0], [x1, y1]] = [pts[i], pts[i + 1]];
-  return Math.max(0, y0 + ((y1 - y0) * (x - x0)) / (x1 - x0));
-}
-
-/** Smallest k with P(Poisson(mean) ≤ k) ≥ q. */
-export function poissonQuantile(mean: number, q: number): number {
-  let k = 0;
-  let p = Math.exp(-mean);
-  let cdf = p;
-  while (cdf < q && k < 1e6) {
-    k++;
-    p *= mean / k;
-    cdf += p;
-  }
-  return k;
-}
+export { jobRatePerS, restartOverheadS } from './compile-cause.js';
+export { poissonQuantile } from '../reliability/spare-sizing.js';
 
 function withLemons(model: FailureModel, job: SimJob): CauseSpec[] {
   const causes = model.causes.filter((c) => c.rate > 0);
   if (!model.lemons || model.lemons.fraction === 0 || model.lemons.multiplier === 1) return causes;
-  const hwPerNodeDay = causes
-    .filter((c) => c.kind === 'hardware' && c.scope !== 'job')
-    .reduce((a, c) => a + (c.scope === 'gpu' ? c.rate * job.gpusPerNode * 24 : c.rate), 0);
   const { fraction, multiplier } = model.lemons;
   const lemon: CauseSpec = {
     id: 'lemonNodes',
     label: `Lemon nodes (${fraction * 100}% at ×${multiplier})`,
     kind: 'hardware',
     scope: 'node',
-    rate: fraction * (multiplier - 1) * hwPerNodeDay,
+    rate: fraction * (multiplier - 1) * hardwareFailuresPerNodeDay({ ...model, causes }, job.gpusPerNode),
     detect: { dist: 'fixed', valueS: 60 },
     source: 'reliability.json heterogeneityAndCorrelation.lemonNodeFraction / lemonRateMultiplier',
   };
   return [...causes, lemon];
 }
 
-function compileCause(c: CauseSpec, input: ScenarioInput): SimCause {
-  const { job, failures } = input;
-  const total = input.restartS ?? failures.restartTotalS;
-  const detect = input.detectS !== undefined ? { dist: 'fixed' as const, valueS: input.detectS } : total !== undefined ? { dist: 'fixed' as const, valueS: 0 } : c.detect;
-  const restartS = total ?? restartOverheadS(RESTART_BY_GPUS.hotUpdate, job.gpus) + input.checkpoint.loadS;
-  return { id: c.id, kind: KINDS[c.kind], ratePerS: jobRatePerS(c, job), streamId: streamIdOf(c.id), detect: sampler(detect), detectMeanS: meanOf(detect), restartS };
+/** Spare nodes per pool: a number, unlimited (Infinity), or auto = P99 of one pool's share of the nodes in repair. */
+function sparesPerPool(input: ScenarioInput, causes: SimCause[], correlated: { p: number; nodes: number }, perPoolShare: number): number {
+  const choice = input.spares ?? input.failures.defaultSpares;
+  if (choice === 'unlimited') return Infinity;
+  if (choice !== 'auto') return choice;
+  const hwNodesPerS = causes.filter((c) => c.kind === KIND_HARDWARE).reduce((a, c) => a + c.ratePerS, 0) * (1 + correlated.p * (correlated.nodes - 1));
+  return poissonQuantile(hwNodesPerS * meanOf(input.failures.repair) * perPoolShare, SPARE_POOL_QUANTILE);
+}
+
+function recoveryConfig(input: ScenarioInput, nodes: number) {
+  const mode = RECOVERY_MODES.indexOf(input.recovery ?? 'full');
+  const inPlace = input.restartS ?? input.failures.restartTotalS;
+  return {
+    recovery: mode,
+    memIntervalS: IN_MEMORY.snapshotIntervalS,
+    memReplicas: IN_MEMORY.replicas,
+    replicas: Math.max(1, Math.floor(nodes / ELASTIC.replicaNodes)),
+    spareJoinS: ELASTIC.spareJoinS,
+    rejoinS: inPlace === undefined ? ELASTIC.rejoinS : 0,
+  };
 }
 
 /** Compiles a scenario; throws 'invalid' for a job that cannot be simulated. */
@@ -128,21 +120,20 @@ export function buildScenario(input: ScenarioInput): { config: SimConfig; info: 
   const { job, failures, checkpoint } = input;
   if (!(input.days > 0)) throw new ColossusError('usage', `--days must be > 0, got ${input.days}`, { where: '--days' });
   const nodes = job.gpus / job.gpusPerNode;
-  const causes = withLemons(failures, job).map((c) => compileCause(c, input));
-  const unexpectedPerS = causes.filter((c) => c.kind !== KIND_PLANNED).reduce((a, c) => a + c.ratePerS, 0);
+  const specs = withLemons(failures, job);
+  const jobCauses = specs.map((c) => compileCause(c, input, 1));
+  const unexpectedPerS = jobCauses.filter((c) => c.kind !== KIND_PLANNED).reduce((a, c) => a + c.ratePerS, 0);
   const mtbiUnexpectedS = unexpectedPerS > 0 ? 1 / unexpectedPerS : Infinity;
   const daly = Number.isFinite(mtbiUnexpectedS) ? dalyIntervalS(checkpoint.blockingS, mtbiUnexpectedS) : input.days * 86_400;
   const intervalS = checkpoint.interval === 'auto' ? Math.max(daly, checkpoint.persistS, MIN_AUTO_INTERVAL_S) : checkpoint.interval;
   const corr = failures.correlated;
   const correlatedNodes = corr ? Math.min(nodes, corr.nodes === 'rack' ? job.nodesPerRack : corr.nodes) : 1;
   const correlatedProbability = corr?.probability ?? 0;
-  const repairMeanS = meanOf(failures.repair);
-  const sparesChoice = input.spares ?? failures.defaultSpares;
   const pools = sparePools(input.spareScope, nodes);
-  const hwNodesPerS = causes.filter((c) => c.kind === KIND_HARDWARE).reduce((a, c) => a + c.ratePerS, 0) * (1 + correlatedProbability * (correlatedNodes - 1));
-  // auto: P99 of the nodes in repair out of one pool's share of the job (all of it for one cluster-wide pool).
-  const inRepairPerPool = hwNodesPerS * repairMeanS * (pools.nodesPerSpareInstance / nodes);
-  const spares = sparesChoice === 'unlimited' ? Infinity : sparesChoice === 'auto' ? poissonQuantile(inRepairPerPool, SPARE_POOL_QUANTILE) : sparesChoice;
+  const spares = sparesPerPool(input, jobCauses, { p: correlatedProbability, nodes: correlatedNodes }, pools.nodesPerSpareInstance / nodes);
+  // Fleet scope: hardware fails on every node of the site and its spares; a failure hits the job with probability job nodes ÷ fleet nodes.
+  const fleetNodes = input.fleetNodes === undefined ? nodes : Math.max(nodes, input.fleetNodes) + (Number.isFinite(spares) ? spares * pools.spareInstances : 0);
+  const causes = fleetNodes === nodes ? jobCauses : specs.map((c) => compileCause(c, input, fleetNodes / nodes));
   const total = input.restartS ?? failures.restartTotalS;
   const config: SimConfig = {
     horizonS: input.days * 86_400,
@@ -155,15 +146,18 @@ export function buildScenario(input: ScenarioInput): { config: SimConfig; info: 
     spares,
     ...pools,
     repair: sampler(failures.repair),
-    repairMeanS,
-    requeueRestartS: total ?? restartOverheadS(RESTART_BY_GPUS.requeue, job.gpus) + checkpoint.loadS,
+    repairMeanS: meanOf(failures.repair),
+    requeueRestartS: total ?? requeueRestartS(job.gpus) + checkpoint.loadS,
     intervalS,
     blockingS: checkpoint.blockingS,
     persistS: checkpoint.persistS,
+    ...recoveryConfig(input, nodes),
+    failSlowLoss: failures.failSlow ? failSlowLoss(nodes, failures.failSlow.maxLoss, failures.failSlow.hill, failures.failSlow.halfNodes) : 0,
   };
+  const sparesChoice = input.spares ?? failures.defaultSpares;
   const sparesPolicy = typeof sparesChoice === 'number' ? 'fixed' : sparesChoice;
   const spareScope = input.spareScope?.level ?? 'cluster';
-  return { config, info: { intervalPolicy: checkpoint.interval === 'auto' ? 'auto' : 'fixed', mtbiUnexpectedS, dalyIntervalS: daly, sparesPolicy, spareScope } };
+  return { config, info: { intervalPolicy: checkpoint.interval === 'auto' ? 'auto' : 'fixed', mtbiUnexpectedS, dalyIntervalS: daly, sparesPolicy, spareScope, scope: input.fleetNodes === undefined ? 'job' : 'fleet', fleetNodes } };
 }
 
 /** Pools of the spare scope over the job's `nodes` (packed from node 0, as a site partition is). */

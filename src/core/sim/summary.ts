@@ -5,7 +5,7 @@
  * bytes.
  */
 import {
-  F_CAUSE0, F_CHECKPOINT_S, F_EVENTS, F_INTERRUPTIONS, F_LOST_WORK_S, F_PRODUCTIVE_S, F_RECOVERY_S,
+  BY_KIND, F_CAUSE0, F_CHECKPOINT_S, F_DEGRADED_S, F_EVENTS, F_INTERRUPTIONS, F_LOST_WORK_S, F_PRODUCTIVE_S, F_RECOVERY_S,
   F_UNEXPECTED, F_WAITS, F_WAIT_S, dayOffset, rowWidth, type SimConfig,
 } from './config.js';
 
@@ -20,12 +20,16 @@ export interface RunStats {
   interruptions: Band;
   unexpectedInterruptions: Band;
   byCause: Record<string, number>;
+  /** Mean interruptions per run by kind; they add up to interruptions.mean. */
+  interruptionsByKind: Record<(typeof BY_KIND)[number], number>;
   mtbiHours: number;
   mtbiUnexpectedHours: number;
   ettr: Band;
   lostGpuHours: Band;
   /** Mean lost GPU-hours by where they went. */
-  lostGpuHoursBy: { lostWork: number; recovery: number; waitingForSpares: number; checkpointing: number };
+  lostGpuHoursBy: { lostWork: number; recovery: number; waitingForSpares: number; checkpointing: number; degraded: number };
+  /** Fail-slow: expected throughput lost to stragglers and the goodput left, ETTR × (1 − loss). */
+  failSlow: { throughputLoss: number; lostGpuHours: number; goodput: number };
   /** Mean number of times per run the job had to wait for a repaired node. */
   spareWaits: number;
   /** Mean interruptions in each day of the run. */
@@ -72,20 +76,32 @@ export function summarizeRuns(cfg: SimConfig, rows: Float64Array): RunStats {
   const byCause: Record<string, number> = {};
   cfg.causes.forEach((c, i) => (byCause[c.id] = sig(meanOf(col(F_CAUSE0 + i)))));
   const days = dayOffset(cfg);
+  const kinds = [0, 0, 0, 0];
+  cfg.causes.forEach((c, i) => (kinds[c.byKind] += meanOf(col(F_CAUSE0 + i))));
+  const interruptionsByKind = Object.fromEntries(BY_KIND.map((k, i) => [k, sig(kinds[i])])) as RunStats['interruptionsByKind'];
+  const ettr = band(col(F_PRODUCTIVE_S, (p) => p / cfg.horizonS));
+  const productiveMeanS = meanOf(col(F_PRODUCTIVE_S));
   return {
     runs,
     interruptions,
     unexpectedInterruptions: unexpected,
     byCause,
+    interruptionsByKind,
     mtbiHours: sig(horizonH / interruptions.mean),
     mtbiUnexpectedHours: sig(horizonH / unexpected.mean),
-    ettr: band(col(F_PRODUCTIVE_S, (p) => p / cfg.horizonS)),
+    ettr,
     lostGpuHours: band(col(F_PRODUCTIVE_S, (p) => (cfg.horizonS - p) * gpuH)),
     lostGpuHoursBy: {
       lostWork: sig(meanOf(col(F_LOST_WORK_S)) * gpuH),
       recovery: sig(meanOf(col(F_RECOVERY_S)) * gpuH),
       waitingForSpares: sig(meanOf(col(F_WAIT_S)) * gpuH),
       checkpointing: sig(meanOf(col(F_CHECKPOINT_S)) * gpuH),
+      degraded: sig(meanOf(col(F_DEGRADED_S)) * gpuH),
+    },
+    failSlow: {
+      throughputLoss: sig(cfg.failSlowLoss),
+      lostGpuHours: sig(productiveMeanS * cfg.failSlowLoss * gpuH),
+      goodput: sig((productiveMeanS / cfg.horizonS) * (1 - cfg.failSlowLoss)),
     },
     spareWaits: sig(meanOf(col(F_WAITS))),
     interruptionsPerDay: Array.from({ length: cfg.days }, (_, d) => sig(meanOf(col(days + d)), 4)),
