@@ -46,7 +46,8 @@ describe('colossus simulate', () => {
     expect(arraysHuman.stdout).toMatch(/spares\s+1 node per array × 32 arrays = 32 nodes \(fixed\)/);
     expect(human.stdout).toMatch(/spares\s+\d+ nodes in one pool for the cluster \(auto/);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/ETTR \(goodput\)\s+0\.\d+ \(90% of runs/);
+    expect(human.stdout).toMatch(/ETTR\s+0\.\d+ \(90% of runs/);
+    expect(human.stdout).toMatch(/goodput\s+0\.\d+ after fail-slow/);
     expect(human.stdout).toContain('Faulty GPU');
     expect(readFileSync(join(dir, 'days.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<rect[\s\S]*<\/svg>$/);
     expect(opt.code).toBe(0);
@@ -90,5 +91,63 @@ describe('colossus simulate', () => {
       expect(r.stderr, cases[i][0].join(' ')).toMatch(cases[i][1]);
       expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
     });
+  });
+
+  it('bad fleet flags and too many runs exit 2 naming the limit or the valid values', async () => {
+    const base = ['simulate', '--cluster', 'colossus-100k', '--gpus', '16384'];
+    const cases: [string[], RegExp][] = [
+      [[...base, '--runs', '1e9'], /--runs 1e9 is above the limit of 1,000,000 runs/],
+      [[...base, '--provider', 'aws'], /--provider must be one of onprem, cloud/],
+      [[...base, '--recovery', 'magic'], /--recovery must be one of full, in-memory, elastic/],
+      [[...base, '--scope', 'rack'], /--scope must be one of job, fleet/],
+      [[...base, '--fleet-age-days', '-3'], /--fleet-age-days must be a number of days/],
+      [[...base, '--provider', 'cloud', '--failure-rates', 'llama3-h100'], /--provider applies to the fleet model[\s\S]*ampere, hopper, blackwell/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i][0].join(' ')).toBe(2);
+      expect(r.stderr, cases[i][0].join(' ')).toMatch(cases[i][1]);
+      expect(r.stderr).not.toMatch(/Invalid typed array|at .*\.ts:\d+/);
+    });
+  });
+
+  it('fleet flags: provider, age and scope move the counts; interruptionsByKind adds up', async () => {
+    type J = { interruptions: { mean: number }; byCause: Record<string, number>; interruptionsByKind: Record<string, number>; scope: string; fleet: { provider: string; fleetAgeDays: number }; failSlow: { throughputLoss: number } };
+    const run = ['simulate', '--cluster', 'colossus-100k', '--gpus', '8192', '--runs', '30', '--json'];
+    const [base, cloud, young, fleet] = await Promise.all([
+      runCliJson<J>(run),
+      runCliJson<J>([...run, '--provider', 'cloud']),
+      runCliJson<J>([...run, '--fleet-age-days', '20']),
+      runCliJson<J>([...run, '--scope', 'fleet']),
+    ]);
+    const b = base.json!;
+    const k = b.interruptionsByKind;
+    expect(k.gpu + k.otherHardware + k.software + k.planned).toBeCloseTo(b.interruptions.mean, 1);
+    expect(b.fleet).toEqual({ provider: 'onprem', fleetAgeDays: 365 });
+    expect(b.failSlow.throughputLoss).toBeGreaterThan(0);
+    expect(cloud.json!.interruptionsByKind.gpu).toBeGreaterThan(2 * k.gpu);
+    expect(young.json!.byCause.gpuHbm3Memory).toBeGreaterThan(2 * b.byCause.gpuHbm3Memory);
+    expect(fleet.json!.scope).toBe('fleet');
+    expect(fleet.json!.byCause.gpuFaulty).toBeGreaterThan(10 * b.byCause.gpuFaulty); // 100k site vs 8k job
+  });
+
+  it('tiny jobs print honest figures; long runs show progress on stderr', async () => {
+    const [tiny, none, long] = await Promise.all([
+      runCli(['simulate', '--cluster', 'dgx-h100', '--gpus', '8', '--days', '0.05', '--runs', '20']),
+      runCli(['simulate', '--cluster', 'dgx-h100', '--gpus', '8', '--days', '0.001', '--runs', '5']),
+      runCli(['simulate', '--cluster', 'colossus-100k', '--runs', '600', '--threads', '1', '--json']),
+    ]);
+    expect(tiny.code).toBe(0);
+    expect(tiny.stdout).toContain('(1 node)');
+    const ettr = Number(/ETTR\s+([\d.]+)/.exec(tiny.stdout)![1]);
+    const lost = Number(/lost GPU-hours\s+([\d.]+)/.exec(tiny.stdout)![1]);
+    expect(lost).toBeGreaterThan(0);
+    expect(ettr).toBeLessThan(1);
+    expect(none.stdout).toMatch(/MTBI\s+no interruptions in 5 runs/);
+    expect(none.stdout + tiny.stdout).not.toContain('Infinity');
+    expect(long.code).toBe(0);
+    expect(long.stderr).toMatch(/simulating 600 runs \(~[\d.]+ M events\) on 1 thread/);
+    expect(long.stderr).toMatch(/simulated 600 runs in [\d.]+ s/);
+    expect(() => JSON.parse(long.stdout)).not.toThrow();
   });
 });

@@ -103,15 +103,13 @@ function sparesPerPool(input: ScenarioInput, causes: SimCause[], correlated: { p
 }
 
 function recoveryConfig(input: ScenarioInput, nodes: number) {
-  const mode = RECOVERY_MODES.indexOf(input.recovery ?? 'full');
-  const inPlace = input.restartS ?? input.failures.restartTotalS;
   return {
-    recovery: mode,
+    recovery: RECOVERY_MODES.indexOf(input.recovery ?? 'full'),
     memIntervalS: IN_MEMORY.snapshotIntervalS,
     memReplicas: IN_MEMORY.replicas,
     replicas: Math.max(1, Math.floor(nodes / ELASTIC.replicaNodes)),
     spareJoinS: ELASTIC.spareJoinS,
-    rejoinS: inPlace === undefined ? ELASTIC.rejoinS : 0,
+    rejoinS: ELASTIC.rejoinS,
   };
 }
 
