@@ -54,7 +54,7 @@ export interface Proc {
   exited: Promise<number | null>;
 }
 
-function spawnCli(args: string[], env: Record<string, string>): Proc {
+export function spawnCli(args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
