@@ -51,3 +51,18 @@ describe('simulate flags', () => {
     expect(() => spareScopeOf(loadCluster('dgx-h100', 1024), 'array')).toThrow(/no level 'array'/);
   });
 });
+
+describe('the default failure model (simulate and twin)', () => {
+  it("follows the cluster's GPU pools: colossus-200k mixes H100 and H200 rates by GPUs", async () => {
+    const { loadFailures } = await import('./simulate-options.js');
+    const { loadCluster } = await import('./load.js');
+    const { fleetCauseRates, fleetGpu } = await import('../core/reliability/fleet-model.js');
+    const { getGpu } = await import('../core/hardware/catalog.js');
+    const site = loadCluster('colossus-200k');
+    const m = loadFailures(undefined, site, { provider: 'cloud', fleetAgeDays: 30 });
+    expect(m.name).toContain('H100-SXM5-80GB + H200-SXM-141GB');
+    const hbm = (id: string) => fleetCauseRates(fleetGpu(getGpu(id)), { provider: 'cloud', fleetAgeDays: 30 }).find((c) => c.id === 'gpuHbm3Memory')!.rate;
+    expect(m.causes.find((c) => c.id === 'gpuHbm3Memory')!.rate).toBeCloseTo(0.75 * hbm('H100-SXM5-80GB') + 0.25 * hbm('H200-SXM-141GB'), 15);
+    expect(loadFailures('llama3-h100', site, {}).name).toBe('llama3-h100');
+  });
+});

@@ -24,6 +24,7 @@
 import { sampler, exponential, type Sampler } from '../core/sim/distributions.js';
 import { Rng, streamIdOf, streamKey } from '../core/sim/rng.js';
 import type { FailureModel } from '../core/reliability/types.js';
+import { jobScopeRatePerDay } from '../core/reliability/fleet-model.js';
 
 export type EffectKind = 'xid' | 'sdc' | 'node-crash' | 'software' | 'planned';
 
@@ -64,7 +65,8 @@ function effectOf(id: string, kind: string, scope: string): EffectKind {
 /** Compiles the failure model for a fleet of `gpus` GPUs in `nodes` nodes. */
 export function compileCauses(model: FailureModel, gpus: number, nodes: number, seed: number): TwinCause[] {
   return model.causes.map((c) => {
-    const ratePerS = c.scope === 'gpu' ? (c.rate * gpus) / 3600 : c.scope === 'node' ? (c.rate * nodes) / 86_400 : c.rate / 86_400;
+    // Fleet models: rates hold at the fleet's starting age (constant over a twin session) and job-scope rates scale with the fleet's nodes.
+    const ratePerS = c.scope === 'gpu' ? (c.rate * gpus) / 3600 : c.scope === 'node' ? (c.rate * nodes) / 86_400 : jobScopeRatePerDay(c, nodes) / 86_400;
     const kind = effectOf(c.id, c.kind, c.scope);
     return {
       id: c.id, label: c.label, kind, scope: c.scope, ratePerS, xid: XID_OF[c.id] ?? 79, exitCode: EXIT_OF[c.id] ?? 1,

@@ -6,12 +6,11 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
-import { DEFAULT_FAILURE_PRESET, FAILURE_PRESETS, failurePreset } from '../../core/reliability/presets.js';
-import { parseFailureFile } from '../../core/reliability/schema.js';
-import type { FailureModel } from '../../core/reliability/types.js';
-import { loadCluster, loadModel, readDataFile } from '../load.js';
+import type { Provider } from '../../core/reliability/types.js';
+import { loadCluster, loadModel } from '../load.js';
 import { nonNegative, positiveInt } from '../options.js';
 import { printJson } from '../output.js';
+import { fleetAgeFlag, loadFailures, providerFlag } from '../simulate-options.js';
 
 interface TwinFlags {
   cluster: string;
@@ -19,20 +18,14 @@ interface TwinFlags {
   model: string;
   speed: number;
   seed: string;
-  failureRates: string;
+  failureRates?: string;
+  provider?: Provider;
+  fleetAgeDays?: number;
   dataDir?: string;
   host: string;
   port: string;
   untilDays?: number;
   json?: boolean;
-}
-
-function loadFailures(name: string): FailureModel {
-  if (FAILURE_PRESETS[name]) return failurePreset(name);
-  if (!/\.(ya?ml|json)$/i.test(name)) {
-    throw new ColossusError('usage', `unknown failure-rate preset '${name}'`, { where: '--failure-rates', hint: `valid presets: ${Object.keys(FAILURE_PRESETS).join(', ')}; or a path to a .yaml file` });
-  }
-  return parseFailureFile(readDataFile(name), name);
 }
 
 function portOf(text: string): number {
@@ -54,7 +47,8 @@ async function run(f: TwinFlags): Promise<void> {
   setFlagsFromString(`--max-semi-space-size=${Number(process.env.COLOSSUS_TWIN_SEMI_SPACE_MB) || 32}`);
   const cluster = loadCluster(f.cluster, f.gpus);
   const model = loadModel(f.model);
-  const failures = loadFailures(f.failureRates);
+  // The Simulate face's failure model: by default the fleet model of this cluster's GPU pools, provider and age.
+  const failures = loadFailures(f.failureRates, cluster, f);
   const port = portOf(f.port);
   const seed = seedOf(f.seed);
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
@@ -89,7 +83,9 @@ function addTwinOptions(cmd: Command): Command {
     .option('--model <preset|file>', 'model of the flagship pre-training job', 'grok-1')
     .option('--speed <x>', 'virtual seconds per wall second (0 = as fast as possible)', nonNegative('--speed'), 600)
     .option('--seed <n>', 'random seed (failures, job mix)', '1')
-    .option('--failure-rates <preset|file>', `failure model (default ${DEFAULT_FAILURE_PRESET})`, DEFAULT_FAILURE_PRESET)
+    .option('--failure-rates <preset|file>', "failure model (default: the fleet model of the cluster's GPUs, as `colossus simulate`)")
+    .option('--provider <onprem|cloud>', 'fleet model: on-premises or cloud rates (as `colossus simulate`)', providerFlag)
+    .option('--fleet-age-days <n>', 'fleet model: age of the cluster at the start, days (default 365)', fleetAgeFlag)
     .option('--data-dir <dir>', 'fresh directory for the SQLite store and tokens (default: a temporary one)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'TCP port (0 = any free port)', '7460')
