@@ -106,6 +106,52 @@ describe('Agent with the real server', () => {
     await until('node-a idle again', async () => (await admin.showNode('node-a')).state === 'idle');
   });
 
+  it('fails an attempt whose checkpoint dir cannot be made (/proc/1/x) as the job’s fault; the node stays healthy (defect 1)', async () => {
+    // Past the server's edge checks on purpose (the agent defends itself): straight into the controller.
+    const job = server.controller.submitJob({ name: 'proc', gpus: 8, priority: 0, team: 'default', maxRestarts: 0, command: [process.execPath, '-e', ''], cwd: null, env: {}, gracePeriodS: 1, checkpointDir: '/proc/1/x' });
+    server.kick();
+    const failed = await until('the attempt to fail', async () => {
+      const j = await admin.showJob(job.id);
+      return j.state === 'failed' && j.attempts.every((a) => a.endedAtMs !== null) && j;
+    });
+    expect(failed.attempts[0]).toMatchObject({ exitCode: 127, reason: expect.stringContaining('cannot create the checkpoint dir /proc/1/x') });
+    const node = await admin.showNode('node-a');
+    expect(node).toMatchObject({ state: 'idle', hold: null, recentFailures: 0 });
+  });
+
+  it('fails an attempt whose command holds a NUL byte as the job’s fault, without quarantining the node (defect 2)', async () => {
+    const job = server.controller.submitJob({ name: 'nul', gpus: 8, priority: 0, team: 'default', maxRestarts: 5, command: ['sleep', '1\u0000'], cwd: null, env: { OK: 'a\u0000b' }, gracePeriodS: 1 });
+    server.kick();
+    const failed = await until('the job to stop restarting', async () => {
+      const j = await admin.showJob(job.id);
+      return j.state === 'failed' && j.attempts.every((a) => a.endedAtMs !== null) && j;
+    }, 60_000);
+    expect(failed.reason).toMatch(/crash-looping/);
+    expect(failed.attempts[0].reason).toMatch(/invalid spec: command\.1: must not contain a NUL byte/);
+    expect(await admin.showNode('node-a')).toMatchObject({ state: 'idle', hold: null, recentFailures: 0 });
+  });
+
+  it('drops a 20,000-deep and a 2 MiB progress line, counts them, and keeps the last valid line as the result (defect 3)', async () => {
+    const script = [
+      'const w = (s) => process.stdout.write(s + "\\n");',
+      'w(JSON.stringify({ step: 1, checkpoint: 1 }));',
+      'w(`{"step":2,"x":${"[".repeat(20000)}${"]".repeat(20000)}}`);',
+      'w(JSON.stringify({ step: 3, pad: "x".repeat(2 * 1024 * 1024) }));',
+      'w("plain log line after them");',
+      'w(JSON.stringify({ step: 4, done: true }));',
+    ].join('\n');
+    const job = await admin.submitJob({ name: 'noisy', gpus: 8, maxRestarts: 0, command: [process.execPath, '-e', script] });
+    const done = await until('job success', async () => {
+      const j = await admin.showJob(job.id);
+      if (j.state === 'failed') throw new Error(j.reason ?? 'failed');
+      return j.state === 'succeeded' && j;
+    });
+    // Dropped: the deep line (rank 0 reports progress) and the 2 MiB line, over-long on each of the 8 ranks.
+    expect(done).toMatchObject({ result: { step: 4, done: true }, droppedLines: 1 + 8, lastStep: 4, lastCheckpointStep: 1 });
+    expect((await admin.jobLogs(job.id)).lines.map((l) => l.text)).toContain('plain log line after them');
+    expect(await admin.showNode('node-a')).toMatchObject({ state: 'idle', hold: null });
+  });
+
   it('registers again after the server restarts on the same data dir and port', async () => {
     const before = logs.filter((l) => l.includes('registered as node-a')).length;
     const port = (server.app.server.address() as { port: number }).port;

@@ -4,10 +4,10 @@
  * launched at most once per agent process, stop orders repeat harmlessly, and an
  * attempt the server no longer mentions is stopped.
  */
-import { mkdirSync } from 'node:fs';
 import type { AttemptSpec, HeartbeatResponse, LocalAttempt } from '../protocol/agent.js';
 import type { AttemptReporter } from './attempt-reporter.js';
-import { launchAttempt, type RunningAttempt, type StopRequest } from './launcher.js';
+import { launchChecked } from './checked-launch.js';
+import type { RunningAttempt, StopRequest } from './launcher.js';
 import { forgetPids, recordPids } from './orphans.js';
 
 /** Grace for attempts stopped without an order (server no longer wants them), seconds. */
@@ -103,19 +103,16 @@ export class AttemptManager {
 
   private launch(spec: AttemptSpec): void {
     this.launched.add(spec.attemptId);
-    try {
-      mkdirSync(spec.checkpointDir, { recursive: true });
-    } catch (e) {
-      this.opt.log('warn', `cannot create checkpoint dir ${spec.checkpointDir}: ${(e as Error).message}`, { attemptId: spec.attemptId });
-    }
-    const run = launchAttempt(
-      { attemptId: spec.attemptId, command: spec.command, cwd: spec.cwd ?? this.opt.workDir, processes: spec.processes, gracePeriodS: spec.gracePeriodS },
-      { onEvent: (e) => this.opt.reporter.push(spec.attemptId, e) },
-    );
+    const run = launchChecked(spec, {
+      workDir: this.opt.workDir,
+      onEvent: (e) => this.opt.reporter.push(spec.attemptId, e),
+      onLaunched: (r) => {
+        if (r.pids.length) recordPids(this.opt.workDir, spec.attemptId, r.pids);
+        const ranks = spec.processes.map((p) => p.rank);
+        this.opt.log('info', `launched attempt ${spec.attemptId}: ranks ${ranks[0]}–${ranks.at(-1)}`, { attemptId: spec.attemptId, pids: r.pids });
+      },
+    });
     this.held.set(spec.attemptId, { spec, run });
-    if (run.pids.length) recordPids(this.opt.workDir, spec.attemptId, run.pids);
-    const ranks = spec.processes.map((p) => p.rank);
-    this.opt.log('info', `launched attempt ${spec.attemptId}: ranks ${ranks[0]}–${ranks.at(-1)}`, { attemptId: spec.attemptId, pids: run.pids });
     void run.exited.then((exit) => {
       forgetPids(this.opt.workDir, spec.attemptId);
       const how = exit.exitCode === null ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`;

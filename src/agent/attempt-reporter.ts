@@ -1,9 +1,11 @@
 /**
- * Per-attempt event queues, flushed in order in batches (≤ 1000 events) by the
- * agent's flush tick. Network errors and 5xx keep the batch for the next tick; a
- * 4xx other than 401 drops it (the server will never take it; wedging the queue would
- * hide every later event). Log lines beyond `maxQueuedLogs` are dropped with a notice;
- * progress and exit events are never dropped that way.
+ * Per-attempt event queues, flushed in order in batches (≤ 1000 events and
+ * ≤ MAX_BATCH_CHARS of JSON, well under the server's body limit) by the agent's
+ * flush tick. Network errors and 5xx keep the batch for the next tick; a 4xx other
+ * than 401 sends the batch again one event at a time, so only the event the server
+ * refuses is dropped (and counted in a `dropped` event), never the batch around it.
+ * Log lines beyond `maxQueuedLogs` are dropped with a notice; progress and exit
+ * events are never dropped that way.
  */
 import { isColossusError } from '../core/errors.js';
 import { LIMITS } from '../protocol/common.js';
@@ -19,8 +21,13 @@ export interface ReporterOptions {
   maxQueuedLogs?: number;
 }
 
+/** Most JSON characters in one report (the server's body limit is LIMITS.bodyBytes). */
+export const MAX_BATCH_CHARS = 256 * 1024;
+
 interface Queue {
   events: AttemptEvent[];
+  /** Send one event per request (after a 4xx), until the queue is empty. */
+  single: boolean;
   logs: number;
   droppedLogs: number;
   exitDelivered: boolean;
@@ -41,7 +48,7 @@ export function createAttemptReporter(opt: ReporterOptions): AttemptReporter {
   const maxLogs = opt.maxQueuedLogs ?? 5_000;
   const queueOf = (id: string) => {
     let q = queues.get(id);
-    if (!q) queues.set(id, (q = { events: [], logs: 0, droppedLogs: 0, exitDelivered: false, inFlight: false }));
+    if (!q) queues.set(id, (q = { events: [], single: false, logs: 0, droppedLogs: 0, exitDelivered: false, inFlight: false }));
     return q;
   };
 
@@ -53,20 +60,31 @@ export function createAttemptReporter(opt: ReporterOptions): AttemptReporter {
       q.droppedLogs = 0;
     }
     q.inFlight = true;
-    let batch: AttemptEvent[] = [];
     try {
       while (q.events.length) {
-        batch = q.events.slice(0, LIMITS.reportEvents);
-        const res = await opt.send(id, batch);
-        settle(q, batch);
-        if (!res.keepRunning) opt.onUnwanted(id);
+        const batch = takeBatch(q.events, q.single ? 1 : LIMITS.reportEvents);
+        try {
+          const res = await opt.send(id, batch);
+          settle(q, batch);
+          if (!res.keepRunning) opt.onUnwanted(id);
+        } catch (e) {
+          if (isColossusError(e) && e.code === 'unauthorized') return opt.onUnauthorized();
+          if (!isColossusError(e) || e.code === 'failure') return; // unreachable or 5xx: keep the batch for the next tick
+          if (e.code !== 'usage') {
+            opt.warn(`attempt ${id}: server refused ${batch.length} events, dropping them: ${e.message}`); // unknown attempt, forbidden: nothing of it will be taken
+            settle(q, batch);
+            continue;
+          }
+          if (batch.length > 1) {
+            q.single = true; // find the one event the server refuses; deliver the rest
+            continue;
+          }
+          opt.warn(`attempt ${id}: server refused a ${batch[0].type} event, dropping it: ${e.message}`);
+          settle(q, batch);
+          if (batch[0].type !== 'dropped' && batch[0].type !== 'exited') q.events.unshift({ type: 'dropped', lines: 1, why: `refused by the server: ${e.message.slice(0, 150)}` });
+        }
       }
-    } catch (e) {
-      if (isColossusError(e) && e.code === 'unauthorized') opt.onUnauthorized();
-      else if (isColossusError(e) && e.code !== 'failure') {
-        opt.warn(`attempt ${id}: server refused ${batch.length} events, dropping them: ${e.message}`);
-        settle(q, batch);
-      }
+      q.single = false;
     } finally {
       q.inFlight = false;
     }
@@ -94,4 +112,17 @@ export function createAttemptReporter(opt: ReporterOptions): AttemptReporter {
     },
     forget: (id) => void queues.delete(id),
   };
+}
+
+/** The longest prefix of `events` within `maxEvents` and MAX_BATCH_CHARS of JSON (at least one event). */
+function takeBatch(events: AttemptEvent[], maxEvents: number): AttemptEvent[] {
+  let chars = 0;
+  let n = 0;
+  while (n < events.length && n < maxEvents) {
+    const e = events[n];
+    chars += e.type === 'log' ? e.text.length + 64 : e.type === 'progress' ? JSON.stringify(e.line).length + 96 : 128;
+    if (n > 0 && chars > MAX_BATCH_CHARS) break;
+    n++;
+  }
+  return events.slice(0, n);
 }

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLineSplitter, createTailBuffer, type TailBuffer } from './tail-buffer.js';
-import { parseProgressLine } from './progress-line.js';
+import { isDropped, parseProgressLine } from './progress-line.js';
 import type { AttemptEvent } from '../protocol/agent.js';
 
 export interface LaunchProcess {
@@ -112,10 +112,16 @@ export function launchAttempt(spec: LaunchSpec, options: LaunchOptions): Running
     early = undefined;
     for (const e of queued) options.onEvent(e);
   };
-  const onLine = (rank: number, stream: 'stdout' | 'stderr') => (text: string) => {
-    tail.push(`[${rank}] ${stream === 'stderr' ? 'E ' : ''}${text}`);
+  // Workload output is untrusted: over-long lines and progress lines too big or too deep are dropped and counted, never sent.
+  const onLine = (rank: number, stream: 'stdout' | 'stderr') => (text: string, cut?: boolean) => {
+    tail.push(`[${rank}] ${stream === 'stderr' ? 'E ' : ''}${text.slice(0, 1024)}`);
+    if (cut) {
+      emit({ type: 'log', rank, stream, text: `${text.slice(0, 200)}… [colossus agent: line longer than ${text.length} characters dropped]` });
+      return emit({ type: 'dropped', rank, lines: 1, why: `${stream} line longer than ${text.length} characters` });
+    }
     const progress = stream === 'stdout' ? parseProgressLine(text) : undefined;
-    if (!progress) emit({ type: 'log', rank, stream, text });
+    if (isDropped(progress)) { if (wantProgress(rank)) emit({ type: 'dropped', rank, lines: 1, why: progress.dropped }); }
+    else if (!progress) emit({ type: 'log', rank, stream, text });
     else if (wantProgress(rank)) emit({ type: 'progress', rank, ...progress });
   };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseProgressLine } from './progress-line.js';
+import { LIMITS } from '../protocol/common.js';
 import { createLineSplitter, createTailBuffer } from './tail-buffer.js';
 
 describe('parseProgressLine', () => {
@@ -20,6 +21,21 @@ describe('parseProgressLine', () => {
   });
 });
 
+describe('untrusted progress lines (defect 3)', () => {
+  it('drops a JSON line nested deeper than the limit without parsing it', () => {
+    const deep = `{"step":1,"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    expect(parseProgressLine(deep)).toEqual({ dropped: expect.stringMatching(/nested 5001 levels deep/) });
+    expect(parseProgressLine(`{"step":1,"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`)).toEqual({ dropped: expect.any(String) });
+    const ok = `{"step":1,"x":${'['.repeat(LIMITS.progressDepth - 1)}${']'.repeat(LIMITS.progressDepth - 1)}}`;
+    expect(parseProgressLine(ok)).toMatchObject({ step: 1 });
+  });
+
+  it('drops an oversize JSON line, counting brackets inside strings as text', () => {
+    expect(parseProgressLine(`{"step":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`)).toEqual({ dropped: expect.stringMatching(/characters \(limit 16384\)/) });
+    expect(parseProgressLine(`{"step":2,"s":"${'['.repeat(1000)}\\"]"}`)).toMatchObject({ step: 2 });
+  });
+});
+
 describe('tail buffer and line splitter', () => {
   it('keeps the newest lines within both bounds', () => {
     fc.assert(
@@ -35,13 +51,14 @@ describe('tail buffer and line splitter', () => {
     );
   });
 
-  it('splits a stream into lines across chunk boundaries, cutting over-long lines', () => {
+  it('splits a stream into lines across chunk boundaries, cutting an over-long line once and discarding its rest', () => {
     const out: string[] = [];
-    const s = createLineSplitter((l) => out.push(l), 8);
+    const s = createLineSplitter((l, cut) => out.push(cut ? `${l}✂` : l), 8);
     s.write('ab');
     s.write('c\r\nde\nfghijklmnopq');
-    s.write('r');
+    s.write('r'.repeat(100_000));
+    s.write('rr\nst');
     s.flush();
-    expect(out).toEqual(['abc', 'de', 'fghijklm', 'nopqr']);
+    expect(out).toEqual(['abc', 'de', 'fghijklm✂', 'st']);
   });
 });

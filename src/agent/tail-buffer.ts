@@ -36,26 +36,35 @@ export function createTailBuffer(maxLines = 500, maxBytes = 256 * 1024): TailBuf
   };
 }
 
-/** Splits a byte stream into lines; `flush` returns a trailing partial line. */
-export function createLineSplitter(onLine: (line: string) => void, maxLineChars = 64 * 1024) {
+/**
+ * Splits a byte stream into lines; `flush` returns a trailing partial line. A line
+ * longer than `maxLineChars` is delivered once, cut to that length, with `cut` set;
+ * the rest of it (up to the next newline) is discarded, so no amount of output
+ * without a newline grows memory or an event.
+ */
+export function createLineSplitter(onLine: (line: string, cut?: boolean) => void, maxLineChars = 64 * 1024) {
   let partial = '';
+  let discarding = false;
   return {
     write(chunk: string) {
       partial += chunk;
       let nl: number;
       while ((nl = partial.indexOf('\n')) >= 0) {
-        onLine(partial.slice(0, nl).replace(/\r$/, ''));
+        if (!discarding) onLine(partial.slice(0, nl).replace(/\r$/, ''));
+        discarding = false;
         partial = partial.slice(nl + 1);
       }
-      // A line longer than the limit is cut into pieces rather than held forever.
-      while (partial.length > maxLineChars) {
-        onLine(partial.slice(0, maxLineChars));
-        partial = partial.slice(maxLineChars);
+      if (discarding) partial = '';
+      else if (partial.length > maxLineChars) {
+        onLine(partial.slice(0, maxLineChars), true);
+        partial = '';
+        discarding = true;
       }
     },
     flush() {
-      if (partial) onLine(partial);
+      if (partial && !discarding) onLine(partial);
       partial = '';
+      discarding = false;
     },
   };
 }

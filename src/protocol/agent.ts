@@ -3,7 +3,9 @@
  * each response) → attempt reports. See ./README.md for the flow.
  */
 import { z } from 'zod';
-import { LIMITS, attemptIdSchema, epochMsSchema, jobIdSchema, nameSchema } from './common.js';
+import { LIMITS, absolutePathSchema, attemptIdSchema, canonicalNameSchema, epochMsSchema, jobIdSchema, safeTextSchema } from './common.js';
+import { commandSchema } from './jobs.js';
+import { progressLineRecordSchema } from './progress.js';
 
 /** One GPU as the agent sees it at registration. */
 export const gpuInfoSchema = z.strictObject({
@@ -39,11 +41,17 @@ export type LocalAttempt = z.infer<typeof localAttemptSchema>;
 
 /** POST /api/v1/agents/register — Authorization: Bearer <agent join token>. */
 export const registerRequestSchema = z.strictObject({
-  name: nameSchema,
-  gpus: z.array(gpuInfoSchema).max(LIMITS.nodeGpus),
+  name: canonicalNameSchema,
+  gpus: z
+    .array(gpuInfoSchema)
+    .max(LIMITS.nodeGpus)
+    .refine((g) => new Set(g.map((x) => x.index)).size === g.length, 'GPU indices must be unique'),
   topology: topologySchema.default({}),
-  /** Address other nodes use to reach this one (MASTER_ADDR when it hosts rank 0). Default: the peer address. */
-  address: z.string().min(1).max(255).optional(),
+  /**
+   * Address the agent says other nodes use to reach it. Recorded only: MASTER_ADDR is the
+   * address the server sees, unless an admin set one (`POST /nodes/:name/address`).
+   */
+  address: z.string().min(1).max(255).refine((s) => /^[A-Za-z0-9.:_-]+$/.test(s), 'a host name or IP address').optional(),
   agentVersion: z.string().max(64).optional(),
   /** Attempts still alive on this node (after an agent or server restart) — reconciled, not restarted. */
   attempts: z.array(localAttemptSchema).max(64).default([]),
@@ -108,7 +116,7 @@ export const processSpecSchema = z.object({
   rank: z.number().int().nonnegative(),
   localRank: z.number().int().nonnegative(),
   /** RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT, COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT, COLOSSUS_CHECKPOINT_DIR, plus the job's env. */
-  env: z.record(z.string(), z.string()),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), safeTextSchema(LIMITS.argChars)),
 });
 export type ProcessSpec = z.infer<typeof processSpecSchema>;
 
@@ -119,10 +127,10 @@ export const attemptSpecSchema = z.object({
   /** 1-based attempt number (= COLOSSUS_ATTEMPT). */
   attempt: z.number().int().positive(),
   /** argv; command[0] is resolved on PATH, no shell. */
-  command: z.array(z.string()).min(1),
+  command: commandSchema,
   /** Working directory; absent = the agent's --work-dir. */
-  cwd: z.string().optional(),
-  checkpointDir: z.string(),
+  cwd: absolutePathSchema.optional(),
+  checkpointDir: absolutePathSchema,
   /** One entry per local GPU rank on this node. */
   processes: z.array(processSpecSchema).min(1),
   /** SIGTERM → SIGKILL grace when stopping, seconds. */
@@ -164,8 +172,8 @@ export const progressEventSchema = z.strictObject({
   loss: z.number().optional(),
   /** Step of the checkpoint just made durable. */
   checkpoint: z.number().int().nonnegative().optional(),
-  /** The whole parsed line (kept as the job's `result` when it is rank 0's last line of a successful attempt). */
-  line: z.record(z.string(), z.unknown()),
+  /** The whole parsed line (kept as the job's `result` when it is rank 0's last line of a successful attempt); bounded in size and depth. */
+  line: progressLineRecordSchema,
 });
 
 export const attemptEventSchema = z.discriminatedUnion('type', [
@@ -177,11 +185,25 @@ export const attemptEventSchema = z.discriminatedUnion('type', [
     stream: z.enum(['stdout', 'stderr']),
     text: z.string().max(LIMITS.logChunkChars),
   }),
+  /** Workload output lines the agent dropped (oversize or malformed progress lines, log lines beyond its queue). */
+  z.strictObject({
+    type: z.literal('dropped'),
+    rank: z.number().int().nonnegative().optional(),
+    lines: z.number().int().positive().max(1e12),
+    why: z.string().max(256),
+  }),
   z.strictObject({
     type: z.literal('exited'),
     /** First non-zero exit code among the node's ranks, else 0; null when killed by a signal. */
     exitCode: z.number().int().nullable(),
     signal: z.string().max(16).nullable().default(null),
+    /** Why, when the agent knows better than the exit code (e.g. it could not launch the spec). */
+    reason: z.string().max(1024).optional(),
+    /**
+     * Who is at fault (docs/operate.md, failure attribution): 'job' (default: its exit code,
+     * its signal, a spec the agent cannot run) or 'node' (the node could not launch a valid spec).
+     */
+    fault: z.enum(['job', 'node']).optional(),
   }),
 ]);
 export type AttemptEvent = z.input<typeof attemptEventSchema>;

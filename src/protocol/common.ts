@@ -27,14 +27,58 @@ export const LIMITS = {
   logChunkChars: 64 * 1024,
   /** Most events in one attempt report. */
   reportEvents: 1000,
+  /** Longest path (cwd, checkpoint dir), characters (Linux PATH_MAX). */
+  pathChars: 4096,
+  /** All argv entries of a command together, characters. */
+  commandChars: 128 * 1024,
+  /** A workload's progress line: longest (characters) and deepest nesting it may have. */
+  progressLineChars: 16 * 1024,
+  progressDepth: 32,
 } as const;
 
-/** DNS-label-like name: node, job or team names. */
+/** No NUL byte: the kernel cuts argv, env and paths at NUL, so such text cannot mean what it says. */
+export const noNul = (s: string): boolean => !s.includes('\u0000');
+const NO_NUL = 'must not contain a NUL byte (\\u0000)';
+
+/** Text an agent passes to the kernel (argv entries, env values): no NUL. */
+export const safeTextSchema = (maxChars: number) => z.string().max(maxChars).refine(noNul, NO_NUL);
+
+/** True for an absolute, normalised POSIX path: starts with '/', no '//', '.', '..' or trailing '/' components. */
+export function isNormalAbsolutePath(p: string): boolean {
+  if (!p.startsWith('/') || !noNul(p)) return false;
+  if (p === '/') return true;
+  return p.slice(1).split('/').every((c) => c !== '' && c !== '.' && c !== '..');
+}
+
+/** cwd, checkpoint dirs: absolute and normalised, so a prefix check against the allowed roots means what it says. */
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.pathChars)
+  .refine(noNul, NO_NUL)
+  .refine(isNormalAbsolutePath, 'must be an absolute, normalised path (starts with "/", no "//", "." or ".." components, no trailing "/")');
+
+/** True when `path` is `root` or inside it (both absolute and normalised). */
+export const isUnder = (path: string, root: string): boolean => path === root || path.startsWith(root === '/' ? '/' : root + '/');
+
+/** DNS-label-like name: job names (any case). */
 export const nameSchema = z
   .string()
   .min(1)
   .max(LIMITS.nameChars)
   .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i, 'letters, digits, ".", "_" and "-"; starts and ends with a letter or digit');
+
+/**
+ * Node and team names: one canonical spelling (lower case), path-safe (no "/", no
+ * "..": the name alone never escapes a directory or a URL segment), so "Node-1" and
+ * "node-1" cannot be two nodes.
+ */
+export const canonicalNameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.nameChars)
+  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, 'lower-case letters, digits, ".", "_" and "-"; starts and ends with a letter or digit')
+  .refine((s) => !s.includes('..'), 'must not contain ".."');
 
 /** Job ids look like `job-000042`. */
 export const jobIdSchema = z.string().regex(/^job-\d{6,}$/, 'a job id such as job-000042');

@@ -1,6 +1,7 @@
 /** The control-plane API: zod schemas shared by server, agent, CLI and web. */
 export * from './common.js';
 export * from './agent.js';
+export * from './progress.js';
 export * from './jobs.js';
 export * from './nodes.js';
 export * from './events.js';

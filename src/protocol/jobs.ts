@@ -1,6 +1,6 @@
 /** Jobs: submission, views, logs. */
 import { z } from 'zod';
-import { LIMITS, attemptIdSchema, csvOf, epochMsSchema, jobIdSchema, nameSchema, pagingQuery } from './common.js';
+import { LIMITS, absolutePathSchema, attemptIdSchema, canonicalNameSchema, csvOf, epochMsSchema, jobIdSchema, nameSchema, pagingQuery, safeTextSchema } from './common.js';
 
 export const jobStateSchema = z.enum(['queued', 'running', 'recovering', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof jobStateSchema>;
@@ -8,7 +8,15 @@ export type JobState = z.infer<typeof jobStateSchema>;
 export const attemptStateSchema = z.enum(['starting', 'running', 'stopping', 'succeeded', 'failed', 'cancelled', 'preempted']);
 export type AttemptState = z.infer<typeof attemptStateSchema>;
 
-const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').max(128);
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)').max(128);
+
+/** argv: the program (non-empty) then its arguments; no NUL anywhere, bounded in count and total length. */
+export const commandSchema = z
+  .array(safeTextSchema(LIMITS.argChars))
+  .min(1)
+  .max(LIMITS.commandArgs)
+  .refine((c) => c.length === 0 || c[0].trim().length > 0, 'command[0] (the program) must not be empty')
+  .refine((c) => c.reduce((n, a) => n + a.length, 0) <= LIMITS.commandChars, `all arguments together must stay within ${LIMITS.commandChars} characters`);
 
 /** What a job trains: lets the control plane report tokens/s, MFU and an ETA (DESIGN.md: MFU). */
 export const jobPlanSchema = z.strictObject({
@@ -52,15 +60,19 @@ export const submitJobSchema = z.strictObject({
   gpus: z.number().int().positive().max(LIMITS.jobGpus),
   /** Higher runs first and may preempt lower. Default 0. */
   priority: z.number().int().min(-1000).max(1000).default(0),
-  team: nameSchema.default('default'),
-  /** Directory shared by the job's attempts (COLOSSUS_CHECKPOINT_DIR); default <server data dir>/checkpoints/<job id>. */
-  checkpointDir: z.string().min(1).max(LIMITS.argChars).optional(),
+  team: canonicalNameSchema.default('default'),
+  /**
+   * Directory shared by the job's attempts (COLOSSUS_CHECKPOINT_DIR); default <server data dir>/checkpoints/<job id>.
+   * Absolute, normalised, and under one of the server's checkpoint roots (`colossus server --checkpoint-root`).
+   */
+  checkpointDir: absolutePathSchema.optional(),
   /** Restarts allowed after failures (not counting preemptions). Default 3. */
   maxRestarts: z.number().int().min(0).max(10_000).default(3),
-  command: z.array(z.string().max(LIMITS.argChars)).min(1).max(LIMITS.commandArgs),
-  cwd: z.string().min(1).max(LIMITS.argChars).optional(),
+  command: commandSchema,
+  /** Working directory on the nodes: absolute and normalised (absent = the agent's --work-dir). */
+  cwd: absolutePathSchema.optional(),
   env: z
-    .record(envKey, z.string().max(LIMITS.argChars))
+    .record(envKey, safeTextSchema(LIMITS.argChars))
     .refine((e) => Object.keys(e).length <= LIMITS.envEntries, `at most ${LIMITS.envEntries} entries`)
     .default({}),
   /** SIGTERM → SIGKILL (and SIGUSR1 → stop on preemption) grace, seconds. Default 30. */
@@ -111,9 +123,11 @@ export const jobDetailSchema = jobSummarySchema.extend({
   maxRestarts: z.number().int(),
   gracePeriodS: z.number(),
   attempts: z.array(attemptViewSchema),
-  /** Rank 0's last JSON progress line of the attempt that succeeded. */
+  /** Rank 0's last valid JSON progress line of the attempt that succeeded. */
   result: z.record(z.string(), z.unknown()).nullable(),
   plan: jobPlanSchema.nullable(),
+  /** Workload output lines dropped as oversize or malformed (so a `result` is never silently wrong). */
+  droppedLines: z.number().int().nonnegative(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
@@ -128,7 +142,7 @@ export const jobListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
-export const cancelJobSchema = z.strictObject({ reason: z.string().max(1024).optional() }).default({});
+export const cancelJobSchema = z.strictObject({ reason: safeTextSchema(1024).optional() }).default({});
 
 export const logsQuerySchema = z.strictObject({
   attempt: z.coerce.number().int().positive().optional(),

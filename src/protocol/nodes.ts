@@ -1,6 +1,6 @@
 /** Nodes: views and operator actions. */
 import { z } from 'zod';
-import { csvOf, epochMsSchema, pagingQuery } from './common.js';
+import { csvOf, epochMsSchema, pagingQuery, safeTextSchema } from './common.js';
 
 /** idle: no work; allocated: runs attempts; draining: finishing work, takes none; drained: cordoned and empty;
  *  suspect: quarantined (lemon or health); down: missed heartbeats; repair: out for repair. */
@@ -58,7 +58,7 @@ export const nodeDetailSchema = nodeSummarySchema.extend({
 export type NodeDetail = z.infer<typeof nodeDetailSchema>;
 
 /** POST /api/v1/nodes/:name/{cordon,uncordon,drain,repair} */
-export const nodeActionSchema = z.strictObject({ reason: z.string().min(1).max(1024).optional() }).default({});
+export const nodeActionSchema = z.strictObject({ reason: safeTextSchema(1024).pipe(z.string().min(1)).optional() }).default({});
 
 /** GET /api/v1/nodes: filters (AND), sort, paging; the total is in X-Total-Count. */
 export const nodeListQuerySchema = z.strictObject({

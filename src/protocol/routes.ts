@@ -9,7 +9,7 @@ import * as jobs from './jobs.js';
 import * as nodes from './nodes.js';
 import * as events from './events.js';
 import * as admin from './admin.js';
-import { okSchema } from './common.js';
+import { attemptIdSchema, canonicalNameSchema, jobIdSchema, okSchema } from './common.js';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT';
@@ -18,6 +18,8 @@ export interface RouteDef {
   /** Roles allowed; 'node' means the node credential of the node named in the path. */
   roles: readonly ('admin' | 'user' | 'agent' | 'node')[];
   summary: string;
+  /** Path parameters (validated like the body: a bad one is a 400 naming it). */
+  params?: z.ZodType;
   body?: z.ZodType;
   query?: z.ZodType;
   response: z.ZodType;
@@ -25,27 +27,29 @@ export interface RouteDef {
   status?: number;
 }
 
-const nameParam = z.strictObject({ name: z.string() });
+const nameParam = z.strictObject({ name: canonicalNameSchema });
+const jobParam = z.strictObject({ id: jobIdSchema });
+const attemptParam = z.strictObject({ name: canonicalNameSchema, attemptId: attemptIdSchema });
 
 export const ROUTES = {
   register: { method: 'POST', path: '/agents/register', roles: ['agent', 'admin'], summary: 'Register a node (join token → node credential)', body: agent.registerRequestSchema, response: agent.registerResponseSchema },
-  heartbeat: { method: 'POST', path: '/agents/:name/heartbeat', roles: ['node'], summary: 'Liveness + telemetry delta; returns the desired attempts', body: agent.heartbeatRequestSchema, response: agent.heartbeatResponseSchema },
-  attemptEvents: { method: 'POST', path: '/agents/:name/attempts/:attemptId/events', roles: ['node'], summary: 'Report attempt started / progress / logs / exit', body: agent.attemptReportSchema, response: agent.attemptReportResponseSchema },
+  heartbeat: { method: 'POST', path: '/agents/:name/heartbeat', params: nameParam, roles: ['node'], summary: 'Liveness + telemetry delta; returns the desired attempts', body: agent.heartbeatRequestSchema, response: agent.heartbeatResponseSchema },
+  attemptEvents: { method: 'POST', path: '/agents/:name/attempts/:attemptId/events', params: attemptParam, roles: ['node'], summary: 'Report attempt started / progress / logs / exit', body: agent.attemptReportSchema, response: agent.attemptReportResponseSchema },
   submitJob: { method: 'POST', path: '/jobs', roles: ['admin', 'user'], summary: 'Submit a job', body: jobs.submitJobSchema, response: jobs.jobDetailSchema, status: 201 },
   listJobs: { method: 'GET', path: '/jobs', roles: ['admin', 'user'], summary: 'List jobs (filters, sort, paging; total in X-Total-Count)', query: jobs.jobListQuerySchema, response: z.array(jobs.jobSummarySchema) },
-  showJob: { method: 'GET', path: '/jobs/:id', roles: ['admin', 'user'], summary: 'A job with its attempts and result', response: jobs.jobDetailSchema },
-  cancelJob: { method: 'POST', path: '/jobs/:id/cancel', roles: ['admin', 'user'], summary: 'Cancel a job', body: jobs.cancelJobSchema, response: jobs.jobDetailSchema },
-  jobLogs: { method: 'GET', path: '/jobs/:id/logs', roles: ['admin', 'user'], summary: 'Tail of the job’s stdout/stderr', query: jobs.logsQuerySchema, response: jobs.logsResponseSchema },
+  showJob: { method: 'GET', path: '/jobs/:id', params: jobParam, roles: ['admin', 'user'], summary: 'A job with its attempts and result', response: jobs.jobDetailSchema },
+  cancelJob: { method: 'POST', path: '/jobs/:id/cancel', params: jobParam, roles: ['admin', 'user'], summary: 'Cancel a job', body: jobs.cancelJobSchema, response: jobs.jobDetailSchema },
+  jobLogs: { method: 'GET', path: '/jobs/:id/logs', params: jobParam, roles: ['admin', 'user'], summary: 'Tail of the job’s stdout/stderr', query: jobs.logsQuerySchema, response: jobs.logsResponseSchema },
   listNodes: { method: 'GET', path: '/nodes', roles: ['admin', 'user'], summary: 'List nodes (filters, sort, paging; total in X-Total-Count)', query: nodes.nodeListQuerySchema, response: z.array(nodes.nodeSummarySchema) },
   nodeCounts: { method: 'GET', path: '/fleet/nodes', roles: ['admin', 'user'], summary: 'Node counts by state per hall, array or rack', query: nodes.nodeCountsQuerySchema, response: nodes.nodeCountsResponseSchema },
-  showNode: { method: 'GET', path: '/nodes/:name', roles: ['admin', 'user'], summary: 'A node with GPUs and transitions', response: nodes.nodeDetailSchema },
-  cordonNode: { method: 'POST', path: '/nodes/:name/cordon', roles: ['admin'], summary: 'Take no new work (running work continues)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
-  uncordonNode: { method: 'POST', path: '/nodes/:name/uncordon', roles: ['admin'], summary: 'Return a node to service', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
-  drainNode: { method: 'POST', path: '/nodes/:name/drain', roles: ['admin'], summary: 'Stop the node’s attempts (jobs recover elsewhere) and take no work', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
-  repairNode: { method: 'POST', path: '/nodes/:name/repair', roles: ['admin'], summary: 'Send a node to repair: stop its attempts; it takes no work until uncordoned', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
+  showNode: { method: 'GET', path: '/nodes/:name', params: nameParam, roles: ['admin', 'user'], summary: 'A node with GPUs and transitions', response: nodes.nodeDetailSchema },
+  cordonNode: { method: 'POST', path: '/nodes/:name/cordon', params: nameParam, roles: ['admin'], summary: 'Take no new work (running work continues)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
+  uncordonNode: { method: 'POST', path: '/nodes/:name/uncordon', params: nameParam, roles: ['admin'], summary: 'Return a node to service', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
+  drainNode: { method: 'POST', path: '/nodes/:name/drain', params: nameParam, roles: ['admin'], summary: 'Stop the node’s attempts (jobs recover elsewhere) and take no work', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
+  repairNode: { method: 'POST', path: '/nodes/:name/repair', params: nameParam, roles: ['admin'], summary: 'Send a node to repair: stop its attempts; it takes no work until uncordoned', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   listEvents: { method: 'GET', path: '/events', roles: ['admin', 'user'], summary: 'Decisions with reasons', query: events.eventsQuerySchema, response: events.eventsResponseSchema },
   createToken: { method: 'POST', path: '/tokens', roles: ['admin'], summary: 'Create a user or admin token', body: admin.createTokenSchema, response: admin.createTokenResponseSchema, status: 201 },
-  setQuota: { method: 'PUT', path: '/teams/:name', roles: ['admin'], summary: 'Set a team GPU quota', body: admin.teamQuotaSchema, response: admin.teamViewSchema },
+  setQuota: { method: 'PUT', path: '/teams/:name', params: nameParam, roles: ['admin'], summary: 'Set a team GPU quota', body: admin.teamQuotaSchema, response: admin.teamViewSchema },
   listTeams: { method: 'GET', path: '/teams', roles: ['admin', 'user'], summary: 'Teams, quotas and use', response: z.array(admin.teamViewSchema) },
 } as const satisfies Record<string, RouteDef>;
 

@@ -28,6 +28,11 @@ export interface ServerOptions {
   tickMs?: number;
   /** Log lines kept across all jobs (older ones are deleted as new ones arrive). Default 1,000,000. */
   keepLogLines?: number;
+  /**
+   * Directories a job's checkpointDir must be in (absolute, normalised). Default: the
+   * policy's checkpointRoot (where default checkpoint dirs go).
+   */
+  checkpointRoots?: string[];
   /** Fastify logger options (pino); default: off. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -43,6 +48,8 @@ export interface ColossusServer {
   storeHealth: StoreHealth;
   /** Throws 503 when the store cannot serve this request (writes while it cannot commit; reads until memory was reloaded). */
   guard(method: string): void;
+  /** Roots a job's checkpointDir must be under. */
+  checkpointRoots: string[];
   /** Drains the controller's changes into the store (resolves once committed; 503 problem when it did not). */
   commit(extra?: WriteBatch): Promise<void>;
   /** Timeouts + scheduling now, then commit. */
@@ -54,11 +61,13 @@ export interface ColossusServer {
   close(): Promise<void>;
 }
 
-const wallClock: Clock = { nowMs: () => Date.now() };
+/** Wall clock for records; performance.now() (monotonic) for timeouts and rate limits. */
+const systemClock: Clock = { nowMs: () => Date.now(), monotonicMs: () => performance.now() };
 
 export async function createServer(opts: ServerOptions): Promise<ColossusServer> {
-  const clock = opts.clock ?? wallClock;
-  const controller = new Controller(clock, { ...DEFAULT_POLICY, ...opts.policy });
+  const clock = opts.clock ?? systemClock;
+  const policy = { ...DEFAULT_POLICY, ...opts.policy };
+  const controller = new Controller(clock, policy);
   const snap = await opts.store.loadSnapshot();
   controller.restore(snap);
   const tokens = new TokenTable(snap.tokens);
@@ -98,7 +107,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     log: (level, msg) => app.log[level](msg),
   });
   const server: ColossusServer = {
-    app, controller, persister, tokens, metrics, store: opts.store, storeHealth,
+    app, controller, persister, tokens, metrics, store: opts.store, storeHealth, checkpointRoots: opts.checkpointRoots ?? [policy.checkpointRoot],
     guard(method) {
       const f = storeHealth.fault;
       if (f && (method !== 'GET' || !f.reloaded)) throw storeHealth.unavailable();

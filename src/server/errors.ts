@@ -32,7 +32,7 @@ export function problemOf(err: unknown, where?: string): ProblemBody {
     return { type: `/problems/${err.code}`, title: TITLES[err.httpStatus] ?? 'Error', status: err.httpStatus, detail: err.message, where: err.where ?? where, hint: err.hint };
   }
   if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => ({ path: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+    const issues = err.issues.map((i) => ({ path: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: issueMessage(i) }));
     return { type: '/problems/validation', title: 'Bad Request', status: 400, detail: `invalid ${where ?? 'request'}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`.slice(0, 2000), where, issues: issues.slice(0, 50), hint: 'see the schema at /docs' };
   }
   const fe = err as FastifyError;
@@ -40,6 +40,12 @@ export function problemOf(err: unknown, where?: string): ProblemBody {
   if (status === 500) return { type: '/problems/internal', title: TITLES[500], status, detail: 'internal error (logged on the server)' };
   const hint = status === 413 ? 'the body limit is 1 MiB' : status === 415 ? 'send Content-Type: application/json' : undefined;
   return { type: `/problems/${fe.code ?? 'http'}`, title: TITLES[status] ?? 'Error', status, detail: fe.message, hint };
+}
+
+/** A record key's issue carries the key schema's own message (e.g. "an environment variable name") inside it. */
+function issueMessage(i: ZodError['issues'][number]): string {
+  const inner = (i as { issues?: { message: string }[] }).issues?.[0]?.message;
+  return i.code === 'invalid_key' && inner ? `invalid key: ${inner}` : i.message;
 }
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: unknown, where?: string): FastifyReply {

@@ -25,6 +25,8 @@ export interface StartOptions {
   heartbeatIntervalS: number;
   nodeTimeoutS: number;
   databaseUrl?: string;
+  /** Directories job checkpoint dirs must be under; default [<data dir>/checkpoints]. */
+  checkpointRoots?: string[];
   /** pino level; default info. */
   logLevel?: string;
   env?: Record<string, string | undefined>;
@@ -92,6 +94,7 @@ function controlPlane(c: Ctx): Promise<ColossusServer> {
     store: c.store,
     bootstrapTokens: { admin: c.tokens.admin, agent: c.tokens.agent },
     policy: { heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, checkpointRoot: resolve(c.dataDir, 'checkpoints') },
+    checkpointRoots: c.o.checkpointRoots?.length ? c.o.checkpointRoots.map((r) => resolve(r)) : [resolve(c.dataDir, 'checkpoints')],
     logger: { level: c.o.logLevel ?? 'info', stream: process.stderr },
   });
 }

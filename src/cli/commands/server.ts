@@ -12,6 +12,7 @@ interface ServerFlags {
   nodeTimeoutS: number;
   logLevel: string;
   advertiseUrl?: string;
+  checkpointRoot: string[];
   json?: boolean;
 }
 
@@ -29,7 +30,7 @@ async function run(f: ServerFlags): Promise<void> {
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
   if (f.advertiseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(f.advertiseUrl)) throw new ColossusError('usage', `'${f.advertiseUrl}' is not an http(s) URL`, { where: '--advertise-url', hint: 'e.g. http://10.0.0.5:7460' });
   const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
-  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl,
+  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot,
     onLeadershipLost: (why) => {
       process.stderr.write(`colossus server: no longer the leader (${why}); exiting so a supervisor restarts this replica as a standby\n`);
       process.exit(1);
@@ -66,6 +67,7 @@ export function registerServer(program: Command): void {
     .option('--node-timeout-s <s>', 'a node missing heartbeats this long is down', positiveInt('--node-timeout-s'), 30)
     .option('--log-level <level>', 'pino log level (stderr)', 'info')
     .option('--advertise-url <url>', 'PostgreSQL replicas: the URL standbys send clients to when this one leads (default: the listening URL)')
+    .option('--checkpoint-root <dir>', 'a directory job checkpoint dirs may be in (repeatable; default <data dir>/checkpoints)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the listening address and token files as one JSON document on stdout')
     .action((f: ServerFlags) => run(f));
 }

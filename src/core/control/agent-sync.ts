@@ -31,8 +31,7 @@ export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fr
   for (const id of attemptsOn(n)) {
     if (seen.has(id)) continue;
     const att = ctl.attempts.get(id)!;
-    const since = Math.max(att.startedAtMs, ctl.restoredAtMs);
-    if (fromRegister || att.stop || ctl.now() - since > graceMs) {
+    if (fromRegister || att.stop || ctl.attemptAgeMs(att) > graceMs) {
       ctl.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
     }
   }

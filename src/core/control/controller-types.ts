@@ -37,7 +37,11 @@ export type AttemptEventInput =
   | { type: 'started'; pids: number[] }
   | { type: 'progress'; rank: number; step?: number; loss?: number; checkpoint?: number; line: Record<string, unknown> }
   | { type: 'log'; rank?: number; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'exited'; exitCode: number | null; signal: string | null };
+  | { type: 'dropped'; rank?: number; lines: number; why: string }
+  | { type: 'exited'; exitCode: number | null; signal: string | null; reason?: string; fault?: FailureFault };
+
+/** Who a failure counts against (docs/operate.md, failure attribution): only 'node' feeds lemon detection. */
+export type FailureFault = 'job' | 'node';
 
 export interface Changes {
   nodes: NodeRec[];

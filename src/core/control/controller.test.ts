@@ -149,18 +149,48 @@ describe('controller', () => {
     expect(ctl.attempts.get(j.attemptIds[1])!.parts[0].node).not.toBe(node);
   });
 
-  it('quarantines a lemon node after repeated failures', () => {
+  it('quarantines a lemon node after repeated node failures (the node could not launch a valid spec)', () => {
     const { ctl, job } = setup(1);
     const j = job(8, { maxRestarts: 10 });
     for (let i = 0; i < 3; i++) {
       ctl.tick();
-      ctl.attemptEvents('n0', j.attemptIds[i], [{ type: 'progress', rank: 0, checkpoint: i + 1, line: {} }, { type: 'exited', exitCode: 1, signal: null }]);
+      ctl.attemptEvents('n0', j.attemptIds[i], [{ type: 'progress', rank: 0, checkpoint: i + 1, line: {} }, { type: 'exited', exitCode: 127, signal: null, reason: 'spawn EAGAIN', fault: 'node' }]);
     }
     expect(ctl.nodes.get('n0')!.state).toBe('suspect');
     expect(ctl.nodes.get('n0')!.holdReason).toMatch(/lemon/);
     ctl.tick();
     expect(j.state).toBe('recovering');
     expect(j.reason).toMatch(/fleet has 0/);
+  });
+
+  it("counts a workload's own exit codes (1, 93) and signals against the job, never the node (defect 9)", () => {
+    const { ctl, job } = setup(1);
+    const j = job(8, { maxRestarts: 10 });
+    for (let i = 0; i < 4; i++) {
+      ctl.tick();
+      const exit = i === 3 ? { exitCode: 93, signal: null } : i === 2 ? { exitCode: null, signal: 'SIGSEGV' } : { exitCode: 1, signal: null };
+      ctl.attemptEvents('n0', j.attemptIds[i], [{ type: 'progress', rank: 0, checkpoint: i + 1, line: {} }, { type: 'exited', ...exit }]);
+    }
+    expect(j.state).toBe('failed');
+    expect(j.reason).toMatch(/exit code 93/);
+    expect(ctl.nodes.get('n0')!).toMatchObject({ state: 'idle', hold: null, failuresMs: [] });
+  });
+
+  it('counts lost heartbeats and an agent that lost its attempts against the node', () => {
+    const { ctl, clock, job, beat } = setup(2);
+    const j = job(8, { maxRestarts: 10 });
+    ctl.tick();
+    const node = ctl.attempts.get(j.attemptIds[0])!.parts[0].node;
+    ctl.registerNode({ name: node, gpus: ctl.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] }); // agent restarted without it
+    expect(ctl.nodes.get(node)!.failuresMs).toHaveLength(1);
+    ctl.tick();
+    const other = ctl.attempts.get(j.attemptIds[1])!.parts[0].node;
+    const before = ctl.nodes.get(other)!.failuresMs.length;
+    clock.t += 31_000;
+    beat(other === 'n0' ? 'n1' : 'n0');
+    ctl.tick();
+    expect(ctl.nodes.get(other)!).toMatchObject({ state: 'down' });
+    expect(ctl.nodes.get(other)!.failuresMs).toHaveLength(before + 1);
   });
 
   it('preempts lower priority with SIGUSR1 and requeues it; quotas cap a team', () => {

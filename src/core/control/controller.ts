@@ -14,13 +14,16 @@ import { runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
-import type { AttemptEventInput, Changes, DesiredState, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
+import type { AttemptEventInput, Changes, DesiredState, FailureFault, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
 import type { Placement } from './placement.js';
 import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
 
-export type { LocalAttempt, RegisterInput, StopOrderView, DesiredState, AttemptEventInput, Changes, Snapshot } from './controller-types.js';
+export type { LocalAttempt, RegisterInput, StopOrderView, DesiredState, AttemptEventInput, Changes, Snapshot, FailureFault } from './controller-types.js';
 
 const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Default attribution of a part's end: the server's own node evidence ('node-down', 'lost') is the node's; exit codes and signals are the job's. */
+const failureFault = (signal: string | null): FailureFault => (signal === 'node-down' || signal === 'lost' ? 'node' : 'job');
 
 export class Controller {
   readonly nodes = new Map<string, NodeRec>();
@@ -37,13 +40,20 @@ export class Controller {
   private dirtyJobs = new Set<string>();
   private dirtyAttempts = new Set<string>();
   private dirtyParts = new Map<string, { attemptId: string; index: number; part: AttemptPart }>();
-  private lastTimeoutCheckMs = -Infinity;
-  /** Earliest fence bound still ahead (a scheduling pass is due then). */
+  /** Earliest fence bound still ahead, monotonic (a scheduling pass is due then). */
   private nextFenceExpiryMs = Infinity;
+  /** Each fenced attempt's bound on the monotonic clock (memory only; `fencedUntilMs` is the wall-clock record). */
+  private readonly fenceMono = new WeakMap<AttemptRec, number>();
+  /** Monotonic time of the last timeout scan (rate limit). */
+  private lastTimeoutCheckMono = -Infinity;
+  /** Monotonic time of each node's last heartbeat (memory only; `lastHeartbeatMs` is the wall-clock record). */
+  private readonly heartbeatMono = new Map<string, number>();
+  /** Monotonic time each attempt started in this process (memory only; restored attempts count from the restore). */
+  private readonly attemptMono = new WeakMap<AttemptRec, number>();
   private dirtyQuotas = new Map<string, number | null>();
   private pendingEvents: ControlEvent[] = [];
-  /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them. */
-  restoredAtMs = -Infinity;
+  /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them (monotonic). */
+  restoredMono = -Infinity;
   /** Highest heartbeat seq seen per node since its agent registered (memory only). */
   private readonly lastSeq = new Map<string, number>();
 
@@ -52,12 +62,24 @@ export class Controller {
     readonly policy: ControlPolicy,
   ) {}
 
+  /** Wall clock: for records and display only. */
   now = (): number => this.clock.nowMs();
+  /** Monotonic clock: for every timeout and rate limit (a wall-clock step changes no node's state). */
+  mono = (): number => this.clock.monotonicMs?.() ?? this.clock.nowMs();
+
+  /** Monotonic ms since the attempt started here (or since the restore that brought it back). */
+  attemptAgeMs(att: AttemptRec): number {
+    return this.mono() - Math.max(this.attemptMono.get(att) ?? -Infinity, this.restoredMono);
+  }
 
   /** Rebuilds memory from persisted rows; every live node gets a fresh heartbeat grace. */
   restore(s: Snapshot): void {
     const now = this.now();
-    for (const n of s.nodes) this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
+    const mono = this.mono();
+    for (const n of s.nodes) {
+      this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
+      this.heartbeatMono.set(n.name, mono);
+    }
     for (const j of s.jobs) {
       this.jobs.set(j.id, j);
       if (j.state === 'queued' || j.state === 'recovering') this.waiting.add(j.id);
@@ -68,7 +90,8 @@ export class Controller {
       // a fence still pending when the server stopped: its clock may differ from ours, so wait a whole bound again
       if (a.fencedUntilMs != null && a.endedAtMs !== null && this.jobs.get(a.jobId)?.attemptIds.at(-1) === a.id && this.waiting.has(a.jobId)) {
         a.fencedUntilMs = now + fenceBoundMs(this.policy.nodeTimeoutS);
-        this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, a.fencedUntilMs);
+        this.fenceMono.set(a, mono + fenceBoundMs(this.policy.nodeTimeoutS));
+        this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, mono + fenceBoundMs(this.policy.nodeTimeoutS));
       }
       for (const p of a.parts) {
         const n = this.nodes.get(p.node);
@@ -77,7 +100,7 @@ export class Controller {
     }
     for (const [team, q] of s.quotas) this.quotas.set(team, q);
     this.eventSeq = s.lastEventSeq;
-    this.restoredAtMs = now;
+    this.restoredMono = mono;
     this.needsSchedule = true;
   }
 
@@ -90,7 +113,8 @@ export class Controller {
     for (const m of [this.nodes, this.jobs, this.attempts, this.quotas, this.waiting, this.lastSeq]) m.clear();
     this.takeChanges();
     this.jobSeq = 0;
-    this.lastTimeoutCheckMs = -Infinity;
+    this.lastTimeoutCheckMono = -Infinity;
+    this.heartbeatMono.clear();
     this.nextFenceExpiryMs = Infinity;
     this.restore(s);
   }
@@ -179,6 +203,7 @@ export class Controller {
     n.hall = input.topology.hall ?? null;
     n.address = input.address;
     n.lastHeartbeatMs = now;
+    this.heartbeatMono.set(n.name, this.mono());
     n.down = false;
     this.lastSeq.delete(n.name); // a new agent process counts from 0 again
     this.emit('node.registered', isNew ? `registered with ${input.gpus.length} GPUs` : `re-registered with ${input.attempts.length} live attempts`, { node: n.name });
@@ -192,6 +217,7 @@ export class Controller {
   heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }, seq?: number): DesiredState {
     const n = this.requireNode(name);
     n.lastHeartbeatMs = this.now();
+    this.heartbeatMono.set(name, this.mono());
     if (seq !== undefined) {
       const last = this.lastSeq.get(name);
       // a heartbeat overtaken by a newer one only proves liveness: its attempt list is stale
@@ -255,36 +281,56 @@ export class Controller {
 
   /** Marks nodes whose heartbeats stopped as down and fails their attempts. */
   checkTimeouts(): void {
-    if (this.now() - this.lastTimeoutCheckMs < 1000) return; // O(nodes): at most once a second
-    this.lastTimeoutCheckMs = this.now();
-    const deadline = this.now() - this.policy.nodeTimeoutS * 1000;
+    const mono = this.mono();
+    if (mono - this.lastTimeoutCheckMono < 1000) return; // O(nodes): at most once a second
+    this.lastTimeoutCheckMono = mono;
+    const deadline = mono - this.policy.nodeTimeoutS * 1000;
     for (const n of this.nodes.values()) {
-      if (n.down || n.lastHeartbeatMs >= deadline) continue;
+      if (n.down) continue;
+      const last = this.lastBeatMono(n, mono);
+      if (last >= deadline) continue;
       n.down = true;
-      const reason = `no heartbeat for ${((this.now() - n.lastHeartbeatMs) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
+      const reason = `no heartbeat for ${((mono - last) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
       this.refreshNode(n, reason, 'health');
       const fencedUntilMs = n.lastHeartbeatMs + fenceBoundMs(this.policy.nodeTimeoutS);
+      const fencedUntilMono = last + fenceBoundMs(this.policy.nodeTimeoutS);
       for (const id of attemptsOn(n)) {
         const att = this.attempts.get(id)!;
-        this.fence(att, fencedUntilMs);
+        this.fence(att, fencedUntilMs, fencedUntilMono);
         this.partExited(att, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
       }
     }
   }
 
   /** Ranks of `att` may run until `untilMs` (a silent node self-fences by then): hold the job's next attempt. */
-  private fence(att: AttemptRec, untilMs: number): void {
-    if ((att.fencedUntilMs ?? -Infinity) >= untilMs) return;
+  private fence(att: AttemptRec, untilMs: number, untilMono: number): void {
+    if ((this.fenceMono.get(att) ?? -Infinity) >= untilMono) return;
     att.fencedUntilMs = untilMs;
+    this.fenceMono.set(att, untilMono);
     this.touchAttempt(att);
-    this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, untilMs);
+    this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, untilMono);
   }
 
   /** True while the job's latest attempt may still have ranks running on a silent node. */
   fencing(job: JobRec): boolean {
     const last = job.attemptIds[job.attemptIds.length - 1];
-    const until = last ? this.attempts.get(last)?.fencedUntilMs : null;
-    return until != null && until > this.now();
+    const att = last ? this.attempts.get(last) : undefined;
+    if (!att || att.fencedUntilMs == null) return false;
+    const mono = this.fenceMono.get(att); // the bound is a timeout: measured on the monotonic clock
+    return mono !== undefined ? mono > this.mono() : att.fencedUntilMs > this.now();
+  }
+
+  /**
+   * Monotonic time of the node's last heartbeat. A clock without a monotonic side (the
+   * twin's virtual clock, which never steps) uses the record itself: the twin lands
+   * quiet agents' heartbeats in bulk by setting `lastHeartbeatMs`.
+   */
+  private lastBeatMono(n: NodeRec, mono: number): number {
+    if (!this.clock.monotonicMs) return n.lastHeartbeatMs;
+    const last = this.heartbeatMono.get(n.name);
+    if (last !== undefined) return last;
+    this.heartbeatMono.set(n.name, mono);
+    return mono;
   }
 
   requireNode(name: string): NodeRec {
@@ -372,6 +418,7 @@ export class Controller {
       endedAtMs: null, resumedFromStep: job.lastCheckpointStep, lastStep: null, lastRank0Line: null, stop: null,
     };
     this.attempts.set(id, att);
+    this.attemptMono.set(att, this.mono());
     job.attemptIds.push(id);
     this.touchAttempt(att);
     parts.forEach((_, i) => this.touchPart(att, i));
@@ -394,7 +441,8 @@ export class Controller {
     for (const e of events) {
       if (e.type === 'started') this.partStarted(att, node);
       else if (e.type === 'progress') this.onProgress(att, e);
-      else if (e.type === 'exited' && !part.exited) this.partExited(att, node, e.exitCode, e.signal);
+      else if (e.type === 'dropped') this.onDropped(att, e.lines);
+      else if (e.type === 'exited' && !part.exited) this.partExited(att, node, e.exitCode, e.signal, e.reason, e.fault);
     }
     return !att.stop && !part.exited;
   }
@@ -446,8 +494,19 @@ export class Controller {
     this.touchAttempt(att);
   }
 
-  /** One node's processes of the attempt are gone. */
-  partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string): void {
+  /** Workload output lines an agent dropped (oversize, malformed): counted on the job beside its result. */
+  private onDropped(att: AttemptRec, lines: number): void {
+    const job = this.jobs.get(att.jobId)!;
+    job.droppedLines = (job.droppedLines ?? 0) + lines;
+    this.touchJob(job);
+  }
+
+  /**
+   * One node's processes of the attempt are gone. `fault` says who a failure counts
+   * against (docs/operate.md, failure attribution); by default a lost node or agent
+   * ('node-down', 'lost') is the node's, an exit code or a signal the job's own.
+   */
+  partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string, fault?: FailureFault): void {
     const { part, groupRank } = partOn(att, node)!;
     markExited(att, part, exitCode);
     this.touchPart(att, groupRank);
@@ -465,9 +524,10 @@ export class Controller {
           this.touchAttempt(att);
         }
       } else {
-        const reason = why ?? (exitCode === null ? `killed by ${signal ?? 'a signal'} on ${node}` : `exit code ${exitCode} on ${node}`);
+        const what = exitCode === null ? `killed by ${signal ?? 'a signal'} on ${node}` : `exit code ${exitCode} on ${node}`;
+        const reason = why && exitCode !== null ? `${what}: ${why}` : (why ?? what);
         this.failAttempt(att, exitCode, reason, 'peer-failed');
-        if (n) this.recordNodeFailure(n, reason);
+        if (n && (fault ?? failureFault(signal)) === 'node') this.recordNodeFailure(n, reason);
       }
     }
     if (allExited(att)) this.attemptEnded(att);
@@ -540,7 +600,7 @@ export class Controller {
   /** Periodic work: node timeouts, then a scheduling pass when anything changed. */
   tick(): void {
     this.checkTimeouts();
-    if (this.now() >= this.nextFenceExpiryMs) {
+    if (this.mono() >= this.nextFenceExpiryMs) {
       this.nextFenceExpiryMs = Infinity;
       this.needsSchedule = true;
     }

@@ -10,9 +10,15 @@ export type NodeHold = null | 'cordon' | 'suspect' | 'repair';
 export type JobState = 'queued' | 'running' | 'recovering' | 'succeeded' | 'failed' | 'cancelled';
 export type AttemptState = 'starting' | 'running' | 'stopping' | 'succeeded' | 'failed' | 'cancelled' | 'preempted';
 
-/** The injected clock. */
+/**
+ * The injected clock. `nowMs` is the wall clock: only for display and records
+ * (timestamps in rows and events). `monotonicMs` never steps (performance.now() in
+ * the server): every timeout and rate limit measures with it. A clock without it
+ * (the twin's virtual clock, which never steps) uses `nowMs` for both.
+ */
 export interface Clock {
   nowMs(): number;
+  monotonicMs?(): number;
 }
 
 export interface GpuRec {
@@ -99,6 +105,8 @@ export interface JobRec {
   lastStep: number | null;
   lastCheckpointStep: number | null;
   result: Record<string, unknown> | null;
+  /** Workload output lines dropped as oversize or malformed (agents' counts); absent in rows written before it existed. */
+  droppedLines?: number;
   /** Consecutive failed attempts whose workload exited non-zero without the checkpoint advancing. */
   stuckAttempts: number;
   attemptIds: string[];

@@ -36,7 +36,7 @@ export function registerAgentRoutes(server: ColossusServer): void {
     const att = ctl.attempts.get(params.attemptId)!;
     const logs: LogRow[] = body.events.flatMap((e) =>
       e.type === 'log'
-        ? [{ seq: server.nextLogSeq(), jobId: att.jobId, attempt: att.number, node: params.name, rank: e.rank ?? null, stream: e.stream, text: e.text, atMs: ctl.now() }]
+        ? [{ seq: server.nextLogSeq(), jobId: att.jobId, attempt: att.number, node: params.name, rank: e.rank ?? null, stream: e.stream, text: e.text.replaceAll('\0', '\uFFFD'), atMs: ctl.now() }]
         : [],
     );
     await server.commit({ logs });

@@ -35,6 +35,7 @@ export function defineRoute<D extends RouteDef>(
       const auth = server.tokens.authenticate(req.headers.authorization);
       const params = (req.params ?? {}) as Record<string, string>;
       authorize(auth, def.roles, def.roles.includes('node') ? params.name : undefined);
+      if (def.params) parse(def.params, params, 'path');
       const body = def.body ? parse(def.body, req.body ?? undefined, 'body') : undefined;
       const query = def.query ? parse(def.query, req.query ?? {}, 'query') : undefined;
       const result = await handler({ body, query, params, auth, req, reply } as never);

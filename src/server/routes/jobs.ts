@@ -1,4 +1,6 @@
 /** Job routes: submit, list, show, cancel, logs. */
+import { ColossusError } from '../../core/errors.js';
+import { isUnder } from '../../protocol/common.js';
 import { ROUTES } from '../../protocol/routes.js';
 import { jobDetail, jobSummary } from '../../core/control/views.js';
 import { queryJobs } from '../../core/control/queries.js';
@@ -10,6 +12,12 @@ export function registerJobRoutes(server: ColossusServer): void {
   const ctl = server.controller;
 
   defineRoute(server, ROUTES.submitJob, async ({ body, auth }) => {
+    const dir = body.checkpointDir;
+    if (dir !== undefined && !server.checkpointRoots.some((r) => isUnder(dir, r))) {
+      throw new ColossusError('usage', `checkpointDir ${dir.slice(0, 200)} is outside the checkpoint roots this server allows (${server.checkpointRoots.join(', ')})`, {
+        where: 'body.checkpointDir', hint: 'leave it out (default <root>/<job id>), pick a directory under a root, or start the server with --checkpoint-root DIR',
+      });
+    }
     const job = ctl.submitJob({ ...body, cwd: body.cwd ?? null });
     ctl.emit('job.owner', `submitted by ${auth.name}`, { jobId: job.id });
     await server.commit();
