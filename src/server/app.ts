@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, type Clock, type ControlPolicy } from '../core/control/
 import { LIMITS } from '../protocol/common.js';
 import { TokenTable, hashToken } from './auth.js';
 import { sendProblem } from './errors.js';
+import { clientErrorHandler, drainRefusedBody, uriLimitHook } from './http-edge.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Persister } from './persister.js';
 import { StoreHealth } from './store-health.js';
@@ -76,11 +77,18 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   controller.emit('server.start', `restored ${snap.nodes.length} nodes, ${snap.jobs.length} jobs; running attempts are reconciled with agents`);
   await persister.write({ changes: controller.takeChanges(), tokensPut: boot });
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: LIMITS.bodyBytes, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true });
+  const app = Fastify({
+    logger: opts.logger ?? false, bodyLimit: LIMITS.bodyBytes, logController: new LogController({ disableRequestLogging: true }), return503OnClosing: true,
+    clientErrorHandler, frameworkErrors: (err, req, reply) => void sendProblem(reply, req, err),
+  });
+  app.addHook('onRequest', uriLimitHook);
   app.setValidatorCompiler(() => () => true); // zod validates in the handlers (one source of truth)
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
-  app.setNotFoundHandler((req, reply) => reply.code(404).type('application/problem+json').send(JSON.stringify({ type: '/problems/not-found', title: 'Not Found', status: 404, detail: `no route ${req.method} ${req.url.slice(0, 200)}`, hint: 'routes are listed at /docs' })));
+  app.setErrorHandler(async (err, req, reply) => {
+    if ((err as { statusCode?: number }).statusCode === 413) await drainRefusedBody(req.raw);
+    return sendProblem(reply, req, err);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).type('application/problem+json').send(JSON.stringify({ type: '/problems/not-found', title: 'Not Found', status: 404, detail: `no route ${req.method} ${req.url.slice(0, 200)}`, where: 'URL', hint: 'routes are listed at /docs' })));
   const metrics = createMetrics(controller, persister);
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);

@@ -7,8 +7,8 @@
  * that answer /readyz 503, redirect API calls to the leader (307) and take over
  * when its lease expires.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ColossusError } from '../core/errors.js';
 import { createServer, type ColossusServer } from './app.js';
@@ -60,7 +60,8 @@ export interface Started {
 
 export async function startServer(o: StartOptions): Promise<Started> {
   const dataDir = resolve(o.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700); // tokens and the database: nobody else reads them
   const env = o.env ?? process.env;
   const log = pino({ level: o.logLevel ?? 'info' }, process.stderr);
   const lock = lockDataDir(dataDir);
@@ -71,6 +72,7 @@ export async function startServer(o: StartOptions): Promise<Started> {
       where, hint: o.databaseUrl ? 'is PostgreSQL running and the URL right? unset DATABASE_URL to use SQLite' : 'is the data dir writable?',
     });
   });
+  for (const f of ['colossus.db', 'colossus.db-wal', 'colossus.db-shm']) if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600); // SQLite gives -wal/-shm the db file's mode
   const tokens = store.kind === 'postgres' ? await ensureSharedTokens(store, dataDir, env) : ensureTokenFiles(dataDir, env);
   const ctx = { o, dataDir, store, tokens, lock, log };
   return store.kind === 'postgres' ? startReplica(ctx) : startSingle(ctx);
