@@ -4,9 +4,10 @@
  * goodput, interruptions by cause, IT and facility power.
  */
 import { AVG_SERVER_POWER_FRACTION } from '../core/perf/energy.js';
-import { jobThroughput } from '../core/control/throughput.js';
+import { jobThroughput, type Throughput } from '../core/control/throughput.js';
 import { GPU_STATE, GPU_STATE_NAMES, attemptGpuState, gpuMetric, gpuStates } from './gpu-state.js';
 import type { Twin } from './twin.js';
+import { attemptsOf } from '../core/control/views.js';
 
 export interface TwinSummary {
   nowMs: number;
@@ -21,6 +22,8 @@ export interface TwinSummary {
   interruptionsByDay: Record<string, number>[];
   causes: { id: string; label: string; kind: string }[];
   power: { itW: number; facilityW: number };
+  /** All running jobs with a plan: tokens/s summed, MFU weighted by GPUs (src/core/control/throughput.ts). */
+  throughput: { tokensPerS: number; mfu: number | null; jobs: number; gpus: number };
   events: number;
   inRepair: number;
 }
@@ -58,6 +61,8 @@ export interface FlagshipView {
   goodput: number;
   lostS: number;
   loss: number | null;
+  /** Achieved vs planned step time, tokens/s, MFU, goodput, ETA to the token budget (the control plane's view). */
+  throughput: Throughput;
 }
 
 export function summarize(twin: Twin, speed: { target: number; achieved: number }): TwinSummary {
@@ -79,7 +84,7 @@ export function summarize(twin: Twin, speed: { target: number; achieved: number 
     gpus, nodes, jobs, flagship: flagshipView(twin),
     failuresByCause: twin.stats.failuresByCause, interruptionsByDay: twin.stats.interruptionsByDay,
     causes: twin.causes.map((x) => ({ id: x.id, label: x.label, kind: x.kind })),
-    power: powerW(twin, states), events: twin.events, inRepair: twin.inRepair.size,
+    power: powerW(twin, states), throughput: fleetThroughput(twin), events: twin.events, inRepair: twin.inRepair.size,
   };
 }
 
@@ -106,7 +111,24 @@ function flagshipView(twin: Twin): FlagshipView | null {
     tokensPerStep: plan.tokensPerStep, tokenBudget: plan.totalSteps * plan.tokensPerStep, tokensTrained: tp.tokensTrained ?? 0, etaS: tp.etaS,
     run: twin.mix.flagshipRuns, layout: plan.layout, goodput: Math.min(1, productiveS / elapsedS),
     lostS: twin.stats.jobLoss.get(id)?.lostS ?? 0, loss: series?.length ? series[series.length - 1].loss : null,
+    throughput: tp,
   };
+}
+
+function fleetThroughput(twin: Twin): TwinSummary['throughput'] {
+  let tokensPerS = 0, flopsPerS = 0, peakFlopsPerS = 0, jobs = 0, gpus = 0;
+  const now = twin.clock.nowMs();
+  for (const j of twin.ctl.jobs.values()) {
+    if (j.state !== 'running' || !j.spec.plan) continue;
+    const t = jobThroughput(j, attemptsOf(twin.ctl, j), now);
+    if (t.tokensPerS === null) continue;
+    tokensPerS += t.tokensPerS;
+    flopsPerS += t.tokensPerS * j.spec.plan.flopsPerToken;
+    peakFlopsPerS += j.spec.gpus * j.spec.plan.peakFlopsPerGpu;
+    jobs++;
+    gpus += j.spec.gpus;
+  }
+  return { tokensPerS, mfu: peakFlopsPerS > 0 ? flopsPerS / peakFlopsPerS : null, jobs, gpus };
 }
 
 /** IT power: each powered node's non-GPU share at the average server fraction, plus its GPUs' power; facility = IT × PUE. */

@@ -4,7 +4,8 @@
  * playwright-core. Without /usr/bin/chromium the tests skip with a plain
  * message, unless CI=true (then they fail).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 import { clusterByName } from '../../src/core/cluster/catalog.js';
@@ -20,8 +21,19 @@ export function chromiumMissingMessage(): string {
   return `browser tests skipped: ${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`;
 }
 
+/** Newest modification time (ms) of the files under `dir`. */
+function newestMs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than a file of web/src (a stale build would test old pages). */
 export function ensureWebBuilt(): void {
-  if (existsSync('web/dist/index.html')) return;
+  if (existsSync('web/dist/index.html') && statSync('web/dist/index.html').mtimeMs >= newestMs('web/src')) return;
   execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 

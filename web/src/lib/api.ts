@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; onHeaders?: (h: Headers) => void } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -39,6 +39,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     }
     throw new ApiError(res.status, detail, hint);
   }
+  init.onHeaders?.(res.headers);
   return (await res.json()) as T;
 }
 
@@ -46,4 +47,11 @@ export async function bytes(path: string): Promise<Uint8Array> {
   const res = await fetch(path, { cache: 'no-store' });
   if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/** One page of a list route: the items and the total matching (X-Total-Count). */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; total: number }> {
+  let total = 0;
+  const items = await api<T[]>(path, { onHeaders: (h) => (total = Number(h.get('x-total-count') ?? 0)) });
+  return { items, total: total || items.length };
 }

@@ -14,3 +14,9 @@ export function duration(s: number): string {
 }
 export const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 export const virtualDay = (s: number): string => `day ${Math.floor(s / 86400) + 1}, ${new Date(s * 1000).toISOString().slice(11, 19)}`;
+/** 1234567 → "1.23 M" (tokens/s and other rates). */
+export function si(n: number): string {
+  const a = Math.abs(n);
+  for (const [scale, p] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (a >= scale) return `${(n / scale).toPrecision(3)} ${p}`;
+  return n.toPrecision(3);
+}

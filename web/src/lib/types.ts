@@ -16,9 +16,13 @@ export interface Layout {
   flagshipId: string | null;
 }
 
+export type { ThroughputView as Throughput } from '../../../src/protocol/jobs.js';
+import type { ThroughputView } from '../../../src/protocol/jobs.js';
+
 export interface JobSummary {
   id: string; name: string; state: string; gpus: number; priority: number; team: string; restarts: number;
   lastStep: number | null; lastCheckpointStep: number | null; submittedAtMs: number; endedAtMs: number | null; reason: string | null;
+  model: string | null; throughput: ThroughputView;
 }
 
 export interface AttemptView {
@@ -28,12 +32,16 @@ export interface AttemptView {
 
 export interface JobDetail extends JobSummary {
   command: string[]; checkpointDir: string; maxRestarts: number; gracePeriodS: number; attempts: AttemptView[]; result: Record<string, unknown> | null;
+  plan: { model: string; precision: string; tokensPerStep: number; stepTimeS: number; tokenBudget: number | null; layout?: string } | null;
 }
 
-export interface NodeSummary { name: string; state: string; gpus: number; rack: string | null; lastHeartbeatAt: string | null }
+export interface NodeSummary {
+  name: string; state: string; gpus: number; rack: string | null; lastHeartbeatAt: string | null;
+  array: string | null; hall: string | null; gpuModel: string | null; gpusFree: number; jobs: string[];
+}
 
 export interface NodeDetail extends NodeSummary {
-  gpuModel: string | null; gpusFree: number; array: string | null; hall: string | null; address: string | null; registeredAtMs: number;
+  address: string | null; registeredAtMs: number;
   attempts: string[]; hold?: string | null; holdReason?: string | null;
   transitions: { from: string | null; to: string; reason: string; source: string; atMs: number }[];
   recentFailures: number;

@@ -1,7 +1,7 @@
 /** Overview: GPUs by state, jobs, the flagship's progress and goodput, interruptions by cause, power, live events. */
 import { Link } from '../app';
 import { StackedBars } from '../components/stacked-bars';
-import { duration, int, pct, watts, when } from '../lib/format';
+import { duration, int, pct, si, watts, when } from '../lib/format';
 import { STATE_COLORS, STATE_ORDER } from '../lib/palette';
 import type { TwinStream } from '../lib/stream';
 
@@ -35,6 +35,13 @@ export function Overview({ stream }: { stream: TwinStream }) {
           {int(s.jobs.queued ?? 0)} queued · {int(s.jobs.recovering ?? 0)} recovering · {int(s.jobs.succeeded ?? 0)} done · {int(s.jobs.failed ?? 0)} failed
         </div>
         <Link to="/jobs">all jobs →</Link>
+      </div>
+      <div className="card" data-testid="fleet-throughput">
+        <h2>Throughput</h2>
+        <div className="big" data-testid="fleet-tokens">{si(s.throughput.tokensPerS)} tokens/s</div>
+        <div className="muted">
+          {int(s.throughput.jobs)} running jobs with a plan · {int(s.throughput.gpus)} GPUs · MFU {s.throughput.mfu === null ? '–' : pct(s.throughput.mfu)} (GPU-weighted)
+        </div>
       </div>
       <div className="card">
         <h2>Power</h2>
@@ -74,7 +81,25 @@ export function Overview({ stream }: { stream: TwinStream }) {
             <div className="muted" style={{ fontSize: 13 }}>
               {f.layout}
               <br />
-              {f.stepTimeS.toFixed(2)} s/step (Plan face) · {f.reason}
+              {f.reason}
+            </div>
+          </div>
+          <div className="grid" data-testid="flagship-throughput">
+            <div>
+              <div className="big" data-testid="flagship-tokens">{f.throughput.tokensPerS === null ? '–' : si(f.throughput.tokensPerS)}</div>
+              <div className="muted">tokens/s · plan {f.throughput.plannedTokensPerS === null ? '–' : si(f.throughput.plannedTokensPerS)}</div>
+            </div>
+            <div>
+              <div className="big" data-testid="flagship-mfu">{f.throughput.mfu === null ? '–' : pct(f.throughput.mfu)}</div>
+              <div className="muted">MFU · plan {f.throughput.plannedMfu === null ? '–' : pct(f.throughput.plannedMfu)}</div>
+            </div>
+            <div>
+              <div className="big">{f.throughput.achievedStepS === null ? '–' : `${f.throughput.achievedStepS.toFixed(2)} s`}</div>
+              <div className="muted">step time · plan {f.stepTimeS.toFixed(2)} s{f.throughput.efficiency === null ? '' : ` (${pct(f.throughput.efficiency)} of plan)`}</div>
+            </div>
+            <div>
+              <div className="big" data-testid="flagship-cp-goodput">{f.throughput.goodput === null ? '–' : pct(f.throughput.goodput)}</div>
+              <div className="muted">goodput since the first attempt (control plane: surviving steps at each attempt's pace)</div>
             </div>
           </div>
         </div>

@@ -1,0 +1,134 @@
+/**
+ * Views that scale and throughput, in Chromium against a running twin: the nodes and
+ * jobs pages page, sort and filter on the server (checked against the API's own
+ * answers), idle and allocated nodes are told apart by colour, and tokens/s and MFU
+ * show on the overview and the job page (the job page's MFU is the API's).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningTwin } from '../../src/twin/runtime.js';
+import { SCREENSHOTS, chromiumMissingMessage, ensureWebBuilt, haveChromium, launch, startSmallTwin } from './harness.js';
+
+const mustRun = process.env.CI === 'true';
+if (!haveChromium && !mustRun) console.warn(chromiumMissingMessage());
+
+describe.skipIf(!haveChromium && !mustRun)('nodes, jobs and throughput views in Chromium', () => {
+  let twin: RunningTwin;
+  let browser: Browser;
+  let page: Page;
+  const api = async <T>(path: string): Promise<{ body: T; total: number }> => {
+    const res = await fetch(`${twin.url}/api/v1${path}`, { headers: { authorization: `Bearer ${twin.adminToken}` } });
+    return { body: (await res.json()) as T, total: Number(res.headers.get('x-total-count')) };
+  };
+  const rangeOf = async (pager: string) => (await page.getByTestId(`${pager}-range`).textContent())!;
+  const cells = (table: string, col: number) => page.getByTestId(table).locator(`tbody tr td:nth-child(${col})`).allTextContents();
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI=true and ${chromiumMissingMessage()}`);
+    ensureWebBuilt();
+    twin = await startSmallTwin();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await page.goto(`${twin.url}/?token=${twin.adminToken}`);
+    await page.getByTestId('flagship').waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await twin?.stop();
+  });
+
+  it('nodes: server-side pages of 50, next page, sort descending', async () => {
+    const total = twin.twin.fleet.nodes.length;
+    await page.goto(`${twin.url}/nodes`);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=nodes-pager-range]')?.textContent === `1–50 of ${t}`, total.toLocaleString('en-US'));
+    const first = await cells('nodes-table', 1);
+    expect(first).toEqual(twin.twin.fleet.nodes.slice(0, 50).map((n) => n.name));
+    await page.getByTestId('nodes-pager-next').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=nodes-pager-range]')?.textContent ?? '').startsWith('51–100'));
+    await page.waitForFunction((n) => document.querySelector('[data-testid=nodes-table] tbody tr td')?.textContent === n, twin.twin.fleet.nodes[50].name);
+    expect(new URL(page.url()).searchParams.get('offset')).toBe('50');
+    await page.getByTestId('sort-name').click(); // ascending by name already → descending, back to the first page
+    await page.waitForFunction(() => (document.querySelector('[data-testid=sort-name]')?.textContent ?? '').includes('▾'));
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-name');
+    await page.waitForFunction((n) => document.querySelector('[data-testid=nodes-table] tbody tr td')?.textContent === n, twin.twin.fleet.nodes.at(-1)!.name);
+  });
+
+  it('nodes: filters by state, rack and job agree with the API; idle and allocated differ in colour', async () => {
+    await page.goto(`${twin.url}/nodes?state=allocated`);
+    await page.getByTestId('nodes-table').locator('tbody tr').first().waitFor();
+    const range = await rangeOf('nodes-pager');
+    const { total } = await api('/nodes?state=allocated&limit=1');
+    expect(Number(range.split(' of ')[1].replace(/,/g, ''))).toBeGreaterThan(total * 0.9); // the fleet moves at 1200×
+    expect(new Set(await cells('nodes-table', 2))).toEqual(new Set(['allocated']));
+
+    const rack = twin.twin.fleet.nodes[20].rack;
+    await page.goto(`${twin.url}/nodes`);
+    await page.getByTestId('nodes-rack').fill(rack);
+    await page.waitForFunction((r) => [...document.querySelectorAll('[data-testid=nodes-table] tbody tr td:nth-child(6)')].every((td) => td.textContent === r) && document.querySelectorAll('[data-testid=nodes-table] tbody tr').length > 0, rack);
+    const inRack = twin.twin.fleet.nodes.filter((n) => n.rack === rack).map((n) => n.name);
+    expect(await cells('nodes-table', 1)).toEqual(inRack);
+
+    const flagship = twin.twin.mix.flagshipId!;
+    await page.goto(`${twin.url}/nodes?job=${flagship}`);
+    await page.getByTestId('nodes-table').locator('tbody tr').first().waitFor();
+    expect((await cells('nodes-table', 9)).every((t) => t.includes(flagship))).toBe(true);
+
+    await page.goto(`${twin.url}/nodes?sort=-gpusFree`);
+    await page.getByTestId('nodes-table').locator('tbody tr td.st-idle').first().waitFor();
+    await page.goto(`${twin.url}/nodes?sort=gpusFree`);
+    await page.getByTestId('nodes-table').locator('tbody tr td.st-allocated').first().waitFor();
+    const colour = (sel: string) => page.locator(sel).first().evaluate((el) => getComputedStyle(el).color);
+    const allocated = await colour('td.st-allocated');
+    await page.goto(`${twin.url}/nodes?sort=-gpusFree`);
+    await page.getByTestId('nodes-table').locator('tbody tr td.st-idle').first().waitFor();
+    expect(await colour('td.st-idle')).not.toBe(allocated);
+    await page.screenshot({ path: `${SCREENSHOTS}/nodes-paged.png` });
+  });
+
+  it('jobs: team and state filters, sort by GPUs, pages, throughput columns', async () => {
+    await page.goto(`${twin.url}/jobs?team=pretrain`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=jobs-table] tbody tr').length === 1);
+    expect(await cells('jobs-table', 1)).toEqual([twin.twin.mix.flagshipId]);
+    await page.goto(`${twin.url}/jobs?state=running&sort=-gpus`);
+    await page.getByTestId('jobs-table').locator('tbody tr').first().waitFor();
+    expect(new Set(await cells('jobs-table', 4))).toEqual(new Set(['running']));
+    const gpus = (await cells('jobs-table', 5)).map((t) => Number(t.replace(/,/g, '')));
+    expect(gpus).toEqual([...gpus].sort((a, b) => b - a));
+    expect(gpus[0]).toBe(twin.twin.mix.flagship.gpus);
+    // Running jobs with a plan show tokens/s once they have two progress lines.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=job-tokens]')].some((td) => /\d/.test(td.textContent ?? '')), null, { timeout: 30_000 });
+    const { total } = await api('/jobs?limit=1&offset=0&sort=id');
+    await page.goto(`${twin.url}/jobs`);
+    await page.getByTestId('jobs-table').locator('tbody tr').first().waitFor();
+    expect(Number((await rangeOf('jobs-pager')).split(' of ')[1].replace(/,/g, ''))).toBeGreaterThanOrEqual(Math.min(total, 50));
+    if (total > 50) {
+      await page.getByTestId('jobs-pager-next').click();
+      await page.waitForFunction(() => (document.querySelector('[data-testid=jobs-pager-range]')?.textContent ?? '').startsWith('51–'));
+    }
+    await page.screenshot({ path: `${SCREENSHOTS}/jobs-paged.png` });
+  });
+
+  it('throughput on the overview and the job page', async () => {
+    await page.goto(`${twin.url}/overview`);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=flagship-tokens]')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await page.getByTestId('flagship-mfu').textContent()).toMatch(/^\d+(\.\d)? %$/);
+    expect(await page.getByTestId('fleet-tokens').textContent()).toMatch(/^[\d.]+ [kMGT]? ?tokens\/s$/);
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-throughput.png` });
+
+    const id = twin.twin.mix.flagshipId!;
+    await page.goto(`${twin.url}/jobs/${id}`);
+    await page.waitForFunction(() => /%/.test(document.querySelector('[data-testid=job-mfu]')?.textContent ?? ''), null, { timeout: 30_000 });
+    const shown = Number((await page.getByTestId('job-mfu').textContent())!.replace(' %', '')) / 100;
+    const { body } = await api<{ throughput: { mfu: number } }>(`/jobs/${id}`);
+    expect(Math.abs(shown - body.throughput.mfu)).toBeLessThan(0.005);
+    expect(await page.getByTestId('job-tokens-per-s').textContent()).toMatch(/\d/);
+    expect(await page.getByTestId('job-step-time').textContent()).toMatch(/^\d+\.\d\d s$/);
+    expect(await page.getByTestId('job-goodput').textContent()).toMatch(/%/);
+    // Every attempt of the page is on the timeline.
+    const bars = await page.getByTestId('attempt-bar').count();
+    const attempts = (await api<{ attempts: unknown[] }>(`/jobs/${id}`)).body.attempts.length;
+    expect(bars).toBe(Math.min(50, attempts - Math.floor((attempts - 1) / 50) * 50 || 50));
+    await page.screenshot({ path: `${SCREENSHOTS}/job-throughput.png` });
+  });
+});
