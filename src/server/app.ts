@@ -34,6 +34,8 @@ export interface ServerOptions {
    * policy's checkpointRoot (where default checkpoint dirs go).
    */
   checkpointRoots?: string[];
+  /** Extra OpenAPI paths for /docs, served by an embedding app (the twin's endpoints). */
+  openapiPaths?: Record<string, Record<string, unknown>>;
   /** Fastify logger options (pino); default: off. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -93,7 +95,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
-  await app.register(swagger, { openapi: { info: { title: 'Colossus control plane', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] } });
+  await app.register(swagger, { openapi: { info: { title: 'Colossus control plane', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }], ...(opts.openapiPaths ? { paths: { ...opts.openapiPaths } } : {}) } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   let logSeq = snap.lastLogSeq;

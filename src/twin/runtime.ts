@@ -22,6 +22,7 @@ import { twinGpuMetrics } from './metrics-source.js';
 import { Twin } from './twin.js';
 import { VirtualClock } from './virtual-clock.js';
 import { registerTwinRoutes } from './http/routes.js';
+import { TWIN_OPENAPI_PATHS } from './http/openapi.js';
 import { defaultWebDir, registerStatic } from './http/static.js';
 
 export interface TwinStartOptions {
@@ -67,7 +68,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const store = await Store.open({ dataDir: data.dir });
   const tokens = ensureTokenFiles(data.dir, o.env ?? process.env);
   const clock = new VirtualClock(o.startMs ?? Date.now());
-  const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') } });
+  const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') }, openapiPaths: TWIN_OPENAPI_PATHS });
   const twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock });
   twin.start();
   server.metrics.setGpuSource(twinGpuMetrics(twin));
@@ -82,7 +83,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const web = Fastify({ logger: false });
   web.setErrorHandler((err, req, reply) => sendProblem(reply, req, err));
   registerTwinRoutes(web, { twin, pacer, server });
-  registerStatic(web, o.webDir ?? defaultWebDir());
+  await registerStatic(web, o.webDir ?? defaultWebDir());
   await web.ready();
   const mine = (url: string) => {
     const path = url.split('?')[0];

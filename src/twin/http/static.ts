@@ -1,32 +1,36 @@
-/** Serves the built dashboard (web/dist): files by path, index.html for every other page URL. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+/**
+ * Serves the built dashboard (web/dist) with @fastify/static: hashed assets under
+ * /assets/ (immutable caching, content types and ranges by the plugin), index.html
+ * for every page URL of the app's router.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.map': 'application/json', '.ico': 'image/x-icon', '.woff2': 'font/woff2',
-};
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** web/dist next to the package root (the same from src/twin/http and dist/twin/http). */
 export const defaultWebDir = (): string => fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-export function registerStatic(app: FastifyInstance, dir: string): void {
+/** The page URLs of the dashboard's router (web/src/app.tsx). */
+export const PAGE_ROUTES = ['/', '/overview', '/map', '/jobs', '/jobs/*', '/nodes', '/nodes/*', '/planner', '/reliability'];
+
+/** What a request for a page gets when web/dist is missing: the scripts that build it exist in package.json. */
+export const NOT_BUILT = 'The dashboard is not built: run `npm run build` (or only the dashboard: `npx vite build --config web/vite.config.ts`). The API is up under /api/v1.\n';
+
+export async function registerStatic(app: FastifyInstance, dir: string): Promise<void> {
   const root = resolve(dir);
-  const index = join(root, 'index.html');
-  const page = (reply: import('fastify').FastifyReply) => {
-    if (!existsSync(index)) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build:web` (vite build --config web/vite.config.ts). The API is up under /api/v1.\n');
-    }
-    return reply.type(TYPES['.html']).header('cache-control', 'no-cache').send(readFileSync(index));
-  };
-  app.get('/', async (_req, reply) => page(reply));
-  app.get('/assets/*', async (req, reply) => {
-    const rel = (req.params as { '*': string })['*'];
-    const file = normalize(join(root, 'assets', rel));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return reply.code(404).type('text/plain').send('not found\n');
-    return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
+  await app.register(fastifyStatic, {
+    root: join(root, 'assets'),
+    prefix: '/assets/',
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    wildcard: true,
   });
-  for (const p of ['/overview', '/map', '/jobs', '/jobs/*', '/nodes', '/nodes/*', '/planner', '/reliability']) app.get(p, async (_req, reply) => page(reply));
+  const page = (reply: FastifyReply) => {
+    if (!existsSync(join(root, 'index.html'))) return reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+  };
+  for (const p of PAGE_ROUTES) app.get(p, async (_req, reply) => page(reply));
 }
