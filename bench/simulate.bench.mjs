@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Simulator benchmark (issue 4): engine events/s on one thread, the training-run
 // simulator's events/s on one thread, and the wall time of 1,000 runs of a 54-day
-// job on 100,000 GPUs (colossus-100k, llama3-h100) with the default threads, in
+// job on 100,000 GPUs (colossus-100k, default fleet model) with the default threads, in
 // process and through the real CLI. Targets on the 2-core dev box: ≥ 5 M events/s,
 // 1,000 runs < 10 s. Run: node bench/simulate.bench.mjs  (or npm run bench).
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,8 @@ const { exponential } = await import('../src/core/sim/distributions.ts');
 const { buildScenario } = await import('../src/core/sim/scenario.ts');
 const { simulateRuns } = await import('../src/core/sim/monte-carlo.ts');
 const { summarizeRuns } = await import('../src/core/sim/summary.ts');
-const { failurePreset } = await import('../src/core/reliability/presets.ts');
+const { fleetFailureModel, fleetGpu } = await import('../src/core/reliability/fleet-model.ts');
+const { getGpu } = await import('../src/core/hardware/catalog.ts');
 const { BYTECHECKPOINT_405B } = await import('../src/core/reliability/recovery-catalog.ts');
 const { runMonteCarlo, defaultThreads } = await import('../src/cli/simulate-runner.ts');
 
@@ -37,7 +38,8 @@ function engineEventsPerS(pending, events) {
 const input = {
   job: { gpus: 100_000, gpusPerNode: 8, nodesPerRack: 8 },
   days: 54,
-  failures: failurePreset('llama3-h100'),
+  // the CLI default for colossus-100k: the fleet model of its H100s (on premises, 365 d; ageing by thinning)
+  failures: fleetFailureModel([{ gpu: fleetGpu(getGpu('H100-SXM5-80GB')), gpus: 100_000 }]),
   checkpoint: { interval: 'auto', ...BYTECHECKPOINT_405B },
 };
 

@@ -52,7 +52,9 @@ function compileAge(c: CauseSpec, input: ScenarioInput): SimAge | null {
   const endDays = startDays + input.days;
   // maxAgeMultiplier is relative to 365 d; rescale to the start age.
   const max = (maxAgeMultiplier(h, startDays, endDays) * hazardShape(h, 365)) / norm;
-  return { startDays, burnIn: h.burnIn, tauDays: h.tauDays, wearPerYear: h.wearPerYear, wearFromDays: h.wearFromDays, norm, max };
+  // Each term at its own minimum over the run: burn-in at the end, wear-out at the start.
+  const min = (1 + h.burnIn * Math.exp(-endDays / h.tauDays) + (h.wearPerYear * Math.max(0, startDays - h.wearFromDays)) / 365) / norm;
+  return { startDays, burnIn: h.burnIn, tauDays: h.tauDays, wearPerYear: h.wearPerYear, wearFromDays: h.wearFromDays, norm, max, min };
 }
 
 /** Which `interruptionsByKind` bucket a cause counts in. */

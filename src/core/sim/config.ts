@@ -54,6 +54,8 @@ export interface SimAge {
   norm: number;
   /** Largest multiplier over the horizon (thinning bound). */
   max: number;
+  /** A lower bound of the multiplier over the horizon (squeeze: candidates below it are kept without evaluating the hazard). */
+  min: number;
 }
 
 export interface SimConfig {

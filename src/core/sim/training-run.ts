@@ -138,7 +138,9 @@ export class RunSimulator {
     let t = fromS;
     for (;;) {
       t += exponential(rng, c.ratePerS * age.max);
-      if (t >= horizonS || rng.nextFloat() * age.max < ageMultiplierAt(age, t)) return t;
+      if (t >= horizonS) return t;
+      const u = rng.nextFloat() * age.max;
+      if (u < age.min || u < ageMultiplierAt(age, t)) return t;
     }
   }
 
