@@ -20,7 +20,8 @@
  * and finally {"done": true, "step": N, "weightsSha256": "…"}. SIGTERM and SIGUSR1:
  * finish the current step, checkpoint (rank 0), exit 128+signal number.
  *
- * Usage: node tiny-train.mjs [--steps N] [--checkpoint-every K] [--step-ms M]
+ * Usage: node tiny-train.mjs [--steps N] [--checkpoint-every K|auto] [--step-ms M]
+ *        (auto: every COLOSSUS_CHECKPOINT_INTERVAL_S seconds, 20 steps without it)
  *        [--seed S] [--fail-at-step N [--fail-code C] [--fail-on-attempt A]]
  */
 import { createHash } from 'node:crypto';
@@ -63,7 +64,7 @@ function readOptions() {
   }
   return {
     steps: intArg(values, 'steps', 200, 1),
-    checkpointEvery: intArg(values, 'checkpoint-every', 20, 1),
+    checkpointEvery: values['checkpoint-every'] === 'auto' ? 'auto' : intArg(values, 'checkpoint-every', 20, 1),
     stepMs: intArg(values, 'step-ms', 0, 0),
     seed: intArg(values, 'seed', 1234, 0),
     failAtStep: intArg(values, 'fail-at-step', 0, 0),
@@ -294,6 +295,19 @@ function guardedSave(env, step, params, fingerprint) {
 const emit = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const SIGNAL_NUMBERS = { SIGTERM: 15, SIGUSR1: 10 };
 
+/** `--checkpoint-every auto`: seconds between checkpoints from COLOSSUS_CHECKPOINT_INTERVAL_S (undefined: by steps). */
+function autoIntervalS(opt, env) {
+  if (opt.checkpointEvery !== 'auto') return undefined;
+  const text = process.env.COLOSSUS_CHECKPOINT_INTERVAL_S;
+  if (text === undefined || text === '') {
+    if (env.rank === 0) process.stderr.write('tiny-train: --checkpoint-every auto without COLOSSUS_CHECKPOINT_INTERVAL_S; every 20 steps\n');
+    return undefined;
+  }
+  const v = Number(text);
+  if (!(v > 0) || !Number.isFinite(v)) fail(`environment COLOSSUS_CHECKPOINT_INTERVAL_S must be a positive number of seconds, got '${text}'`);
+  return v;
+}
+
 async function main() {
   const opt = readOptions();
   const env = readEnv();
@@ -313,6 +327,9 @@ async function main() {
   const writer = env.rank === 0 && env.checkpointDir;
   if (writer) markAttempt(env.checkpointDir, env.attempt);
   let lastSaved = step;
+  let lastSavedMs = performance.now();
+  const intervalS = autoIntervalS(opt, env);
+  const checkpointDue = (n) => (intervalS === undefined ? n % (opt.checkpointEvery === 'auto' ? 20 : opt.checkpointEvery) === 0 : (performance.now() - lastSavedMs) / 1000 >= intervalS);
 
   while (step < opt.steps) {
     const startedMs = performance.now();
@@ -321,9 +338,12 @@ async function main() {
     const loss = trainStep(params, corpus, opt.seed, step + 1);
     step += 1;
     const line = { step, loss: Number(loss.toFixed(6)) };
-    if (writer && step % opt.checkpointEvery === 0) {
+    if (writer && checkpointDue(step)) {
+      const savingMs = performance.now();
       guardedSave(env, step, params, fingerprint);
       line.checkpoint = lastSaved = step;
+      lastSavedMs = performance.now();
+      line.checkpointS = Number(((lastSavedMs - savingMs) / 1000).toFixed(6));
     }
     emit(line);
     const waitMs = opt.stepMs - (performance.now() - startedMs);

@@ -44,7 +44,7 @@ export class AttemptManager {
   /** Local GPU indices (= LOCAL_RANK, torchrun's convention) of attempts still running. */
   busyGpus(): Set<number> {
     const busy = new Set<number>();
-    for (const { spec, run } of this.held.values()) if (run.state !== 'exited') for (const p of spec.processes) busy.add(p.localRank);
+    for (const { spec, run } of this.held.values()) if (run.state !== 'exited') for (const p of spec.processes) for (const i of p.gpus ?? [p.localRank]) busy.add(i);
     return busy;
   }
 

@@ -42,7 +42,7 @@ export function launchChecked(spec: AttemptSpec, opt: CheckedLaunchOptions): Run
     if (problem) return end({ exitCode: CANNOT_RUN_EXIT_CODE, signal: null }, `cannot run attempt ${spec.attemptId}: ${problem}`);
     if (stopReq) return end({ exitCode: null, signal: 'SIGTERM' }); // stopped before it started
     inner = launchAttempt(
-      { attemptId: spec.attemptId, command: spec.command, cwd: spec.cwd ?? opt.workDir, processes: spec.processes, gracePeriodS: spec.gracePeriodS },
+      { attemptId: spec.attemptId, command: spec.launch === 'per-node' ? perNodeCommand(spec.command) : spec.command, cwd: spec.cwd ?? opt.workDir, processes: spec.processes, gracePeriodS: spec.gracePeriodS },
       { onEvent: opt.onEvent },
     );
     opt.onLaunched(inner);
@@ -117,3 +117,11 @@ function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * A per-node launcher (torchrun) would die of SIGUSR1 (Python's default action), taking its
+ * workers with it before they checkpoint. The preemption warning goes to the whole process
+ * group, so the workers still get it; the launcher starts with SIGUSR1 ignored (an ignored
+ * signal stays ignored across exec, and a worker that installs a handler gets it back).
+ */
+export const perNodeCommand = (command: string[]): string[] => ['/bin/sh', '-c', 'trap "" USR1; exec "$@"', 'colossus-per-node', ...command];

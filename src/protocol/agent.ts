@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, absolutePathSchema, attemptIdSchema, canonicalNameSchema, epochMsSchema, jobIdSchema, safeTextSchema } from './common.js';
-import { commandSchema } from './jobs.js';
+import { commandSchema, jobLaunchSchema } from './jobs.js';
 import { progressLineRecordSchema } from './progress.js';
 
 /** One GPU as the agent sees it at registration. */
@@ -117,6 +117,8 @@ export const processSpecSchema = z.object({
   localRank: z.number().int().nonnegative(),
   /** RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT, COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT, COLOSSUS_CHECKPOINT_DIR, plus the job's env. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), safeTextSchema(LIMITS.argChars)),
+  /** Local GPU indices this process drives; absent = [localRank]. A per-node launcher (torchrun) drives all of its node's. */
+  gpus: z.array(z.number().int().nonnegative()).optional(),
 });
 export type ProcessSpec = z.infer<typeof processSpecSchema>;
 
@@ -135,6 +137,8 @@ export const attemptSpecSchema = z.object({
   processes: z.array(processSpecSchema).min(1),
   /** SIGTERM → SIGKILL grace when stopping, seconds. */
   gracePeriodS: z.number().nonnegative(),
+  /** per-gpu (absent): one process per GPU; per-node: one launcher process per node (torchrun), SIGUSR1 ignored by the launcher. */
+  launch: jobLaunchSchema.optional(),
 });
 export type AttemptSpec = z.infer<typeof attemptSpecSchema>;
 

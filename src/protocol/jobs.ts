@@ -8,6 +8,10 @@ export type JobState = z.infer<typeof jobStateSchema>;
 export const attemptStateSchema = z.enum(['starting', 'running', 'stopping', 'succeeded', 'failed', 'cancelled', 'preempted']);
 export type AttemptState = z.infer<typeof attemptStateSchema>;
 
+/** per-gpu: one process per GPU (RANK, LOCAL_RANK, …); per-node: one process per node for a launcher such as torchrun (NNODES, NODE_RANK, NPROC_PER_NODE, …). */
+export const jobLaunchSchema = z.enum(['per-gpu', 'per-node']);
+export type JobLaunch = z.infer<typeof jobLaunchSchema>;
+
 const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name ([A-Za-z_][A-Za-z0-9_]*)').max(128);
 
 /** argv: the program (non-empty) then its arguments; no NUL anywhere, bounded in count and total length. */
@@ -77,6 +81,8 @@ export const submitJobSchema = z.strictObject({
     .default({}),
   /** SIGTERM → SIGKILL (and SIGUSR1 → stop on preemption) grace, seconds. Default 30. */
   gracePeriodS: z.number().min(0).max(3600).default(30),
+  /** per-gpu (default) or per-node (torchrun); see docs/agent.md. */
+  launch: jobLaunchSchema.default('per-gpu'),
   /** Optional: model, precision, tokens per step, FLOPs per token, peak, planned step time, token budget. */
   plan: jobPlanSchema.optional(),
 });
@@ -128,6 +134,7 @@ export const jobDetailSchema = jobSummarySchema.extend({
   plan: jobPlanSchema.nullable(),
   /** Workload output lines dropped as oversize or malformed (so a `result` is never silently wrong). */
   droppedLines: z.number().int().nonnegative(),
+  launch: jobLaunchSchema,
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 

@@ -99,6 +99,16 @@ describe('examples/workloads/tiny-train.mjs', () => {
     expect(run.lines.at(-1)).toMatchObject({ stopped: 'SIGTERM' });
   });
 
+  it('--checkpoint-every auto checkpoints by COLOSSUS_CHECKPOINT_INTERVAL_S and reports checkpointS; the hash is unchanged', async () => {
+    const run = start([...args, '--checkpoint-every', 'auto', '--step-ms', '100'], { COLOSSUS_CHECKPOINT_DIR: join(tmp, 'auto'), COLOSSUS_CHECKPOINT_INTERVAL_S: '0.9' });
+    expect((await run.exit).code).toBe(0);
+    const saves = run.lines.filter((l) => l.checkpoint !== undefined);
+    expect(saves.length).toBeGreaterThanOrEqual(2);
+    expect(saves.length).toBeLessThan(40); // by time, not every step
+    for (const l of saves) expect(l.checkpointS).toBeGreaterThanOrEqual(0);
+    expect(done(run)!.weightsSha256).toBe(reference);
+  });
+
   it('only rank 0 writes checkpoints; other ranks compute the same weights', async () => {
     const dir = join(tmp, 'rank1');
     const run = start(args, { COLOSSUS_CHECKPOINT_DIR: dir, RANK: '1', WORLD_SIZE: '2' });

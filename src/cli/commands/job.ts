@@ -19,6 +19,7 @@ interface SubmitFlags extends ClientFlags {
   graceS?: string;
   env: string[];
   cwd?: string;
+  perNode?: boolean;
   json?: boolean;
 }
 
@@ -45,6 +46,7 @@ async function submit(command: string[], f: SubmitFlags): Promise<void> {
     name: f.name, gpus: f.gpus, priority: int('--priority', f.priority), team: f.team,
     checkpointDir: f.checkpointDir ? resolve(f.checkpointDir) : undefined, maxRestarts: int('--max-restarts', f.maxRestarts),
     gracePeriodS: int('--grace-s', f.graceS), env: parseEnv(f.env), cwd: f.cwd ? resolve(f.cwd) : process.cwd(), command,
+    ...(f.perNode ? { launch: 'per-node' as const } : {}),
   });
   if (f.json) printJson(job);
   else process.stdout.write(`${job.id} submitted (${job.state}: ${job.reason ?? ''})\n`);
@@ -86,7 +88,7 @@ export function throughputPairs(t: ThroughputView): [string, string][] {
 function showHuman(j: JobDetail): string {
   const head = renderPairs([
     ['id', j.id], ['name', j.name], ['state', j.state], ['reason', j.reason ?? '-'], ['gpus', j.gpus], ['priority', j.priority], ['team', j.team],
-    ['command', j.command.join(' ')], ['checkpoint dir', j.checkpointDir], ['restarts', `${j.restarts} of ${j.maxRestarts}`],
+    ['command', j.command.join(' ')], ['launch', j.launch], ['checkpoint dir', j.checkpointDir], ['restarts', `${j.restarts} of ${j.maxRestarts}`],
     ['last step', j.lastStep ?? '-'], ['last checkpoint', j.lastCheckpointStep ?? '-'], ['submitted', fmtTime(j.submittedAtMs)], ['ended', fmtTime(j.endedAtMs)],
     ['result', j.result ? JSON.stringify(j.result) : '-'],
     ...(j.plan ? [['plan', `${j.plan.model} ${j.plan.precision}${j.plan.layout ? `, ${j.plan.layout}` : ''}`] as [string, string]] : []),
@@ -116,6 +118,7 @@ export function registerJob(program: Command): void {
     .option('--max-restarts <k>', 'restarts after failures (default 3)')
     .option('--grace-s <s>', 'SIGTERM→SIGKILL and preemption grace, s (default 30)')
     .option('--cwd <dir>', 'working directory of the processes (default: here)')
+    .option('--per-node', 'one process per node (torchrun) instead of one per GPU; env NNODES, NODE_RANK, NPROC_PER_NODE, MASTER_ADDR, MASTER_PORT (and PET_*)')
     .option('--env <KEY=VALUE>', 'extra environment (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .argument('[command...]', 'the command, after --')
     .action((command: string[], f: SubmitFlags) => submit(command, f));

@@ -1,6 +1,7 @@
 /**
  * The workload contract (DESIGN.md): one process per GPU with torchrun-compatible
- * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR.
+ * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR; or, for a
+ * per-node job, one process per node with what `torchrun` needs (docs/agent.md).
  */
 import type { AttemptPart, AttemptRec, JobRec } from './types.js';
 import { partOn } from './attempt-index.js';
@@ -9,6 +10,8 @@ export interface ProcessSpec {
   rank: number;
   localRank: number;
   env: Record<string, string>;
+  /** Local GPU indices the process drives (per-node launch: all of the part's); absent = [localRank]. */
+  gpus?: number[];
 }
 
 export interface AttemptSpecView {
@@ -20,6 +23,7 @@ export interface AttemptSpecView {
   checkpointDir: string;
   processes: ProcessSpec[];
   gracePeriodS: number;
+  launch?: 'per-node';
 }
 
 /** The spec the agent on `node` launches; null when the attempt has no part there. */
@@ -51,12 +55,13 @@ function buildSpec(job: JobRec, att: AttemptRec, node: string): AttemptSpecView 
     checkpointDir: job.spec.checkpointDir,
     processes: [],
     gracePeriodS: job.spec.gracePeriodS,
+    ...(job.spec.launch === 'per-node' ? { launch: 'per-node' as const } : {}),
   };
   // The per-rank environments (8 objects of ~13 strings per node: ~180k objects for a
   // 23,000-node gang) are built when first read, e.g. when the reply is serialised; an
   // in-process caller that only needs the attempt id (the twin) never pays for them.
   let built: ProcessSpec[] | null = null;
-  Object.defineProperty(spec, 'processes', { enumerable: true, configurable: true, get: () => (built ??= processesOf(job, att, found.part, found.groupRank)) });
+  Object.defineProperty(spec, 'processes', { enumerable: true, configurable: true, get: () => (built ??= job.spec.launch === 'per-node' ? [perNodeProcess(job, att, found.part, found.groupRank)] : processesOf(job, att, found.part, found.groupRank)) });
   return spec;
 }
 
@@ -85,4 +90,28 @@ function processesOf(job: JobRec, att: AttemptRec, part: AttemptPart, groupRank:
     env.COLOSSUS_CHECKPOINT_DIR = job.spec.checkpointDir;
     return { rank, localRank, env };
   });
+}
+
+/**
+ * One launcher process for the node (`--per-node`, e.g. torchrun): torchrun's settings
+ * both as plain names (NNODES, NODE_RANK, NPROC_PER_NODE, MASTER_ADDR, MASTER_PORT) and as
+ * the PET_* variables torchrun reads for its flags, so `python3 -m torch.distributed.run
+ * train.py` needs no flags. No RANK/WORLD_SIZE/LOCAL_RANK: the launcher sets those per worker.
+ */
+function perNodeProcess(job: JobRec, att: AttemptRec, part: AttemptPart, groupRank: number): ProcessSpec {
+  const env: Record<string, string> = {};
+  for (const k of Object.keys(job.spec.env)) env[k] = job.spec.env[k];
+  const set = (k: string, v: string) => ((env[k] = v), (env[`PET_${k}`] = v));
+  set('NNODES', String(att.parts.length));
+  set('NODE_RANK', String(groupRank));
+  set('NPROC_PER_NODE', String(part.gpuIndices.length));
+  set('MASTER_ADDR', att.masterAddr);
+  set('MASTER_PORT', String(att.masterPort));
+  env.CUDA_VISIBLE_DEVICES = part.gpuIndices.join(',');
+  env.COLOSSUS_LAUNCH = 'per-node';
+  env.COLOSSUS_WORLD_SIZE = String(job.spec.gpus);
+  env.COLOSSUS_JOB_ID = job.id;
+  env.COLOSSUS_ATTEMPT = String(att.number);
+  env.COLOSSUS_CHECKPOINT_DIR = job.spec.checkpointDir;
+  return { rank: groupRank, localRank: 0, gpus: [...part.gpuIndices], env };
 }

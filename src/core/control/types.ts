@@ -69,6 +69,8 @@ export interface JobSpec {
   cwd: string | null;
   env: Record<string, string>;
   gracePeriodS: number;
+  /** One process per GPU (default) or one per node (a launcher such as torchrun). */
+  launch?: 'per-gpu' | 'per-node';
   /** What the job trains, for throughput, MFU and ETA (optional; `colossus job submit --model`, the twin). */
   plan?: JobPlanSpec | null;
 }
