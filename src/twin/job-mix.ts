@@ -13,6 +13,7 @@ import { Rng, streamKey } from '../core/sim/rng.js';
 import type { TwinCause } from './failures.js';
 import { TEMPLATES, flagshipGpus, planJob, specPlanOf, templateLayouts, type JobPlan, type Template } from './workloads.js';
 import { getModelPreset } from '../core/model/catalog.js';
+import { ColossusError } from '../core/errors.js';
 
 /** Default token budget of the flagship: 15 T tokens (Llama 3's pre-training corpus, Meta 2024). */
 export const DEFAULT_FLAGSHIP_TOKENS = 15e12;
@@ -26,8 +27,11 @@ export class JobMix {
   private readonly templatePlans = new Map<Template, JobPlan>();
   private readonly meanGapS: number;
   private counter = 0;
-  /** Flagship runs submitted (a run that has trained its tokens is followed by the next). */
-  flagshipRuns = 0;
+  /** Flagship runs submitted (a run that has trained its tokens is followed by the next), by job id. */
+  readonly flagshipIds: string[] = [];
+  get flagshipRuns(): number {
+    return this.flagshipIds.length;
+  }
 
   constructor(readonly cluster: Cluster, model: ModelSpec, seed: number, causes: TwinCause[], flagshipTokens = DEFAULT_FLAGSHIP_TOKENS) {
     this.rng = Rng.fromKey(streamKey(seed, 0x10b5));
@@ -35,7 +39,12 @@ export class JobMix {
     const unexpectedPerS = causes.filter((c) => c.kind !== 'planned').reduce((s, c) => s + c.ratePerS * (c.scope === 'job' ? 1 : gpus / cluster.gpus), 0);
     const mtbiS = unexpectedPerS > 0 ? 1 / unexpectedPerS : 86_400;
     const plan = planJob(cluster, { name: `${model.name}-pretrain`, team: 'pretrain', model, gpus, priority: 100, maxRestarts: 10_000, durationS: 0, tokens: flagshipTokens, mtbiS });
-    if (!plan) throw new Error(`no layout of ${model.name} fits ${gpus} GPUs of ${cluster.name}`);
+    if (!plan) {
+      throw new ColossusError('usage', `the flagship ${model.name} does not fit this cluster: no layout of it fits ${gpus.toLocaleString('en-US')} GPUs (92 % of ${cluster.gpus.toLocaleString('en-US')}) of ${cluster.name}`, {
+        where: '--gpus',
+        hint: 'give more GPUs (--gpus), a larger --cluster, or a smaller --model (e.g. llama3-8b)',
+      });
+    }
     this.flagship = plan;
     const spare = cluster.gpus - gpus;
     for (const [t] of templateLayouts(cluster, Math.max(8, Math.floor(spare / 2)))) {
@@ -58,9 +67,10 @@ export class JobMix {
   /** Submits the next flagship run (the first, or the one after a run trained its tokens). */
   submitFlagship(ctl: Controller): JobRec {
     const f = this.flagship;
-    const name = ++this.flagshipRuns === 1 ? f.name : `${f.name}-${this.flagshipRuns}`;
+    const name = this.flagshipIds.length === 0 ? f.name : `${f.name}-${this.flagshipIds.length + 1}`;
     const job = ctl.submitJob({ name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30, plan: specPlanOf(f) });
     this.flagshipId = job.id;
+    this.flagshipIds.push(job.id);
     this.plans.set(job.id, { ...f, name });
     return job;
   }

@@ -41,6 +41,10 @@ export interface TwinStartOptions {
   untilS?: number;
   webDir?: string;
   env?: Record<string, string | undefined>;
+  /** Keep a temporary data dir at stop (default: removed). */
+  keepData?: boolean;
+  /** Token budget of each flagship run (default 15 T). */
+  flagshipTokens?: number;
 }
 
 export interface RunningTwin {
@@ -69,7 +73,16 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const tokens = ensureTokenFiles(data.dir, o.env ?? process.env);
   const clock = new VirtualClock(o.startMs ?? Date.now());
   const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') }, openapiPaths: TWIN_OPENAPI_PATHS });
-  const twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock });
+  let twin: Twin;
+  try {
+    twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock, flagshipTokens: o.flagshipTokens });
+  } catch (err) {
+    // e.g. a cluster too small for the flagship: leave nothing behind
+    await server.close();
+    await store.close();
+    if (data.temporary) rmSync(data.dir, { recursive: true, force: true });
+    throw err;
+  }
   twin.start();
   server.metrics.setGpuSource(twinGpuMetrics(twin));
   await server.commit();
@@ -113,7 +126,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
       await web.close();
       await server.close();
       await store.close();
-      if (data.temporary) rmSync(data.dir, { recursive: true, force: true });
+      if (data.temporary && !o.keepData) rmSync(data.dir, { recursive: true, force: true });
     })());
   return { twin, pacer, server, url, adminToken: tokens.admin, dataDir: data.dir, stop };
 }

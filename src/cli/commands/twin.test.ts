@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,39 @@ describe('colossus twin: bad input', () => {
     const s = await runCli(['twin', '--speed', '-5']);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/--speed/);
+  });
+
+  it('exits 2 with a usage message when the cluster is too small for the flagship', async () => {
+    const r = await runCli(['twin', '--gpus', '8', '--model', 'llama3-405b', '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does not fit/);
+    expect(r.stderr).toMatch(/--gpus/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('checks the port before building the fleet', async () => {
+    const srv = createServer();
+    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', () => ok()));
+    const port = (srv.address() as { port: number }).port;
+    const r = await runCli(['twin', '--port', String(port)]);
+    srv.close();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/already in use/);
+    expect(r.stderr).not.toMatch(/building/); // nothing was built
+  });
+});
+
+describe('colossus twin --until-days', () => {
+  it('ends with a report beside colossus simulate, and --keep-data keeps the store', async () => {
+    const r = await runCli(['twin', '--gpus', '1024', '--speed', '0', '--port', '0', '--until-days', '0.25', '--keep-data'], { timeoutMs: 180_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/report after 0\.25 virtual days/);
+    expect(r.stdout).toMatch(/goodput \/ ETTR\s+\d+\.\d %\s+\d+\.\d %/);
+    expect(r.stdout).toMatch(/lost GPU-hours/);
+    expect(r.stdout).toMatch(/colossus simulate --cluster colossus-100k --gpus \d+ --days 0.25/);
+    const dir = /data kept in (\S+)/.exec(r.stderr)?.[1];
+    expect(dir).toBeTruthy();
+    expect(existsSync(`${dir}/colossus.db`)).toBe(true);
+    rmSync(dir!, { recursive: true, force: true });
   });
 });

@@ -11,6 +11,8 @@ import { loadCluster, loadModel } from '../load.js';
 import { nonNegative, positiveInt } from '../options.js';
 import { printJson } from '../output.js';
 import { fleetAgeFlag, loadFailures, providerFlag } from '../simulate-options.js';
+import { parseQuantity } from '../../core/units.js';
+import { assertPortFree } from './twin-port.js';
 
 interface TwinFlags {
   cluster: string;
@@ -25,6 +27,8 @@ interface TwinFlags {
   host: string;
   port: string;
   untilDays?: number;
+  keepData?: boolean;
+  tokens?: number;
   json?: boolean;
 }
 
@@ -45,15 +49,16 @@ async function run(f: TwinFlags): Promise<void> {
   // (attempt specs, events, rows); a larger young generation keeps them out of the old
   // generation (COLOSSUS_TWIN_SEMI_SPACE_MB, default 32 MiB). See docs/twin.md.
   setFlagsFromString(`--max-semi-space-size=${Number(process.env.COLOSSUS_TWIN_SEMI_SPACE_MB) || 32}`);
+  const port = portOf(f.port);
+  const seed = seedOf(f.seed);
+  await assertPortFree(f.host, port); // before minutes of building a fleet
   const cluster = loadCluster(f.cluster, f.gpus);
   const model = loadModel(f.model);
   // The Simulate face's failure model: by default the fleet model of this cluster's GPU pools, provider and age.
   const failures = loadFailures(f.failureRates, cluster, f);
-  const port = portOf(f.port);
-  const seed = seedOf(f.seed);
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
   const { startTwin } = await import('../../twin/runtime.js'); // the server, stores and fleet: only when it runs
-  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined });
+  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens });
   const dashboard = `${t.url}/?token=${encodeURIComponent(t.adminToken)}`;
   const flag = t.twin.mix.flagship;
   if (f.json) printJson({ url: t.url, dashboard, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
@@ -62,6 +67,7 @@ async function run(f: TwinFlags): Promise<void> {
     process.stderr.write(`  speed ${f.speed === 0 ? 'as fast as possible' : `${f.speed}× real time`}; failures: ${failures.name}; data dir ${t.dataDir}\n`);
     process.stderr.write(`\n  Dashboard: ${dashboard}\n  API:       ${t.url}/api/v1  (docs ${t.url}/docs; admin token in ${t.dataDir}/admin.token)\n\n  Ctrl-C stops the twin.\n`);
   }
+  let reached = false;
   await new Promise<void>((done) => {
     const onSignal = () => {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
@@ -72,8 +78,20 @@ async function run(f: TwinFlags): Promise<void> {
       });
     };
     process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-    if (f.untilDays !== undefined) void t.pacer.done().then(() => setTimeout(onSignal, 0));
+    if (f.untilDays !== undefined) {
+      void t.pacer.done().then(() => {
+        reached = t.twin.nowS >= f.untilDays! * 86_400;
+        setTimeout(onSignal, 0);
+      });
+    }
   });
+  if (f.keepData && !f.json) process.stderr.write(`colossus twin: data kept in ${t.dataDir}\n`);
+  if (!reached || f.untilDays === undefined) return;
+  // The run reached --until-days: the report, beside `colossus simulate` for the same settings.
+  const { compareWithSimulate, renderTwinReport } = await import('./twin-report.js');
+  const report = await compareWithSimulate(t.twin, { cluster: f.cluster, model: f.model, failureRates: f.failureRates, provider: f.provider, fleetAgeDays: f.fleetAgeDays, days: f.untilDays, seed });
+  if (f.json) printJson(report);
+  else process.stdout.write(renderTwinReport(report));
 }
 
 function addTwinOptions(cmd: Command): Command {
@@ -89,7 +107,9 @@ function addTwinOptions(cmd: Command): Command {
     .option('--data-dir <dir>', 'fresh directory for the SQLite store and tokens (default: a temporary one)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'TCP port (0 = any free port)', '7460')
-    .option('--until-days <d>', 'stop after this many virtual days', nonNegative('--until-days'))
+    .option('--until-days <d>', 'stop after this many virtual days and print a report (goodput, interruptions, lost GPU-hours; beside colossus simulate)', nonNegative('--until-days'))
+    .option('--keep-data', 'keep the (temporary) data dir at exit: the SQLite store with every event')
+    .option('--tokens <n>', 'token budget of each flagship run (default 15e12); the next run follows', (t: string) => parseQuantity(t, '--tokens'))
     .option('--json', 'print the URLs and the fleet as one JSON document on stdout')
     .action((f: TwinFlags) => run(f));
 }
