@@ -36,7 +36,7 @@ export async function buildProgram(options: { only?: string; all?: boolean } = {
   for (const entry of commands) {
     if (program.commands.some((c) => c.name() === entry.name)) continue; // a loader that registers several names
     if (options.all || entry.name === options.only) (await entry.load())(program);
-    else stubTerms.set(stub(program, entry), entry.group ? entry.name : `${entry.name} [options]`);
+    else stubTerms.set(stub(program, entry), entry.group ? entry.name : (entry.term ?? `${entry.name} [options]`));
   }
   // Sub-commands inherit the override so a bad flag anywhere exits 2, not 1.
   const walk = (c: Command) => {

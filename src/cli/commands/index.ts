@@ -14,6 +14,8 @@ export interface CommandEntry {
   description: string;
   /** True when the command only groups sub-commands (`model list`, `job show`, …). */
   group?: boolean;
+  /** The help term when the command takes arguments (default `name [options]`). */
+  term?: string;
   /** Imports the module and returns its register function (which may add several names). */
   load: () => Promise<RegisterCommand>;
 }
@@ -29,6 +31,7 @@ export const commands: CommandEntry[] = [
   { name: 'node', group: true, description: 'Inspect and operate nodes (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./node.js')).registerNode },
   { name: 'perf', description: 'Memory, step time, throughput and MFU of one layout (omitted layout flags are chosen by the planner)', load: async () => (await import('./perf.js')).registerPerf },
   { name: 'plan', description: 'Search every layout of a model on a cluster; rank by tokens/s within memory', load: async () => (await import('./plan.js')).registerPlan },
+  { name: 'calibrate', term: 'calibrate [options] <runs>', description: 'Fit the software factors of the performance model to measured runs (JSON {"rows": [...]} or CSV); writes a params file for --params', load: async () => (await import('./calibrate.js')).registerCalibrate },
   { name: 'twin', description: 'Run a simulated Colossus against the real control plane, in virtual time, with the dashboard at /', load: async () => (await import('./twin.js')).registerTwin },
   { name: 'start', description: 'Same as `colossus twin` with its defaults (what `npm start` runs)', load: async () => (await import('./twin.js')).registerTwin },
 ];

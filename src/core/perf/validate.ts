@@ -57,7 +57,8 @@ export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, gi
   const experts = model.moe?.experts ?? 1;
   if (has('ep') && !model.moe && l.ep > 1) fail('ep', l.ep, `${model.name} has no experts`, [1]);
   if (has('ep') && experts % l.ep !== 0) fail('ep', l.ep, `must divide the ${experts} experts`, divisors(experts));
-  if (has('ep', 'dp', 'cp') && (l.dp * l.cp) % l.ep !== 0) fail('ep', l.ep, `must divide dp·cp=${l.dp * l.cp}`, divisors(l.dp * l.cp).filter((e) => experts % e === 0));
+  // Megatron's expert-tensor-parallel-1 layouts fold the tensor ranks into the expert group (ep up to dp·cp·tp).
+  if (has('ep', 'dp', 'cp') && (l.dp * l.cp) % l.ep !== 0 && (l.dp * l.cp * l.tp) % l.ep !== 0) fail('ep', l.ep, `must divide dp·cp=${l.dp * l.cp} (or dp·cp·tp=${l.dp * l.cp * l.tp} with expert tensor parallelism 1)`, divisors(l.dp * l.cp * l.tp).filter((e) => experts % e === 0));
   if (has('dp') && l.gbs % l.dp !== 0) fail('dp', l.dp, `must divide gbs=${l.gbs}`, []);
   if (has('dp', 'mbs') && l.gbs % (l.dp * l.mbs) !== 0) {
     fail('mbs', l.mbs, `gbs=${l.gbs} must be divisible by dp·mbs=${l.dp * l.mbs}`, divisors(l.gbs / l.dp).filter((m) => m <= 64));

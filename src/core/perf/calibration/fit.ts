@@ -56,11 +56,11 @@ export interface SoftwareFit {
 }
 
 /** Fits the identifiable factors of `start` to `cases` (deterministic). */
-export function fitSoftware(cases: readonly CalibrationCase[], start: SoftwareParams, options: PerfOptions = {}, keys = identifiable(cases)): SoftwareFit {
+export function fitSoftware(cases: readonly CalibrationCase[], start: SoftwareParams, options: PerfOptions = {}, keys = identifiable(cases), steps = [1.25, 1.1, 1.04, 1.015]): SoftwareFit {
   let best = { ...start };
   const before = runWith(cases, best, options);
   let bestScore = objective(before);
-  for (const step of [1.25, 1.1, 1.04, 1.015]) {
+  for (const step of steps) {
     for (let pass = 0; pass < 2; pass++) {
       for (const k of keys) {
         for (const dir of [step, 1 / step]) {

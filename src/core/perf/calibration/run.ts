@@ -33,7 +33,7 @@ export function releaseParams(release: string): SoftwareParams {
 
 export function runCase(c: CalibrationCase, perfOptions: PerfOptions = {}): CaseResult {
   const options = { ...c.variant, software: releaseParams(c.release), ...perfOptions };
-  const base = resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
+  const base = c.resolvedCluster ?? resolveCluster(CLUSTER_PRESETS[c.cluster], { gpus: c.gpus });
   const v = c.gpuVariant;
   const cluster = v ? { ...base, gpu: { ...base.gpu, id: v.id, hbmBytes: v.hbmBytes, hbmUsableBytes: v.hbmBytes, hbmBandwidthBytesPerS: v.hbmBandwidthBytesPerS } } : base;
   const req = { gbs: c.gbs, seq: c.seq, fixed: c.fixed, top: 1 };

@@ -1,4 +1,5 @@
 /** A calibration row after normalisation: what the model can run, or why it cannot. */
+import type { Cluster } from '../../cluster/types.js';
 import type { ModelSpec } from '../../model/types.js';
 import type { Layout } from '../types.js';
 
@@ -13,8 +14,10 @@ export interface CalibrationCase {
   model: ModelSpec;
   /** The model name as the row writes it (variants such as '(tokendrop)' kept). */
   rowModelName: string;
-  /** Cluster preset name and GPU count. */
+  /** Cluster preset name (or the label of resolvedCluster) and GPU count. */
   cluster: string;
+  /** A cluster already resolved to `gpus` (a user's cluster file); else the preset `cluster` is used. */
+  resolvedCluster?: Cluster;
   gpus: number;
   /** Knobs the row states; the rest the planner chooses (best throughput that fits). */
   fixed: Partial<Omit<Layout, 'gbs' | 'seq'>>;
