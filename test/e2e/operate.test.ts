@@ -53,7 +53,9 @@ for (const backend of backends) {
     let failed = false;
     beforeAll(async () => {
       trace(`${backend.name}: cluster starting`);
-      c = new Cluster({ db: await backend.make(), agents: 3, gpusPerAgent: 8, heartbeatIntervalS: 1, nodeTimeoutS: 3 });
+      // The node timeout must outlast a server restart from source on a loaded 2-core box (several seconds):
+      // agents that hear no server for longer stop their ranks (self-fencing, docs/operate.md#trust).
+      c = new Cluster({ db: await backend.make(), agents: 3, gpusPerAgent: 8, heartbeatIntervalS: 1, nodeTimeoutS: 10 });
       await c.startAll();
       trace(`${backend.name}: cluster up`);
     });

@@ -21,7 +21,7 @@ describe('partition end to end', () => {
   let c: Cluster;
   let proxy: TcpProxy;
   beforeAll(async () => {
-    c = new Cluster({ db: sqliteDb(), agents: 0, gpusPerAgent: 8, heartbeatIntervalS: 1, nodeTimeoutS: 4 });
+    c = new Cluster({ db: sqliteDb(), agents: 0, gpusPerAgent: 8, heartbeatIntervalS: 1, nodeTimeoutS: 6 });
     await c.startServer();
     proxy = new TcpProxy(() => c.port);
     await proxy.start();
@@ -52,7 +52,7 @@ describe('partition end to end', () => {
     }, 90_000);
     expect((await c.admin.listNodes()).find((n) => n.name === 'node-1')!.state).toBe('down');
     // keep the cut a little longer than the node timeout plus the fence grace, then heal: node-1 comes back
-    await waitFor('the cut to last 7 s', async () => Date.now() - cutAtMs > 7_000, 20_000);
+    await waitFor('the cut to last 9 s', async () => Date.now() - cutAtMs > 9_000, 30_000);
     proxy.heal();
     await waitFor('node-1 back in the pool', async () => (await c.admin.listNodes()).find((n) => n.name === 'node-1')!.state !== 'down', 60_000);
     const done = await waitFor('success', async () => {
