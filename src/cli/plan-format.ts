@@ -68,8 +68,8 @@ export function renderTraining(t: TrainingEstimate): string {
   ]);
 }
 
-export function renderTop(top: readonly PerfResult[]): string {
-  return renderTable(top.map((r, i) => ({ r, i })), [
+export function renderTop(top: readonly { best: PerfResult; alternatives: string[] }[]): string {
+  return renderTable(top.map((f, i) => ({ r: f.best, alt: f.alternatives, i })), [
     { header: '#', value: ({ i }) => i + 1 },
     { header: 'layout', value: ({ r }) => layoutLabel(r.layout) },
     { header: 'tokens/s/GPU', value: ({ r }) => formatCount(r.tokensPerSPerGpu), align: 'right' },
@@ -78,5 +78,6 @@ export function renderTop(top: readonly PerfResult[]): string {
     { header: 'mem/GPU', value: ({ r }) => formatBytes(r.memoryPerGpuBytes), align: 'right' },
     { header: 'bubble', value: ({ r }) => formatPercent(r.breakdown.ppBubbleS / r.stepTimeS), align: 'right' },
     { header: 'exposed comm', value: ({ r }) => formatPercent(r.breakdown.exposedCommS / r.stepTimeS), align: 'right' },
+    { header: 'also within 1% (ZeRO, recompute)', value: ({ alt }) => alt.join(', ') },
   ]);
 }

@@ -85,6 +85,22 @@ describe('colossus plan', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*tok\/s\/GPU[\s\S]*<\/svg>\s*$/);
   });
 
+  it('folds layouts that differ only in ZeRO or recompute within 1% into one line, keeping the full list in JSON', async () => {
+    const args = ['plan', '--model', 'llama3-405b', '--cluster', 'colossus-100k', '--gpus', '98304', '--gbs', '2048', '--seq', '8192', '--top', '3'];
+    const r = await runCliJson<Json>(args);
+    const j = r.json!;
+    expect(j.top).toHaveLength(3);
+    expect(j.distinct).toHaveLength(3);
+    const shape = (l: Json) => [l.tp, l.pp, l.vpp, l.cp, l.ep, l.dp, l.mbs].join(',');
+    expect(new Set(j.distinct.map((d: Json) => shape(d.layout))).size).toBe(3);
+    expect(j.distinct[0].alternatives.length).toBeGreaterThan(0);
+    // The unfolded top 3 are variants of the first distinct layout.
+    for (const t of j.top) expect(shape(t.layout)).toBe(shape(j.distinct[0].layout));
+    const human = await runCli(args);
+    expect(human.stdout).toMatch(/also within 1% \(ZeRO, recompute\)/);
+    expect(human.stdout).toMatch(/^software megatron-bridge-26\.04\.01$/m);
+  });
+
   it('is deterministic and sweeps GPU counts', async () => {
     const args = ['plan', '--model', 'mixtral-8x7b', '--cluster', 'dgx-h100', '--gbs', '512', '--seq', '4096', '--sweep-gpus', '64,128'];
     const [a, b] = await Promise.all([runCliJson<Json>(args), runCliJson<Json>(args)]);

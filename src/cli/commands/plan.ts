@@ -16,6 +16,7 @@ import { printJson, progressBar } from '../output.js';
 import { addPipelineFlags, addWorkloadFlags, fixedFrom, type LayoutFlags } from '../plan-options.js';
 import { layoutLabel, renderTop, renderTraining } from '../plan-format.js';
 import { sweepSvg, topSvg } from '../plan-svg.js';
+import { foldPlans } from '../plan-fold.js';
 import { addSoftwareFlags, resolveSoftware, softwareLabel, type ResolvedSoftware, type SoftwareFlags } from '../perf-software.js';
 
 interface PlanFlags extends LayoutFlags, SoftwareFlags {
@@ -32,13 +33,15 @@ function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress:
   const { fixed } = fixedFrom(f);
   const split = { ppFirstLayers: fixed.ppFirstLayers, ppLastLayers: fixed.ppLastLayers, ppLayout: fixed.ppLayout, pp: fixed.pp, vpp: fixed.vpp };
   const hasSplit = split.ppFirstLayers !== undefined || split.ppLastLayers !== undefined || split.ppLayout !== undefined;
-  const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: f.top, fixed: hasSplit ? { ...JSON.parse(JSON.stringify(split)), precision: f.precision ?? 'bf16' } : undefined };
+  // Ask for more than --top so that ZeRO/recompute variants can fold into distinct layouts.
+  const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: Math.min(f.top * 8, 200), fixed: hasSplit ? { ...JSON.parse(JSON.stringify(split)), precision: f.precision ?? 'bf16' } : undefined };
   const total = showProgress ? countLayouts(model, cluster, req) : 0;
   const bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
   const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined }, { software: software.params });
   bar?.done();
   const withTraining = (r: PerfResult) => (f.tokens ? { ...r, training: trainingEstimate(cluster, r, f.tokens, f.gpuHourUsd) } : r);
-  return { gpus: cluster.gpus, searched: s.searched, feasible: s.feasible, best: s.top[0] ? withTraining(s.top[0]) : null, top: s.top.map(withTraining) };
+  const distinct = foldPlans(s.top, f.top);
+  return { gpus: cluster.gpus, searched: s.searched, feasible: s.feasible, best: s.top[0] ? withTraining(s.top[0]) : null, top: s.top.slice(0, f.top).map(withTraining), distinct };
 }
 
 function run(f: PlanFlags): void {
@@ -59,6 +62,7 @@ function run(f: PlanFlags): void {
     elapsedS,
     best: main.best,
     top: main.top,
+    distinct: main.distinct.map((d) => ({ layout: d.best.layout, tokensPerSPerGpu: d.best.tokensPerSPerGpu, alternatives: d.alternatives })),
     ...(f.sweepGpus ? { sweep: results.map((r) => ({ gpus: r.gpus, searched: r.searched, feasible: r.feasible, best: r.best })) } : {}),
   };
   if (f.svg) {
@@ -75,7 +79,7 @@ function run(f: PlanFlags): void {
   }
 }
 
-function printHuman(out: { searched: number; feasible: number; elapsedS: number; best: (PerfResult & { training?: never }) | null; top: PerfResult[] }, results: ReturnType<typeof planOne>[], f: PlanFlags, software: string): void {
+function printHuman(out: { searched: number; feasible: number; elapsedS: number; best: (PerfResult & { training?: never }) | null; top: PerfResult[]; distinct: { alternatives: string[] }[] }, results: ReturnType<typeof planOne>[], f: PlanFlags, software: string): void {
   const w = (s: string) => process.stdout.write(s + '\n');
   w(`software ${software}`);
   if (results.length > 1) {
@@ -83,7 +87,8 @@ function printHuman(out: { searched: number; feasible: number; elapsedS: number;
     w('');
   }
   w(`searched ${out.searched} layouts, ${out.feasible} fit, in ${out.elapsedS.toFixed(2)} s`);
-  if (out.top.length > 0) w(renderTop(out.top));
+  const main = results.find((r) => r.best === out.best) ?? results[0];
+  if (main.distinct.length > 0) w(renderTop(main.distinct));
   const best = out.best as (PerfResult & { training?: ReturnType<typeof trainingEstimate> }) | null;
   if (best?.training) w('\n' + renderTraining(best.training));
   if (f.svg) w(`\nchart written to ${f.svg}`);
