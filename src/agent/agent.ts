@@ -6,7 +6,9 @@
  * jittered backoff and registers again (reporting what still runs, so the server
  * reconciles instead of restarting); on 401/404 it registers again at once.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ColossusError, isColossusError } from '../core/errors.js';
 import { classifyXid } from '../core/health/xid.js';
 import { fenceKillGraceS } from '../core/control/fencing.js';
@@ -43,6 +45,8 @@ export interface AgentOptions {
 
 import type { NodeGpuMetrics } from '../protocol/prometheus.js';
 
+/** The node credential's file in the agent's work dir. */
+export const NODE_TOKEN_FILE = 'node.token';
 const VERSION = '0.1.0';
 const FLUSH_MS = 250;
 const MAX_PENDING_XIDS = 1000;
@@ -88,6 +92,7 @@ export class Agent {
   /** Runs until shutdown(); rejects on a fatal error (bad join token or name at first registration, no GPUs). */
   async run(): Promise<void> {
     mkdirSync(this.opt.workDir, { recursive: true });
+    if (existsSync(this.credentialFile)) this.nodeToken = readFileSync(this.credentialFile, 'utf8').trim() || undefined; // registering again as itself
     const orphans = killOrphans(this.opt.workDir);
     if (orphans.length) this.opt.log('warn', `cleared attempts left by a previous agent (surviving processes SIGKILLed): ${orphans.join(', ')}`);
     this.readings = await this.opt.gpus.read();
@@ -173,8 +178,14 @@ export class Agent {
     this.attempts.stopEverything(graceS, 'self-fence');
   }
 
+  /** The node credential, kept in the work dir (0600) so a restarted agent registers again as itself. */
+  private get credentialFile(): string {
+    return join(this.opt.workDir, NODE_TOKEN_FILE);
+  }
+
   private async register(): Promise<number> {
     const sentMs = performance.now();
+    const own = this.nodeToken;
     try {
       const res = await this.client.register({
         name: this.opt.name,
@@ -183,8 +194,9 @@ export class Agent {
         ...(this.opt.address ? { address: this.opt.address } : {}),
         agentVersion: VERSION,
         attempts: this.attempts.local(),
-      });
+      }, own);
       this.nodeToken = res.nodeToken;
+      await writeFile(this.credentialFile, res.nodeToken + '\n', { mode: 0o600 }).catch((err: Error) => this.opt.log('warn', `cannot keep the node credential in ${this.credentialFile}: ${err.message}`));
       this.intervalS = res.heartbeatIntervalS;
       this.nodeTimeoutS = res.nodeTimeoutS;
       this.contact(sentMs);
@@ -194,6 +206,13 @@ export class Agent {
       this.opt.log('info', `registered as ${res.name} with ${this.readings.length} GPUs; heartbeat every ${res.heartbeatIntervalS} s`);
       return 0;
     } catch (e) {
+      if (own && isColossusError(e) && e.code === 'unauthorized') {
+        // The credential was revoked (or the server never had it): forget it; the join token works only if an admin reset the name.
+        this.opt.log('warn', `node credential refused (${e.message}); registering with the join token`);
+        this.nodeToken = undefined;
+        await rm(this.credentialFile, { force: true });
+        return 0;
+      }
       const fatal = isColossusError(e) && e.code !== 'failure';
       if (fatal && !this.everRegistered) {
         throw new ColossusError(e.code, `cannot register with ${this.opt.server}: ${e.message}`, {

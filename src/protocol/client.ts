@@ -39,12 +39,12 @@ export class ApiClient {
   }
 
   /** One request; `path` is under /api/v1 unless it starts with '/' and a known root (healthz…). */
-  async request<T>(method: string, path: string, body?: unknown, token = this.options.token): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, token = this.options.token, extraHeaders: Record<string, string> = {}): Promise<T> {
     const full = path.startsWith('/api/') || path.startsWith('/healthz') || path.startsWith('/readyz') ? path : API_PREFIX + path;
     const servers = this.servers;
     const init: RequestInit = {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders },
       body: body !== undefined ? JSON.stringify(body) : undefined,
       redirect: 'manual', // followed below: fetch drops the Authorization header on a redirect to another origin
     };
@@ -79,13 +79,15 @@ export class ApiClient {
     throw new ColossusError(code, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
   }
 
-  register = (req: RegisterRequest) => this.request<RegisterResponse>('POST', '/agents/register', req);
+  /** With the join token (a new or reset name), or `token` = the node's own credential (registering again). */
+  register = (req: RegisterRequest, token?: string) => this.request<RegisterResponse>('POST', '/agents/register', req, token ?? this.options.token);
   heartbeat = (name: string, nodeToken: string, req: HeartbeatRequest) =>
     this.request<HeartbeatResponse>('POST', `/agents/${enc(name)}/heartbeat`, req, nodeToken);
   reportAttempt = (name: string, nodeToken: string, attemptId: string, report: AttemptReport) =>
     this.request<AttemptReportResponse>('POST', `/agents/${enc(name)}/attempts/${enc(attemptId)}/events`, report, nodeToken);
 
-  submitJob = (job: SubmitJob) => this.request<JobDetail>('POST', '/jobs', job);
+  /** `idempotencyKey`: one per submission, the same on a retry (the server then returns the job it made). */
+  submitJob = (job: SubmitJob, idempotencyKey?: string) => this.request<JobDetail>('POST', '/jobs', job, this.options.token, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   /** Jobs matching the filters (a string is a state, as before). */
   listJobs = (q: string | ListQuery = {}) => this.request<JobSummary[]>('GET', `/jobs${query(typeof q === 'string' ? { state: q } : q)}`);
   showJob = (id: string) => this.request<JobDetail>('GET', `/jobs/${enc(id)}`);
@@ -95,7 +97,7 @@ export class ApiClient {
   listNodes = (q: ListQuery = {}) => this.request<NodeSummary[]>('GET', `/nodes${query(q)}`);
   nodeCounts = (by: 'hall' | 'array' | 'rack' = 'hall') => this.request<NodeCounts>('GET', `/fleet/nodes?by=${by}`);
   showNode = (name: string) => this.request<NodeDetail>('GET', `/nodes/${enc(name)}`);
-  nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair', reason?: string) =>
+  nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair' | 'reset' | 'revoke', reason?: string) =>
     this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});
   events = (q: { since?: number; jobId?: string; node?: string; limit?: number } = {}) =>
     this.request<{ events: EventView[] }>('GET', `/events${query(q)}`);

@@ -104,7 +104,7 @@ export const problemSchema = z.object({
 export type Problem = z.infer<typeof problemSchema>;
 
 /** Roles a bearer token may carry. `agent` is the join token; node credentials act as `node`. */
-export const roleSchema = z.enum(['admin', 'user', 'agent', 'node']);
+export const roleSchema = z.enum(['admin', 'operator', 'user', 'viewer', 'agent', 'node']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });

@@ -92,8 +92,9 @@ describe.each([
       expect([method, url, r.statusCode]).toEqual([method, url, status]);
       if (status >= 400) expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
     }
-    // re-registering replaces the credential
-    const ta2 = await reg('a');
+    // the join token admits only new names (defect 7); the node's own credential registers it again, replacing itself
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(JOIN), payload: { name: 'a', gpus: gpus(1) } })).statusCode).toBe(409);
+    const ta2 = (await s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(ta), payload: { name: 'a', gpus: gpus(1) } })).json().nodeToken;
     expect((await s.app.inject({ method: 'POST', url: '/api/v1/agents/a/heartbeat', headers: auth(ta), payload: { seq: 2 } })).statusCode).toBe(401);
     expect((await s.app.inject({ method: 'POST', url: '/api/v1/agents/a/heartbeat', headers: auth(ta2), payload: { seq: 2 } })).statusCode).toBe(200);
     await s.close();

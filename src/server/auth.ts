@@ -14,7 +14,7 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 
 /** A new random token, e.g. `cla_…` for admin, `clj_…` join, `cln_…` node, `clu_…` user. */
 export function newToken(role: Role): string {
-  const prefix = { admin: 'cla', agent: 'clj', node: 'cln', user: 'clu' }[role];
+  const prefix = { admin: 'cla', operator: 'clo', user: 'clu', viewer: 'clv', agent: 'clj', node: 'cln' }[role];
   return `${prefix}_${randomBytes(24).toString('base64url')}`;
 }
 
@@ -35,6 +35,23 @@ export class TokenTable {
       this.nodeHash.set(row.node, row.hash);
     }
     this.byHash.set(row.hash, row);
+  }
+
+  /** Revokes a node's credential (`colossus node revoke|reset`): its heartbeats get 401 from now on. */
+  revokeNode(node: string): void {
+    const hash = this.nodeHash.get(node);
+    if (hash) this.byHash.delete(hash);
+    this.nodeHash.delete(node);
+  }
+
+  /** The node credential's row for `node`, if the header carries exactly that credential. */
+  nodeCredential(header: string | undefined, node: string): TokenRow | undefined {
+    try {
+      const row = this.authenticate(header);
+      return row.role === 'node' && row.node === node ? row : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   has(hash: string): boolean {
@@ -63,10 +80,10 @@ export function authorize(row: TokenRow, roles: readonly Role[], nodeInPath?: st
   if (row.role === 'node') {
     if (!roles.includes('node')) throw new ColossusError('forbidden', 'a node credential cannot use this route', { where: 'Authorization header' });
     if (nodeInPath !== undefined && row.node !== nodeInPath) {
-      throw new ColossusError('forbidden', `this credential belongs to node '${row.node}', not '${nodeInPath}'`, { where: 'Authorization header' });
+      throw new ColossusError('forbidden', `this credential belongs to node '${row.node}', not '${nodeInPath}'`, { where: 'Authorization header', hint: 'each node credential works only for its own /agents/<name>/… routes' });
     }
     return;
   }
   if (row.role === 'admin' && !roles.includes('node')) return;
-  if (!roles.includes(row.role)) throw new ColossusError('forbidden', `role '${row.role}' may not use this route (allowed: ${roles.join(', ')})`, { where: 'Authorization header' });
+  if (!roles.includes(row.role)) throw new ColossusError('forbidden', `role '${row.role}' may not use this route (allowed: ${roles.join(', ')})`, { where: 'Authorization header', hint: 'ask an admin for a token with one of those roles (POST /api/v1/tokens)' });
 }

@@ -99,4 +99,65 @@ describe('validation at the edge', () => {
     const logs = await s.app.inject({ url: `/api/v1/jobs/${id}/logs`, headers: auth(ADMIN) });
     expect(logs.json().lines.map((l: { text: string }) => l.text)).toEqual(['a\uFFFDb']);
   });
+
+  it('admits a known node name only with its own credential; MASTER_ADDR is the address the server sees (defect 7)', async () => {
+    const reg = (token: string, payload: object) => s.app.inject({ method: 'POST', url: '/api/v1/agents/register', headers: auth(token), payload });
+    const b = (await reg(JOIN, { name: 'edge-b', gpus: gpus(1) })).json().nodeToken;
+    const forged = await reg(JOIN, { name: 'edge-1', gpus: gpus(8), address: '10.6.6.6' });
+    expect([forged.statusCode, forged.json().detail, forged.json().hint]).toEqual([409, expect.stringMatching(/already registered/), expect.stringMatching(/colossus node reset edge-1/)]);
+    expect((await reg(b, { name: 'edge-1', gpus: gpus(8) })).statusCode).toBe(403);
+    expect(s.controller.nodes.get('edge-1')!.gpus).toHaveLength(1);
+    const again = await reg(nodeToken, { name: 'edge-1', gpus: gpus(1), address: '10.6.6.6' });
+    expect(again.statusCode).toBe(200);
+    nodeToken = again.json().nodeToken;
+    expect(s.controller.nodes.get('edge-1')!.address).toBe('127.0.0.1'); // what the server saw, not what the agent said
+    const set = await s.app.inject({ method: 'POST', url: '/api/v1/nodes/edge-1/address', headers: auth(ADMIN), payload: { address: '10.0.0.7' } });
+    expect([set.statusCode, set.json().address]).toEqual([200, '10.0.0.7']);
+    nodeToken = (await reg(nodeToken, { name: 'edge-1', gpus: gpus(1) })).json().nodeToken;
+    expect(s.controller.nodes.get('edge-1')!.address).toBe('10.0.0.7');
+    // revoke: the credential stops working; reset: the join token may register the name once
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/nodes/edge-b/revoke', headers: auth(ADMIN), payload: {} })).statusCode).toBe(200);
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/agents/edge-b/heartbeat', headers: auth(b), payload: { seq: 1 } })).statusCode).toBe(401);
+    expect((await reg(JOIN, { name: 'edge-b', gpus: gpus(1) })).statusCode).toBe(409);
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/nodes/edge-b/reset', headers: auth(ADMIN), payload: {} })).statusCode).toBe(200);
+    expect((await reg(JOIN, { name: 'edge-b', gpus: gpus(1) })).statusCode).toBe(200);
+    expect((await reg(JOIN, { name: 'edge-b', gpus: gpus(1) })).statusCode).toBe(409);
+  });
+
+  it('roles: viewers read, users cancel only their own team’s jobs, operators act on nodes (defect 10)', async () => {
+    const token = async (role: string, name: string, team?: string) => (await s.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: auth(ADMIN), payload: { role, name, ...(team ? { team } : {}) } })).json().token as string;
+    const viewer = await token('viewer', 'vera');
+    const alice = await token('user', 'alice', 'vision');
+    const bob = await token('user', 'bob', 'speech');
+    const ops = await token('operator', 'olga');
+    const submit = (t: string, payload: object) => s.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: auth(t), payload });
+    expect((await submit(viewer, { ...job, name: 'v' })).statusCode).toBe(403);
+    expect((await s.app.inject({ url: '/api/v1/jobs', headers: auth(viewer) })).statusCode).toBe(200);
+    const mine = (await submit(alice, { ...job, name: 'a', gpus: 64 })).json();
+    expect(mine.team).toBe('vision');
+    expect((await submit(alice, { ...job, name: 'a2', team: 'speech' })).statusCode).toBe(403);
+    const cancel = (t: string, id: string) => s.app.inject({ method: 'POST', url: `/api/v1/jobs/${id}/cancel`, headers: auth(t), payload: {} });
+    const denied = await cancel(bob, mine.id);
+    expect([denied.statusCode, denied.json().detail]).toEqual([403, expect.stringMatching(/team 'vision'/)]);
+    expect((await cancel(viewer, mine.id)).statusCode).toBe(403);
+    expect((await cancel(alice, mine.id)).json().state).toBe('cancelled');
+    const cordon = (t: string) => s.app.inject({ method: 'POST', url: '/api/v1/nodes/edge-1/cordon', headers: auth(t), payload: {} });
+    expect((await cordon(alice)).statusCode).toBe(403);
+    expect((await cordon(viewer)).statusCode).toBe(403);
+    expect((await cordon(ops)).statusCode).toBe(200);
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/nodes/edge-1/reset', headers: auth(ops), payload: {} })).statusCode).toBe(403);
+  });
+
+  it('POST /jobs honours Idempotency-Key: a retry returns the same job; another body under the key is a conflict (defect 10)', async () => {
+    const post = (key: string, payload: object) => s.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: { ...auth(ADMIN), 'idempotency-key': key }, payload });
+    const before = s.controller.jobs.size;
+    const first = (await post('7f1c-retry', { ...job, name: 'once', gpus: 64 })).json();
+    const retry = (await post('7f1c-retry', { ...job, name: 'once', gpus: 64 })).json();
+    expect(retry.id).toBe(first.id);
+    expect(s.controller.jobs.size).toBe(before + 1);
+    const other = await post('7f1c-retry', { ...job, name: 'other', gpus: 64 });
+    expect([other.statusCode, other.json().where]).toEqual([409, 'Idempotency-Key header']);
+    expect((await post('bad key!', job)).statusCode).toBe(400);
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: auth(ADMIN), payload: { ...job, name: 'once', gpus: 64 } })).json().id).not.toBe(first.id);
+  });
 });

@@ -1,7 +1,8 @@
 /** `colossus job submit|list|show|cancel|logs|events`: jobs on the control plane. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ColossusError } from '../../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { ColossusError, isColossusError } from '../../core/errors.js';
 import { formatDuration, formatSi } from '../../core/units.js';
 import type { JobDetail, JobSummary, ThroughputView } from '../../protocol/jobs.js';
 import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
@@ -42,12 +43,24 @@ function parseEnv(entries: string[]): Record<string, string> {
 
 async function submit(command: string[], f: SubmitFlags): Promise<void> {
   if (command.length === 0) throw new ColossusError('usage', 'no command given', { where: 'command', hint: 'put it after --, e.g. colossus job submit --name t --gpus 8 -- node train.mjs' });
-  const job = await clientFrom(f).submitJob({
+  const spec = {
     name: f.name, gpus: f.gpus, priority: int('--priority', f.priority), team: f.team,
     checkpointDir: f.checkpointDir ? resolve(f.checkpointDir) : undefined, maxRestarts: int('--max-restarts', f.maxRestarts),
     gracePeriodS: int('--grace-s', f.graceS), env: parseEnv(f.env), cwd: f.cwd ? resolve(f.cwd) : process.cwd(), command,
     ...(f.perNode ? { launch: 'per-node' as const } : {}),
-  });
+  };
+  // One Idempotency-Key per invocation, the same on each retry: a lost answer never makes a second job.
+  const key = randomUUID();
+  const client = clientFrom(f);
+  let job: JobDetail | undefined;
+  for (let attempt = 1; !job; attempt++) {
+    try {
+      job = await client.submitJob(spec, key);
+    } catch (e) {
+      if (!isColossusError(e) || e.code !== 'failure' || attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   if (f.json) printJson(job);
   else process.stdout.write(`${job.id} submitted (${job.state}: ${job.reason ?? ''})\n`);
 }

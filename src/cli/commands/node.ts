@@ -92,7 +92,8 @@ export function registerNode(program: Command): void {
     if (f.json) printJson(n);
     else process.stdout.write(showHuman(n));
   });
-  const actions = { cordon: 'Take no new work (running work continues)', uncordon: 'Return to service', drain: 'Stop its attempts (jobs recover elsewhere) and take no new work', repair: 'Send to repair: stop its attempts; no work until uncordoned' } as const;
+  const actions = { cordon: 'Take no new work (running work continues)', uncordon: 'Return to service', drain: 'Stop its attempts (jobs recover elsewhere) and take no new work', repair: 'Send to repair: stop its attempts; no work until uncordoned',
+    reset: 'Admin: revoke its credential and let the join token register the name once more (a reinstalled node)', revoke: 'Admin: revoke its credential (its agent cannot heartbeat or register until reset)' } as const;
   for (const [action, description] of Object.entries(actions) as [keyof typeof actions, string][]) {
     addClientOptions(node.command(action).description(description).argument('<name>'))
       .option('--reason <text>', 'recorded with the transition')

@@ -201,7 +201,8 @@ export class Controller {
     n.rack = input.topology.rack ?? null;
     n.array = input.topology.array ?? null;
     n.hall = input.topology.hall ?? null;
-    n.address = input.address;
+    n.address = n.adminAddress ?? input.address;
+    n.joinAllowed = false;
     n.lastHeartbeatMs = now;
     this.heartbeatMono.set(n.name, this.mono());
     n.down = false;
@@ -262,6 +263,32 @@ export class Controller {
       this.emit('node.uncordon', reason, { node: name, data: { source } });
     }
     this.refreshNode(n, reason, source);
+    return n;
+  }
+
+  /** `colossus node reset`: the join token may register this name once more (the caller revokes the credential). */
+  resetNode(name: string, reason: string): NodeRec {
+    const n = this.requireNode(name);
+    n.joinAllowed = true;
+    this.touchNode(n);
+    this.emit('node.reset', reason, { node: name });
+    return n;
+  }
+
+  /** `colossus node revoke`: the node's credential is gone (the caller deletes it); recorded as an event. */
+  revokeNode(name: string, reason: string): NodeRec {
+    const n = this.requireNode(name);
+    this.emit('node.revoked', reason, { node: name });
+    return n;
+  }
+
+  /** An admin sets MASTER_ADDR for the node (null: back to the address the server sees at its next registration). */
+  setNodeAddress(name: string, address: string | null, reason: string): NodeRec {
+    const n = this.requireNode(name);
+    n.adminAddress = address;
+    if (address !== null) n.address = address;
+    this.touchNode(n);
+    this.emit('node.address', reason, { node: name, data: { address } });
     return n;
   }
 

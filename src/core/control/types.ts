@@ -47,7 +47,12 @@ export interface NodeRec {
   rack: string | null;
   array: string | null;
   hall: string | null;
+  /** MASTER_ADDR when it hosts rank 0: the address the server saw at registration, or `adminAddress`. */
   address: string | null;
+  /** Set by an admin (`POST /nodes/:name/address`): wins over the address the server sees. */
+  adminAddress?: string | null;
+  /** An admin reset the node (`colossus node reset`): the join token may register this name once more. */
+  joinAllowed?: boolean;
   registeredAtMs: number;
   lastHeartbeatMs: number;
   /** busy[i] = attempt id holding GPU index i, or null. */
@@ -107,6 +112,8 @@ export interface JobRec {
   lastStep: number | null;
   lastCheckpointStep: number | null;
   result: Record<string, unknown> | null;
+  /** `Idempotency-Key` of the submission (scoped by the submitter) and a hash of its body: a retry returns this job. */
+  idempotency?: { key: string; bodySha256: string } | null;
   /** Workload output lines dropped as oversize or malformed (agents' counts); absent in rows written before it existed. */
   droppedLines?: number;
   /** Consecutive failed attempts whose workload exited non-zero without the checkpoint advancing. */

@@ -10,10 +10,11 @@ export function registerAdminRoutes(server: ColossusServer): void {
 
   defineRoute(server, ROUTES.createToken, async ({ body }) => {
     const token = newToken(body.role);
-    const row = { hash: hashToken(token), role: body.role, name: body.name, node: null, createdAtMs: ctl.now() };
+    const team = body.role === 'user' || body.role === 'viewer' ? (body.team ?? 'default') : null;
+    const row = { hash: hashToken(token), role: body.role, name: body.name, node: null, createdAtMs: ctl.now(), team };
     await server.commit({ tokensPut: [row] });
     server.tokens.put(row);
-    return { name: body.name, role: body.role, token };
+    return { name: body.name, role: body.role, team, token };
   });
 
   defineRoute(server, ROUTES.setQuota, async ({ params, body }) => {

@@ -39,6 +39,27 @@ export function registerNodeRoutes(server: ColossusServer): void {
     });
   }
 
+  defineRoute(server, ROUTES.resetNode, async ({ params, body, auth }) => {
+    ctl.requireNode(params.name);
+    ctl.resetNode(params.name, body.reason ?? `reset by ${auth.name}: the join token may register it once more`);
+    await server.commit({ nodeTokensDelete: [params.name] });
+    server.tokens.revokeNode(params.name);
+    return detail(params.name);
+  });
+
+  defineRoute(server, ROUTES.revokeNode, async ({ params, body, auth }) => {
+    ctl.revokeNode(params.name, body.reason ?? `credential revoked by ${auth.name}`);
+    await server.commit({ nodeTokensDelete: [params.name] });
+    server.tokens.revokeNode(params.name);
+    return detail(params.name);
+  });
+
+  defineRoute(server, ROUTES.setNodeAddress, async ({ params, body, auth }) => {
+    ctl.setNodeAddress(params.name, body.address, body.address === null ? `MASTER_ADDR back to the address the server sees (by ${auth.name})` : `MASTER_ADDR set to ${body.address} by ${auth.name}`);
+    await server.commit();
+    return detail(params.name);
+  });
+
   defineRoute(server, ROUTES.listEvents, async ({ query }) => ({
     events: await server.store.events({ since: query.since, jobId: query.jobId, node: query.node, limit: query.limit }),
   }));

@@ -72,6 +72,13 @@ const metaAndLease: Migration = {
   },
 };
 
+/** A user or viewer token belongs to a team (users cancel only their own team's jobs). */
+const tokenTeam: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('tokens').addColumn('team', 'text').execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease }),
+  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease, '0004-token-team': tokenTeam }),
 };

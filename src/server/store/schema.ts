@@ -9,7 +9,7 @@ export interface Database {
   attempts: { id: string; job_id: string; data: string };
   attempt_parts: { id: string; attempt_id: string; idx: number; data: string };
   events: { seq: Big; at_ms: Big; kind: string; job_id: string | null; node: string | null; reason: string; data: string | null };
-  tokens: { hash: string; role: string; name: string; node: string | null; created_at_ms: Big };
+  tokens: { hash: string; role: string; name: string; node: string | null; created_at_ms: Big; team: string | null };
   teams: { name: string; gpu_quota: number };
   meta: { key: string; value: string };
   leader_lease: { id: number; epoch: Big; holder: string; url: string; expires_at_ms: Big };

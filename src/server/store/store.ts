@@ -16,10 +16,12 @@ import type { Changes, Snapshot } from '../../core/control/controller.js';
 
 export interface TokenRow {
   hash: string;
-  role: 'admin' | 'user' | 'agent' | 'node';
+  role: 'admin' | 'operator' | 'user' | 'viewer' | 'agent' | 'node';
   name: string;
   node: string | null;
   createdAtMs: number;
+  /** The team of a user or viewer token (users cancel only their team's jobs); null otherwise. */
+  team?: string | null;
 }
 
 export interface LogRow {
@@ -161,7 +163,7 @@ export class Store {
       attempts: withParts(attempts.map((r) => JSON.parse(r.data) as AttemptRec), parts),
       quotas: teams.map((t) => [t.name, Number(t.gpu_quota)]),
       lastEventSeq: Number(ev?.m ?? 0),
-      tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms) })),
+      tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms), team: t.team ?? null })),
       lastLogSeq: Number(lg?.m ?? 0),
     };
   }
@@ -191,7 +193,7 @@ export class Store {
       }
       if (batch.nodeTokensDelete?.length) await tx.deleteFrom('tokens').where('role', '=', 'node').where('node', 'in', batch.nodeTokensDelete).execute();
       if (batch.tokensPut?.length) {
-        await upsert(tx, 'tokens', 'hash', batch.tokensPut, (t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs }));
+        await upsert(tx, 'tokens', 'hash', batch.tokensPut, (t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs, team: t.team ?? null }));
       }
       for (const part of chunks(batch.logs ?? [])) {
         await tx.insertInto('logs').values(part.map((l) => ({ seq: l.seq, job_id: l.jobId, attempt: l.attempt, node: l.node, rank: l.rank, stream: l.stream, text: l.text, at_ms: l.atMs }))).execute();
