@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ColossusError } from '../core/errors.js';
+import { ColossusError, isColossusError } from '../core/errors.js';
 import { ApiClient, parseServers } from '../protocol/client.js';
 import { printJson, renderTable } from './output.js';
 
@@ -24,14 +24,44 @@ export function addClientOptions(cmd: Command): Command {
     .option('--json', 'print one JSON document on stdout');
 }
 
+/** Where the token came from, for messages about it. */
+type TokenSource = '--token' | 'COLOSSUS_TOKEN' | string;
+
 export function clientFrom(f: ClientFlags): ApiClient {
   const server = f.server ?? process.env.COLOSSUS_SERVER ?? DEFAULT_SERVER;
   checkServers(server);
-  let token = f.token ?? process.env.COLOSSUS_TOKEN;
   const fallback = join('.colossus', 'admin.token');
-  if (!token && existsSync(fallback)) token = readFileSync(fallback, 'utf8').trim();
+  let token = f.token ?? process.env.COLOSSUS_TOKEN;
+  let source: TokenSource = f.token !== undefined ? '--token' : 'COLOSSUS_TOKEN';
+  if (!token && existsSync(fallback)) [token, source] = [readFileSync(fallback, 'utf8').trim(), fallback];
   if (!token) throw new ColossusError('usage', 'no API token', { where: '--token', hint: `pass --token, set COLOSSUS_TOKEN, or run from the directory holding ${fallback}` });
-  return new ApiClient({ server, token });
+  return new CliClient({ server, token }, source);
+}
+
+/** The API client whose auth failures are usage errors (exit 2) naming where the token came from. */
+class CliClient extends ApiClient {
+  constructor(options: ConstructorParameters<typeof ApiClient>[0], private readonly source: TokenSource) {
+    super(options);
+  }
+
+  override async request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    try {
+      return await super.request<T>(method, path, body, token);
+    } catch (e) {
+      throw isColossusError(e) ? wrongToken(e, this.options.server, this.source) : e;
+    }
+  }
+}
+
+/** 401 (a token the server does not know), or 403 for an agent's token: the wrong token was given. */
+function wrongToken(e: ColossusError, server: string, source: TokenSource): ColossusError {
+  const agentToken = e.code === 'forbidden' && /role '(agent|node)'|node credential/.test(e.message);
+  if (e.code !== 'unauthorized' && !agentToken) return e;
+  const what = agentToken ? 'is an agent token, not an admin or user token' : 'is not a token of this server';
+  const hint = agentToken
+    ? 'use the admin token (admin.token in the server\'s data dir, not agent.token) or a user token'
+    : `pass the admin token of the server at ${server} (admin.token in its data dir) or a user token it issued, with --token or COLOSSUS_TOKEN`;
+  return new ColossusError('usage', `the token from ${source} ${what} (${e.message})`, { where: source, hint, details: { server } });
 }
 
 /** Every entry of a `--server URL[,URL…]` list must be an http(s) URL. */

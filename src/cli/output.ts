@@ -1,8 +1,63 @@
-/** Output helpers for commands: JSON on stdout, tables for people, progress on stderr. */
+/**
+ * Output helpers for commands: JSON on stdout, tables for people, progress on stderr.
+ *
+ * `-o json|wide|name` (kubectl's habit) is every command's: main() sets the format before the
+ * action runs. `json` and `name` arrive at commands as `--json` (they call `printJson`, which
+ * prints names instead of JSON under `-o name`); `wide` is read with `outputFormat()` by the
+ * commands that have more columns to show, and is the plain text view elsewhere.
+ */
+import { ColossusError } from '../core/errors.js';
 
-/** Prints one JSON document on stdout (the `--json` contract). */
+export type OutputFormat = 'text' | 'json' | 'wide' | 'name';
+export const OUTPUT_FORMATS = ['json', 'wide', 'name'] as const;
+
+let format: OutputFormat = 'text';
+let jsonDocuments = 0;
+
+/** The format of this run (set by main() from --json / -o). */
+export const outputFormat = (): OutputFormat => format;
+export function setOutputFormat(f: OutputFormat): void {
+  format = f;
+}
+/** Starts a run: text format, no document printed yet (main() may run several times in one process). */
+export function resetOutput(): void {
+  format = 'text';
+  jsonDocuments = 0;
+}
+/** How many JSON documents this run has printed on stdout (main prints an error document only if none). */
+export const jsonDocumentsPrinted = (): number => jsonDocuments;
+
+/** Prints one JSON document on stdout (the `--json` contract); under `-o name`, the names in it. */
 export function printJson(value: unknown): void {
+  if (format === 'name') {
+    process.stdout.write(namesIn(value).map((n) => n + '\n').join(''));
+    return;
+  }
+  jsonDocuments++;
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+const nameOf = (v: unknown): string | undefined => {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const n = o.id ?? o.name; // the id when there is one: it is what `show` takes (jobs have both)
+  return typeof n === 'string' || typeof n === 'number' ? String(n) : undefined;
+};
+
+/**
+ * The names `-o name` prints for a JSON document: the id (else name) of each object of a list,
+ * of a list wrapped as `{ items | jobs | nodes | events: [...] }`, or of a single object.
+ */
+export function namesIn(value: unknown): string[] {
+  const wrapped = typeof value === 'object' && value !== null && !Array.isArray(value) && nameOf(value) === undefined
+    ? ['items', 'jobs', 'nodes', 'events'].map((k) => (value as Record<string, unknown>)[k]).find(Array.isArray)
+    : undefined;
+  const list = Array.isArray(value) ? value : wrapped ?? [value];
+  const names = list.map(nameOf);
+  if (names.some((n) => n === undefined)) {
+    throw new ColossusError('usage', 'this command prints no named objects', { where: '-o name', hint: 'use -o json (or --json) for its full output, or -o wide' });
+  }
+  return names as string[];
 }
 
 export interface Column<T> {

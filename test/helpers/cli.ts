@@ -2,10 +2,13 @@
  * Runs the real `colossus` CLI from source in a child process (tsx), as a user would.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** tsx by absolute URL, so the CLI runs from any working directory. */
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliResult {
   code: number;
@@ -18,7 +21,7 @@ export function runCli(
   options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', tsx, resolve(repoRoot, 'src/cli/entry.ts'), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import type { Cluster } from '../../core/cluster/types.js';
 import { formatBytes, formatCount, formatFlops, formatSi } from '../../core/units.js';
 import { loadCluster } from '../load.js';
 import { positiveInt } from '../options.js';
-import { printJson, renderPairs, renderTable } from '../output.js';
+import { outputFormat, printJson, renderPairs, renderTable, type Column } from '../output.js';
 
 /** The `cluster show --json` document (DESIGN.md contract, plus detail fields). */
 export function clusterJson(c: Cluster) {
@@ -59,15 +59,27 @@ function renderCluster(c: Cluster): string {
   return `${renderPairs(pairs)}\n\n${levels}${switches}\n`;
 }
 
+/** The extra columns of `cluster list -o wide`, from each row's resolved cluster. */
+function wideColumns<T>(cluster: (row: T) => Cluster): Column<T>[] {
+  return [
+    { header: 'nodes', value: (r) => formatCount(cluster(r).nodes), align: 'right' },
+    { header: 'fabric', value: (r) => { const f = cluster(r).spec.fabric; return `${f.technology} ${f.nicGbpsPerGpu} Gb/s/GPU${f.railOptimized ? ', rails' : ''}`; } },
+    { header: 'IT power', value: (r) => formatSi(cluster(r).itPowerW, 'W'), align: 'right' },
+    { header: 'PUE', value: (r) => cluster(r).spec.facility.pue },
+  ];
+}
+
 export function registerCluster(program: Command): void {
   const cluster = program.command('cluster').description('Cluster presets and files: topology, totals, fabric');
   cluster
     .command('list')
-    .description('List the cluster presets')
+    .description('List the cluster presets (-o wide: nodes, fabric, power)')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
+      const resolved = new Map<string, Cluster>();
       const rows = Object.values(CLUSTER_PRESETS).map((s) => {
         const c = resolveCluster(s);
+        resolved.set(s.name, c);
         return { name: s.name, kind: s.kind, gpuModel: c.gpu.id, gpus: c.gpus, gpusPerNode: s.gpusPerNode, nvlinkDomainGpus: s.nvlinkDomainGpus, description: s.description };
       });
       if (opts.json) return printJson(rows);
@@ -78,6 +90,7 @@ export function registerCluster(program: Command): void {
           { header: 'GPU', value: (r) => r.gpuModel },
           { header: 'GPUs', value: (r) => (r.kind === 'site' ? formatCount(r.gpus) : `--gpus N (${r.gpus})`), align: 'right' },
           { header: 'NVLink', value: (r) => r.nvlinkDomainGpus },
+          ...(outputFormat() === 'wide' ? wideColumns((r: { name: string }) => resolved.get(r.name)!) : []),
           { header: 'description', value: (r) => r.description },
         ]) + '\n',
       );

@@ -1,9 +1,9 @@
-/** `colossus gpu list|compare`. */
+/** `colossus gpu list|show|compare`. */
 import type { Command } from 'commander';
 import { GPUS, getGpu } from '../../core/hardware/catalog.js';
 import type { GpuSpec } from '../../core/hardware/types.js';
-import { formatSi } from '../../core/units.js';
-import { printJson, renderTable } from '../output.js';
+import { formatBytes, formatSi } from '../../core/units.js';
+import { outputFormat, printJson, renderPairs, renderTable, type Column } from '../output.js';
 
 interface Metric {
   key: string;
@@ -23,6 +23,16 @@ const METRICS: Metric[] = [
   { key: 'tdpW', label: 'TDP', value: (g) => g.tdpW, unit: 'W' },
 ];
 
+/** The extra columns of `gpu list -o wide`. */
+const WIDE: Column<GpuSpec>[] = [
+  { header: 'generation', value: (g) => g.generation },
+  { header: 'TF32 dense', value: (g) => formatSi(g.peakDenseFlops.tf32, 'FLOP/s'), align: 'right' },
+  { header: 'HBM usable', value: (g) => formatBytes(g.hbmUsableBytes), align: 'right' },
+  { header: 'HBM type', value: (g) => g.hbmType ?? '-' },
+  { header: 'SMs', value: (g) => g.sms ?? '-', align: 'right' },
+  { header: 'L2', value: (g) => (g.l2Bytes === null ? '-' : formatBytes(g.l2Bytes)), align: 'right' },
+];
+
 const fmt = (v: number | null, unit: string) => (v === null ? '-' : unit === 'GPUs' ? String(v) : formatSi(v, unit));
 
 export function compareGpus(a: GpuSpec, b: GpuSpec) {
@@ -38,11 +48,27 @@ export function compareGpus(a: GpuSpec, b: GpuSpec) {
   };
 }
 
+/** `gpu show` for people: each figure, with the source id of hardware.json beside it. */
+function showPairs(g: GpuSpec): [string, string][] {
+  const src = (field: string) => (g.src[field] ? ` [${g.src[field]}]` : '');
+  const flops = (['bf16', 'fp16', 'tf32', 'fp8', 'fp4'] as const).map((p) => `${p.toUpperCase()} ${g.peakDenseFlops[p] === null ? '-' : formatSi(g.peakDenseFlops[p], 'FLOP/s')}`);
+  return [
+    ['GPU', `${g.id} (${g.aliases.join(', ')}), ${g.generation}`],
+    ['peak dense', flops.join(', ') + src('peakDenseFlops')],
+    ['HBM', `${formatBytes(g.hbmBytes)}${g.hbmType ? ` ${g.hbmType}` : ''}${src('hbmBytes')}${g.hbmUsableBytes !== g.hbmBytes ? `, ${formatBytes(g.hbmUsableBytes)} usable${src('hbmUsableBytes')}` : ''}`],
+    ['HBM bandwidth', formatSi(g.hbmBandwidthBytesPerS, 'B/s') + src('hbmBandwidthBytesPerS')],
+    ['NVLink', `${formatSi(g.nvlinkBytesPerSPerDir, 'B/s')} per direction${src('nvlinkBytesPerSPerDir')}, domain of ${g.nvlinkDomainGpus} GPUs${src('nvlinkDomainGpus')}`],
+    ['TDP', formatSi(g.tdpW, 'W') + src('tdpW')],
+    ['SMs', `${g.sms ?? '-'}${src('sms')}`],
+    ['L2', (g.l2Bytes === null ? '-' : formatBytes(g.l2Bytes)) + src('l2Bytes')],
+  ];
+}
+
 export function registerGpu(program: Command): void {
   const gpu = program.command('gpu').description('The GPU catalog');
   gpu
     .command('list')
-    .description('List GPUs with their headline figures')
+    .description('List GPUs with their headline figures (-o wide: more)')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       if (opts.json) return printJson(GPUS);
@@ -51,8 +77,19 @@ export function registerGpu(program: Command): void {
           { header: 'GPU', value: (g) => g.id },
           { header: 'alias', value: (g) => g.aliases[0] },
           ...METRICS.map((m) => ({ header: m.label, value: (g: GpuSpec) => fmt(m.value(g), m.unit), align: 'right' as const })),
+          ...(outputFormat() === 'wide' ? WIDE : []),
         ]) + '\n',
       );
+    });
+  gpu
+    .command('show')
+    .description('Show one GPU: every figure with its source id (../shared/data/hardware.json)')
+    .argument('<gpu>', 'GPU id or alias (h100, h200, b200, …)')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { json?: boolean }) => {
+      const g = getGpu(name, 'gpu');
+      if (opts.json) return printJson(g);
+      process.stdout.write(renderPairs(showPairs(g)) + '\n');
     });
   gpu
     .command('compare')

@@ -9,7 +9,7 @@ import { modelToFile } from '../../core/model/to-file.js';
 import { formatSi } from '../../core/units.js';
 import { loadModel } from '../load.js';
 import { positiveInt } from '../options.js';
-import { printJson, renderPairs, renderTable } from '../output.js';
+import { outputFormat, printJson, renderPairs, renderTable } from '../output.js';
 
 const DEFAULT_SEQ = 4096;
 
@@ -29,11 +29,23 @@ export function modelJson(m: ModelSpec, seqLen: number) {
   };
 }
 
+type ModelRow = ReturnType<typeof modelJson>;
+
+/** The extra columns of `model list -o wide`. */
+const wideColumns = [
+  { header: 'head dim', value: (r: ModelRow) => r.headDim },
+  { header: 'FFN dense/expert', value: (r: ModelRow) => (r.moe ? `${r.ffnHiddenSize}/${r.moe.expertFfnHiddenSize}` : r.ffnHiddenSize), align: 'right' as const },
+  { header: 'vocab', value: (r: ModelRow) => r.vocabSize },
+  { header: 'embedding', value: (r: ModelRow) => formatSi(r.embeddingParams), align: 'right' as const },
+  { header: 'MLA', value: (r: ModelRow) => (r.mla ? `kv rank ${r.mla.kvLoraRank}` : '-') },
+  { header: 'published', value: (r: ModelRow) => (r.published ? formatSi(r.published.params) : '-'), align: 'right' as const },
+];
+
 export function registerModel(program: Command): void {
   const model = program.command('model').description('Transformer presets and files: parameters and FLOPs');
   model
     .command('list')
-    .description('List the model presets')
+    .description('List the model presets (-o wide: more of their shape)')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
       const rows = Object.values(MODEL_PRESETS).map((m) => modelJson(m, DEFAULT_SEQ));
@@ -48,6 +60,7 @@ export function registerModel(program: Command): void {
           { header: 'heads/kv', value: (r) => `${r.heads}/${r.kvHeads}`, align: 'right' },
           { header: 'MoE', value: (r) => (r.moe ? `${r.moe.experts}×top${r.moe.topK}` : '-'), align: 'right' },
           { header: `FLOP/token @${DEFAULT_SEQ}`, value: (r) => formatSi(r.flopsPerToken), align: 'right' },
+          ...(outputFormat() === 'wide' ? wideColumns : []),
         ]) + '\n',
       );
     });

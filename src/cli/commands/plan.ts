@@ -69,12 +69,13 @@ function run(f: PlanFlags): void {
     const title = `${model.name} on ${f.cluster}, gbs ${f.gbs}, seq ${f.seq}`;
     writeFileSync(f.svg, f.sweepGpus ? sweepSvg(title, results) : topSvg(title, main.top));
   }
-  if (f.json) printJson(out);
-  else printHuman(out, results, f, softwareLabel(software));
+  if (!f.json) printHuman(out, results, f, softwareLabel(software));
+  else if (main.best) printJson(out); // else the error document carries `out` beside `error` (one JSON document)
   if (!main.best) {
     const none = results.every((r) => r.searched === 0);
     throw new ColossusError('infeasible', `no layout of ${model.name} ${none ? 'is valid' : 'fits'} on ${counts.join(', ')} GPUs of ${f.cluster} at gbs ${f.gbs}, seq ${f.seq}`, {
       hint: none ? gbsHint(counts[0], f.gbs) : 'use more GPUs, a GPU with more memory, or a smaller --seq',
+      details: out,
     });
   }
 }
