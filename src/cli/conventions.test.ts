@@ -85,6 +85,7 @@ const failures: [string[], number, string, string | null][] = [
   [['perf', ...plan, '--tp', '12'], 2, 'invalid', '--tp'],
   [['simulate', '--cluster', 'colossus-1m'], 2, 'usage', '--cluster'],
   [['simulate', '--cluster', 'dgx-h100', '--runs', '0'], 2, 'usage', '--runs'],
+  [['simulate', '--cluster', 'colossus-100k', '--runs', '1e9'], 2, 'usage', '--runs'],
   [['job', 'list', '--server', 'ftp://x'], 2, 'usage', '--server'],
   [['node', 'list', '--server', 'http://127.0.0.1:9'], 2, 'usage', '--token'],
   [['job', 'show', 'j1', '--server', 'http://127.0.0.1:9', '--token', 't'], 1, 'failure', null],
@@ -115,6 +116,12 @@ describe('under --json, every failure prints one JSON error document', () => {
       expect(text.stdout).toBe('');
     });
   }
+
+  it('simulate --runs 1e9 names the limit', async () => {
+    const r = await runCli(['simulate', '--cluster', 'colossus-100k', '--runs', '1e9', '-o', 'json']);
+    expect(r.code).toBe(2);
+    expect((JSON.parse(r.stdout) as Json).error.message).toMatch(/--runs 1e9 is above the limit of 1,000,000 runs/);
+  });
 
   it('parser errors name the command to ask for help, with commander’s suggestion', async () => {
     const r = await runCli(['plan', ...plan, '--gpu', '8', '-o', 'json']);

@@ -1,7 +1,7 @@
 /**
  * A wrong API token exits 2 like a missing one, with a hint that names where the token came
  * from (--token, COLOSSUS_TOKEN or ./.colossus/admin.token). Real server on loopback, real CLI
- * child processes.
+ * child processes. Also: the control-plane commands honour -o.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,9 @@ beforeAll(async () => {
   tokens = ensureTokenFiles(dir, {});
   server = await createServer({ store: await Store.open({ dataDir: dir }), bootstrapTokens: tokens, tickMs: 0 });
   url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const gpus = Array.from({ length: 8 }, (_, i) => ({ index: i, uuid: `G${i}`, model: 'H100' }));
+  for (const name of ['n1', 'n2']) server.controller.registerNode({ name, gpus, topology: { rack: 'r1' }, address: null, attempts: [] });
+  await server.commit();
 });
 
 afterAll(async () => {
@@ -70,5 +73,16 @@ describe('a wrong token', () => {
     expect(r.code).toBe(2);
     expect(r.doc!.error.message).toMatch(/is an agent token, not an admin or user token/);
     expect(r.doc!.error.hint).toMatch(/admin\.token .*not agent\.token/);
+  });
+});
+
+describe('control-plane commands take -o too', () => {
+  it('node list -o name, -o json and -o wide', async () => {
+    const base = ['node', 'list', '--server', url, '--token', tokens.admin];
+    const [names, json, wide, text] = await Promise.all([runCli([...base, '-o', 'name'], { env }), runCli([...base, '-o', 'json'], { env }), runCli([...base, '-o', 'wide'], { env }), runCli(base, { env })]);
+    expect([names.code, json.code, wide.code, text.code]).toEqual([0, 0, 0, 0]);
+    expect(names.stdout).toBe('n1\nn2\n');
+    expect((JSON.parse(json.stdout) as Json[]).map((n) => n.name)).toEqual(['n1', 'n2']);
+    expect(wide.stdout).toContain('n2');
   });
 });
