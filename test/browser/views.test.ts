@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningTwin } from '../../src/twin/runtime.js';
+import { findColor } from './pixels.js';
 import { SCREENSHOTS, chromiumMissingMessage, ensureWebBuilt, haveChromium, launch, startSmallTwin } from './harness.js';
 
 const mustRun = process.env.CI === 'true';
@@ -130,5 +131,21 @@ describe.skipIf(!haveChromium && !mustRun)('nodes, jobs and throughput views in 
     const attempts = (await api<{ attempts: unknown[] }>(`/jobs/${id}`)).body.attempts.length;
     expect(bars).toBe(Math.min(50, attempts - Math.floor((attempts - 1) / 50) * 50 || 50));
     await page.screenshot({ path: `${SCREENSHOTS}/job-throughput.png` });
+  });
+
+  it('charts: the reliability sweep brackets the optimum it reports and draws it; interruption causes get distinct colours', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${twin.url}/reliability?days=2&runs=2&gpus=2048`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=reliability-progress]')?.textContent ?? '') === 'done', null, { timeout: 60_000 });
+    const optimum = Number(/: ([\d.]+) min/.exec((await page.getByTestId('reliability-optimum').textContent())!)![1]);
+    expect(optimum).toBeGreaterThan(0);
+    expect(await findColor(page.getByTestId('reliability-chart').locator('canvas').first(), '#3b82f6', 40)).not.toBeNull();
+    expect(errors).toEqual([]);
+    await page.goto(`${twin.url}/overview`);
+    await page.getByTestId('interruptions-yaxis').waitFor();
+    const fills = await page.getByTestId('interruptions-chart').locator('rect').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-cause'), r.getAttribute('fill')]));
+    const byCause = new Map(fills as [string, string][]);
+    expect(new Set(byCause.values()).size).toBe(byCause.size);
   });
 });

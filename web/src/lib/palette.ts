@@ -32,3 +32,12 @@ export const METRICS: Record<string, { label: string; unit: string; max: number;
   temp: { label: 'Temperature', unit: '°C', max: 90, scale: 1 },
   power: { label: 'Power', unit: 'W', max: 180, scale: 4 },
 };
+
+/**
+ * `n` distinct colours, one per cause (as long as the cause list, so no two causes
+ * share one): hues evenly spaced around the wheel, lightness alternating so
+ * neighbours differ twice over.
+ */
+export function causePalette(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `hsl(${Math.round((i * 360) / Math.max(1, n))}, ${i % 2 ? 65 : 80}%, ${i % 3 === 0 ? 58 : i % 3 === 1 ? 45 : 68}%)`);
+}

@@ -106,7 +106,7 @@ export function Overview({ stream }: { stream: TwinStream }) {
       )}
       <div className="card wide">
         <h2>Interruptions per day by cause</h2>
-        <StackedBars days={s.interruptionsByDay} labels={labels} />
+        <StackedBars days={s.interruptionsByDay} labels={labels} order={s.causes.map((c) => c.id)} />
       </div>
       <div className="card wide">
         <h2>Live events</h2>

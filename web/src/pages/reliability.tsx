@@ -15,6 +15,7 @@ export function Reliability() {
   const [days, setDays] = useParam('days', '30');
   const [runs, setRuns] = useParam('runs', '40');
   const [points, setPoints] = useState<ReliabilityPoint[]>([]);
+  const [sweep, setSweep] = useState<{ intervalsMin: number[]; optimumMin: number | null }>({ intervalsMin: INTERVALS, optimumMin: null });
   const [progress, setProgress] = useState<string>('');
   const worker = useRef<Worker | null>(null);
   const run = () => {
@@ -25,7 +26,8 @@ export function Reliability() {
     setProgress('starting…');
     w.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'point') {
+      if (m.type === 'intervals') setSweep({ intervalsMin: m.intervalsMin, optimumMin: m.optimumMin });
+      else if (m.type === 'point') {
         setPoints((p) => [...p, m.point]);
         setProgress(`${m.done} / ${m.total} scenarios`);
       } else if (m.type === 'done') setProgress('done');
@@ -36,7 +38,7 @@ export function Reliability() {
   };
   useEffect(() => (run(), () => worker.current?.terminate()), []);
   const { data, options } = useMemo(() => {
-    const xs = INTERVALS;
+    const xs = sweep.intervalsMin;
     const series: uPlot.Series[] = [{}];
     const data: (number | null)[][] = [xs];
     const bands: uPlot.Band[] = [];
@@ -50,8 +52,10 @@ export function Reliability() {
       series.push({ label: `p95 (${s} spares)`, stroke: 'transparent', show: true }, { label: `ETTR, ${s} spares`, stroke: COLORS[k], width: 2 }, { label: `p5 (${s} spares)`, stroke: 'transparent' });
       bands.push({ series: [base, base + 2], fill: COLORS[k] + '33' });
     });
-    return { data: data as uPlot.AlignedData, options: { height: 320, series, bands, scales: { x: { time: false } }, axes: axes('checkpoint interval (min)', 'ETTR (%)') } };
-  }, [points]);
+    // Log x: the sweep spans the optimum (often a minute or two at 100k GPUs) to hours.
+    const [ax, ay] = axes('checkpoint interval (min, log scale)', 'ETTR (%)');
+    return { data: data as uPlot.AlignedData, options: { height: 320, series, bands, scales: { x: { time: false, distr: 3 } }, axes: [{ ...ax, values: (_u: uPlot, v: (number | null)[]) => v.map((x) => (x === null ? '' : x >= 1 ? String(+x.toPrecision(2)) : x.toPrecision(1))) }, ay] } };
+  }, [points, sweep]);
   return (
     <div className="grid">
       <div className="card wide">
@@ -67,6 +71,9 @@ export function Reliability() {
           <span className="muted" data-testid="reliability-progress">{progress}</span>
         </div>
         <p className="muted">Failures: llama3-h100 (Llama 3 Table 5 rates). Checkpoint cost: ByteCheckpoint 405B (0.59 s blocking, 51 s to persist, 130 s to load). Bands: 5th–95th percentile over runs.</p>
+        <p data-testid="reliability-optimum">
+          {sweep.optimumMin === null ? '' : `Optimal interval (Daly, as \`colossus simulate --checkpoint-interval-min auto\`): ${sweep.optimumMin} min — the sweep includes it, half and twice it.`}
+        </p>
         <UPlotChart testId="reliability-chart" data={data} options={options} />
       </div>
     </div>

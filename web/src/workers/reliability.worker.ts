@@ -33,12 +33,19 @@ self.onmessage = (e: MessageEvent<ReliabilityRequest>) => {
     const cluster = clusterByName(r.cluster, r.gpus);
     const failures = failurePreset(r.failures);
     const nodesPerRack = cluster.levels.find((l) => l.name === 'rack')?.childrenPer ?? 8;
-    const total = r.intervalsMin.length * r.spares.length;
+    // The interval the simulator calls optimal (`--checkpoint-interval-min auto`: Daly's, at least the persist time);
+    // the sweep always brackets it, so the chart's x axis covers the optimum it reports.
+    const job = { gpus: cluster.gpus, gpusPerNode: cluster.gpusPerNode, nodesPerRack };
+    const optimumMin = buildScenario({ job, days: r.days, failures, checkpoint: { interval: 'auto', ...BYTECHECKPOINT_405B }, spares: 0 }).config.intervalS / 60;
+    const round = (m: number) => Math.round(m * 10) / 10;
+    const intervals = [...new Set([...r.intervalsMin, round(optimumMin / 2), round(optimumMin), round(optimumMin * 2)])].filter((m) => m > 0).sort((a, b) => a - b);
+    (self as unknown as Worker).postMessage({ type: 'intervals', intervalsMin: intervals, optimumMin: round(optimumMin) });
+    const total = intervals.length * r.spares.length;
     let done = 0;
     for (const spares of r.spares) {
-      for (const intervalMin of r.intervalsMin) {
+      for (const intervalMin of intervals) {
         const { config } = buildScenario({
-          job: { gpus: cluster.gpus, gpusPerNode: cluster.gpusPerNode, nodesPerRack },
+          job,
           days: r.days,
           failures,
           checkpoint: { interval: intervalMin * 60, ...BYTECHECKPOINT_405B },
