@@ -148,4 +148,19 @@ describe.skipIf(!haveChromium && !mustRun)('nodes, jobs and throughput views in 
     const byCause = new Map(fills as [string, string][]);
     expect(new Set(byCause.values()).size).toBe(byCause.size);
   });
+
+  it('the map tooltip stays on over the gaps between cells', async () => {
+    await page.goto(`${twin.url}/map`);
+    await page.waitForFunction(() => Number(document.querySelector('canvas[data-testid=map]')?.getAttribute('data-painted') ?? 0) >= 1);
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const names = new Set<string>();
+    // Sweep 24 px along a row of cells: cells are a few pixels with 1–2 px gaps between GPUs, nodes and racks.
+    for (let dx = 0; dx < 24; dx++) {
+      await page.mouse.move(box.x + 30 + dx, box.y + 40);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))))); // React has rendered the move
+      expect(await page.locator('.tip').count(), `tooltip at +${dx} px`).toBe(1);
+      names.add((await page.locator('.tip').textContent())!.split(' · ')[0]);
+    }
+    expect(names.size).toBeGreaterThan(1); // it moved across several GPUs, never dropping out between them
+  });
 });

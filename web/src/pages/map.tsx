@@ -84,7 +84,7 @@ export function ClusterMap({ tick }: { tick: number }) {
     const x = Math.floor(((e.clientX - r.left) / r.width) * g.width);
     const y = Math.floor(((e.clientY - r.top) / r.height) * g.height);
     if (x < 0 || y < 0 || x >= g.width || y >= g.height) return -1;
-    return g.hit[y * g.width + x];
+    return nearestGpu(g, x, y);
   };
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
@@ -150,4 +150,28 @@ export function ClusterMap({ tick }: { tick: number }) {
       )}
     </div>
   );
+}
+
+/**
+ * The GPU under (x, y), or in the gaps between cells, nodes and racks the nearest one
+ * within a few pixels (so the tooltip does not flicker off between cells); -1 far from any.
+ */
+function nearestGpu(g: { width: number; height: number; cellPx: number; hit: Int32Array }, x: number, y: number): number {
+  const here = g.hit[y * g.width + x];
+  if (here >= 0) return here;
+  const reach = Math.max(4, g.cellPx + 2);
+  let best = -1;
+  let bestD = Infinity;
+  for (let dy = -reach; dy <= reach; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= g.height) continue;
+    for (let dx = -reach; dx <= reach; dx++) {
+      const xx = x + dx;
+      if (xx < 0 || xx >= g.width) continue;
+      const i = g.hit[yy * g.width + xx];
+      const d = dx * dx + dy * dy;
+      if (i >= 0 && d < bestD) (best = i), (bestD = d);
+    }
+  }
+  return best;
 }
