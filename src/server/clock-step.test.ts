@@ -25,6 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a wall-clock step in the server process', () => {
   it('+1 h then −1 h: no node changes state while heartbeats come; timeouts still work after the step back', async () => {
+    let stop = false;
     const s: SpawnedServer = await spawnServer(['--data-dir', join(dir, 'data'), '--heartbeat-interval-s', '1', '--node-timeout-s', '3'], {
       COLOSSUS_ADMIN_TOKEN: ADMIN, COLOSSUS_AGENT_TOKEN: JOIN, NODE_OPTIONS: `--import ${PRELOAD}`, SKEW_STEPS_MS: '3600000,-7200000',
     });
@@ -38,13 +39,13 @@ describe('a wall-clock step in the server process', () => {
       const beating = new Set(['clk-a', 'clk-b']);
       const held = new Map<string, string[]>();
       let seq = 0;
-      let stop = false;
+      stop = false;
       const beats = (async () => {
         while (!stop) {
           for (const n of beating) {
             const attempts = (held.get(n) ?? []).map((attemptId) => ({ attemptId, state: 'running' as const }));
-            const r = await call(s.url, `/api/v1/agents/${n}/heartbeat`, { seq: ++seq, attempts }, tokens[n]);
-            if (r.status === 200) held.set(n, r.json.run.map((x: { attemptId: string }) => x.attemptId));
+            const r = await call(s.url, `/api/v1/agents/${n}/heartbeat`, { seq: ++seq, attempts }, tokens[n]).catch(() => undefined);
+            if (r?.status === 200) held.set(n, r.json.run.map((x: { attemptId: string }) => x.attemptId));
           }
           await sleep(250);
         }
@@ -76,6 +77,7 @@ describe('a wall-clock step in the server process', () => {
       await beats;
       expect(s.stderr()).toContain('wall clock offset now -3600000 ms');
     } finally {
+      stop = true;
       s.child.kill('SIGTERM');
       await s.exited;
     }
