@@ -21,27 +21,47 @@ ${body}
 `;
 }
 
-/** Tokens/s (left axis) and MFU (right axis) against GPU count. */
+/** The smallest 1, 2 or 5 × 10^k at or above `v` (an axis maximum with round ticks). */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 2, 5, 10].find((m) => m * p >= v * (1 - 1e-12)) ?? 10) * p;
+}
+
+const si = (v: number) => (v >= 1e9 ? `${+(v / 1e9).toPrecision(3)} G` : v >= 1e6 ? `${+(v / 1e6).toPrecision(3)} M` : v >= 1e3 ? `${+(v / 1e3).toPrecision(3)} k` : `${+v.toPrecision(3)}`);
+
+/**
+ * Tokens/s (left axis, ticks at quarters of a round maximum) and MFU (right axis, 0–100 %
+ * in steps of 20) against GPU count on a log scale (sweeps usually double the GPUs).
+ */
 export function sweepSvg(title: string, points: readonly { gpus: number; best: PerfResult | null }[]): string {
   const pts = points.filter((p) => p.best) as { gpus: number; best: PerfResult }[];
   if (pts.length === 0) return frame(title, `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no feasible layout</text>`);
-  const maxT = Math.max(...pts.map((p) => p.best.tokensPerS));
-  const lx = (i: number) => PAD + ((W - 2 * PAD) * (pts.length === 1 ? 0.5 : i / (pts.length - 1)));
+  const maxT = niceCeil(Math.max(...pts.map((p) => p.best.tokensPerS)));
+  const lo = Math.log(Math.min(...pts.map((p) => p.gpus)));
+  const hi = Math.log(Math.max(...pts.map((p) => p.gpus)));
+  const lx = (gpus: number) => PAD + (hi === lo ? (W - 2 * PAD) / 2 : ((W - 2 * PAD) * (Math.log(gpus) - lo)) / (hi - lo));
   const ty = (v: number) => H - PAD - ((H - 2 * PAD) * v) / maxT;
   const my = (v: number) => H - PAD - (H - 2 * PAD) * v;
-  const tLine = pts.map((p, i) => `${lx(i)},${ty(p.best.tokensPerS)}`).join(' ');
-  const mLine = pts.map((p, i) => `${lx(i)},${my(p.best.mfu)}`).join(' ');
-  const labels = pts.map((p, i) => `<text x="${lx(i)}" y="${H - PAD + 16}" text-anchor="middle">${p.gpus}</text>`).join('\n');
-  const dots = pts
-    .map((p, i) => `<circle cx="${lx(i)}" cy="${ty(p.best.tokensPerS)}" r="3" fill="#1f77b4"/><circle cx="${lx(i)}" cy="${my(p.best.mfu)}" r="3" fill="#d62728"/>`)
+  const tLine = pts.map((p) => `${lx(p.gpus)},${ty(p.best.tokensPerS)}`).join(' ');
+  const mLine = pts.map((p) => `${lx(p.gpus)},${my(p.best.mfu)}`).join(' ');
+  const labels = pts.map((p) => `<text x="${lx(p.gpus)}" y="${H - PAD + 16}" text-anchor="middle">${p.gpus}</text>`).join('\n');
+  const yTicks = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => `<line x1="${PAD}" y1="${ty(f * maxT)}" x2="${W - PAD}" y2="${ty(f * maxT)}" stroke="#ddd"/><text x="${PAD - 4}" y="${ty(f * maxT) + 4}" text-anchor="end" fill="#1f77b4">${si(f * maxT)}</text>`)
     .join('\n');
-  return frame(title, `<polyline points="${tLine}" fill="none" stroke="#1f77b4" stroke-width="2"/>
+  const mTicks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => `<text x="${W - PAD + 4}" y="${my(f) + 4}" fill="#d62728">${f * 100}%</text>`).join('\n');
+  const dots = pts
+    .map((p) => `<circle cx="${lx(p.gpus)}" cy="${ty(p.best.tokensPerS)}" r="3" fill="#1f77b4"/><circle cx="${lx(p.gpus)}" cy="${my(p.best.mfu)}" r="3" fill="#d62728"/>`)
+    .join('\n');
+  return frame(title, `${yTicks}
+${mTicks}
+<polyline points="${tLine}" fill="none" stroke="#1f77b4" stroke-width="2"/>
 <polyline points="${mLine}" fill="none" stroke="#d62728" stroke-width="2"/>
 ${dots}
 ${labels}
-<text x="${W / 2}" y="${H - 20}" text-anchor="middle">GPUs</text>
-<text x="${PAD}" y="${PAD - 8}" fill="#1f77b4">tokens/s (max ${(maxT / 1e6).toFixed(2)} M)</text>
-<text x="${W - PAD}" y="${PAD - 8}" text-anchor="end" fill="#d62728">MFU (0–100%)</text>`);
+<text x="${W / 2}" y="${H - 20}" text-anchor="middle">GPUs (log scale)</text>
+<text x="${PAD}" y="${PAD - 8}" fill="#1f77b4">tokens/s</text>
+<text x="${W - PAD}" y="${PAD - 8}" text-anchor="end" fill="#d62728">MFU</text>`);
 }
 
 /** Horizontal bars of tokens/s/GPU for the top layouts. */
