@@ -33,6 +33,8 @@ export function spawnServer(args: string[], env: Record<string, string | undefin
       out += d;
       try {
         const info = JSON.parse(out);
+        // Under --json a refusal to start is an {"error": …} document too: wait for the exit instead.
+        if (info && typeof info === 'object' && 'error' in info) return;
         clearTimeout(timer);
         resolveStart({ child, url: info.url, info, stderr: () => err, exited });
       } catch {
