@@ -9,6 +9,7 @@ import * as jobs from './jobs.js';
 import * as nodes from './nodes.js';
 import * as events from './events.js';
 import * as admin from './admin.js';
+import * as reliability from './reliability.js';
 import { attemptIdSchema, canonicalNameSchema, jobIdSchema, okSchema } from './common.js';
 
 export interface RouteDef {
@@ -42,6 +43,7 @@ export const ROUTES = {
   jobLogs: { method: 'GET', path: '/jobs/:id/logs', params: jobParam, roles: ['admin', 'operator', 'user', 'viewer'], summary: 'Tail of the job’s stdout/stderr', query: jobs.logsQuerySchema, response: jobs.logsResponseSchema },
   listNodes: { method: 'GET', path: '/nodes', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'List nodes (filters, sort, paging; total in X-Total-Count)', query: nodes.nodeListQuerySchema, response: z.array(nodes.nodeSummarySchema) },
   nodeCounts: { method: 'GET', path: '/fleet/nodes', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'Node counts by state per hall, array or rack', query: nodes.nodeCountsQuerySchema, response: nodes.nodeCountsResponseSchema },
+  fleetReliability: { method: 'GET', path: '/fleet/reliability', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'The fleet’s own failure rate per cause: events, GPU-hours, preset prior, posterior mean and 90% interval', response: reliability.fleetReliabilitySchema },
   showNode: { method: 'GET', path: '/nodes/:name', params: nameParam, roles: ['admin', 'operator', 'user', 'viewer'], summary: 'A node with GPUs and transitions', response: nodes.nodeDetailSchema },
   cordonNode: { method: 'POST', path: '/nodes/:name/cordon', params: nameParam, roles: ['admin', 'operator'], summary: 'Take no new work (running work continues)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   uncordonNode: { method: 'POST', path: '/nodes/:name/uncordon', params: nameParam, roles: ['admin', 'operator'], summary: 'Return a node to service', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
