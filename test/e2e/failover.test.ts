@@ -91,5 +91,5 @@ describe.skipIf(!db)('failover end to end (PostgreSQL)', () => {
     for (const id of acked) expect(ids).toContain(id);
     const events = (await admin.events({ jobId: submitted.id })).events.map((e) => e.kind);
     expect(events.filter((k) => k === 'attempt.placed')).toHaveLength(1);
-   }, 400_000); // the waits inside are bounded; a loaded 2-core box needs far more than the 60-s default
+  }, 400_000); // the waits inside are bounded; a loaded 2-core box needs far more than the 60-s default
 });

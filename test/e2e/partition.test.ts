@@ -66,5 +66,5 @@ describe('partition end to end', () => {
     expect(c.agents.get('node-1')!.output()).toMatch(/self-fencing: no server answered for/);
     const overlaps = join(watchDir, 'overlaps');
     expect(existsSync(overlaps) ? readFileSync(overlaps, 'utf8') : '').toBe('');
-   }, 400_000); // the waits inside are bounded; a loaded 2-core box needs far more than the 60-s default
+  }, 400_000); // the waits inside are bounded; a loaded 2-core box needs far more than the 60-s default
 });
