@@ -105,10 +105,15 @@ for (const mode of modes) {
         c = new Cluster({ db: await backend.make(), agents: 3, gpusPerAgent: 2, heartbeatIntervalS: 1, nodeTimeoutS: 3 });
         await c.startAll();
       }, 120_000);
-      afterEach((ctx) => {
+      afterEach(async (ctx) => {
         if (ctx.task.result?.state !== 'fail' || failed) return;
         failed = true;
         console.error(c.logs());
+        // The workload's own stderr (a rank's traceback says why an attempt failed).
+        for (const j of await c.admin.listJobs().catch(() => [])) {
+          const logs = await c.admin.jobLogs(j.id, { tail: 200 }).catch(() => ({ lines: [] }));
+          console.error(`--- ${j.id} stderr ---\n${logs.lines.filter((l) => l.stream === 'stderr').map((l) => `[a${l.attempt} ${l.node} r${l.rank}] ${l.text}`).join('\n')}`);
+        }
       });
       afterAll(async () => c?.destroy(), 60_000);
 
