@@ -181,6 +181,13 @@ beforeAll(async () => {
   viewer = (await post('/api/v1/tokens', { role: 'viewer', name: 'vera' }, ADMIN)).token as string;
   user = (await post('/api/v1/tokens', { role: 'user', name: 'bob', team: 'speech' }, ADMIN)).token as string;
   jobId = (await post('/api/v1/jobs', { ...job, name: 'mine', gpus: 64 }, ADMIN)).id as string; // queued: no node holds 64 GPUs
+  // The scheduler's next pass replaces the submit-time reason with why it cannot place the job:
+  // wait for that, so "unchanged" below compares settled state, not a pass racing the corpus.
+  for (let i = 0; i < 200; i++) {
+    const j = (await send({ what: 'state', method: 'GET', path: `/api/v1/jobs/${jobId}`, token: ADMIN })).json as { reason?: string };
+    if (j.reason && j.reason !== 'waiting to be scheduled') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 afterAll(async () => {
   s.child.kill('SIGTERM');

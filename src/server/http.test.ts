@@ -92,6 +92,12 @@ describe.each([
 
     const s2 = await start(backend, 'kill');
     try {
+      // PostgreSQL: the restarted server stands by (307 to the dead leader) until the old lease expires
+      for (let i = 0; i < 200; i++) {
+        const ready = await fetch(s2.url + '/readyz', { redirect: 'manual' });
+        if (ready.status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const jobs = (await call(s2.url, 'GET', '/api/v1/jobs')).json;
       expect(jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([[running, 'running'], [queued, 'queued']]);
       const node = (await call(s2.url, 'GET', '/api/v1/nodes/n1')).json;
