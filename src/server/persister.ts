@@ -74,9 +74,10 @@ export function merge(batches: WriteBatch[]): WriteBatch {
     for (const a of b.changes?.attempts ?? []) attempts.set(a.id, a);
     for (const p of b.changes?.parts ?? []) parts.set(`${p.attemptId}#${p.index}`, p);
     for (const [t, q] of b.changes?.quotas ?? []) quotas.set(t, q);
-    events.push(...(b.changes?.events ?? []));
-    logs.push(...(b.logs ?? []));
-    del.push(...(b.nodeTokensDelete ?? []));
+    // loops, not push(...xs): a batch can hold 10^5+ events, past the stack's argument limit
+    for (const e of b.changes?.events ?? []) events.push(e);
+    for (const l of b.logs ?? []) logs.push(l);
+    for (const d of b.nodeTokensDelete ?? []) del.push(d);
     for (const t of b.tokensPut ?? []) tokens.set(t.node ? `node:${t.node}` : t.hash, t);
   }
   return {

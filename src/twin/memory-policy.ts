@@ -94,7 +94,7 @@ export class MemoryPolicy {
       if (big.indexOf(id) < big.length - keep) ctl.attempts.delete(id);
       else this.endedBig.push(id);
     }
-    this.keptJobs.push(...e.jobs);
+    for (const j of e.jobs) this.keptJobs.push(j); // not push(...): the list can be long
     const max = this.limits.keepEndedJobs ?? 200;
     while (this.keptJobs.length > max) this.dropJob(this.keptJobs.shift()!);
   }

@@ -82,7 +82,7 @@ export function pickTopology(nodes: readonly NodeCap[], need: number): NodeCap[]
     if (fit) return taken.concat(takeRacks(fit, left));
     const largest = byCount.shift();
     if (!largest) return null;
-    taken.push(...takeRacks(largest, largest.count));
+    for (const n of takeRacks(largest, largest.count)) taken.push(n);
   }
   return taken;
 }
@@ -108,7 +108,7 @@ function takeRacks(array: ArrayGroup, need: number): NodeCap[] {
   const out: NodeCap[] = [];
   for (const r of racks) {
     if (out.length >= need) break;
-    out.push(...r.nodes.slice(0, need - out.length));
+    for (const n of r.nodes.slice(0, need - out.length)) out.push(n);
   }
   return out;
 }
