@@ -37,6 +37,8 @@ export const jobPlanSchema = z.strictObject({
   /** Tokens to train (null: open-ended). */
   tokenBudget: z.number().positive().max(1e18).nullable().default(null),
   layout: z.string().max(256).optional(),
+  /** Software release (or calibrated stack) the planned step time is for (`--software`, `--params`). */
+  software: z.string().max(128).optional(),
 });
 export type JobPlan = z.infer<typeof jobPlanSchema>;
 

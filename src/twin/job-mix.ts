@@ -11,7 +11,7 @@ import type { ModelSpec } from '../core/model/types.js';
 import { exponential } from '../core/sim/distributions.js';
 import { Rng, streamKey } from '../core/sim/rng.js';
 import type { TwinCause } from './failures.js';
-import { TEMPLATES, flagshipGpus, planJob, specPlanOf, templateLayouts, type JobPlan, type Template } from './workloads.js';
+import { TEMPLATES, flagshipGpus, planJob, specPlanOf, type JobPlan, type PlanSoftware, type Template } from './workloads.js';
 import { getModelPreset } from '../core/model/catalog.js';
 import { ColossusError } from '../core/errors.js';
 
@@ -33,12 +33,12 @@ export class JobMix {
     return this.flagshipIds.length;
   }
 
-  constructor(readonly cluster: Cluster, model: ModelSpec, seed: number, causes: TwinCause[], flagshipTokens = DEFAULT_FLAGSHIP_TOKENS) {
+  constructor(readonly cluster: Cluster, model: ModelSpec, seed: number, causes: TwinCause[], flagshipTokens = DEFAULT_FLAGSHIP_TOKENS, software?: PlanSoftware) {
     this.rng = Rng.fromKey(streamKey(seed, 0x10b5));
     const gpus = flagshipGpus(cluster);
     const unexpectedPerS = causes.filter((c) => c.kind !== 'planned').reduce((s, c) => s + c.ratePerS * (c.scope === 'job' ? 1 : gpus / cluster.gpus), 0);
     const mtbiS = unexpectedPerS > 0 ? 1 / unexpectedPerS : 86_400;
-    const plan = planJob(cluster, { name: `${model.name}-pretrain`, team: 'pretrain', model, gpus, priority: 100, maxRestarts: 10_000, durationS: 0, tokens: flagshipTokens, mtbiS });
+    const plan = planJob(cluster, { name: `${model.name}-pretrain`, team: 'pretrain', model, gpus, priority: 100, maxRestarts: 10_000, durationS: 0, tokens: flagshipTokens, mtbiS, software });
     if (!plan) {
       throw new ColossusError('usage', `the flagship ${model.name} does not fit this cluster: no layout of it fits ${gpus.toLocaleString('en-US')} GPUs (92 % of ${cluster.gpus.toLocaleString('en-US')}) of ${cluster.name}`, {
         where: '--gpus',
@@ -47,8 +47,10 @@ export class JobMix {
     }
     this.flagship = plan;
     const spare = cluster.gpus - gpus;
-    for (const [t] of templateLayouts(cluster, Math.max(8, Math.floor(spare / 2)))) {
-      const p = planJob(cluster, { name: t.prefix, team: t.team, model: getModelPreset(t.model), gpus: t.gpus, priority: t.priority, maxRestarts: 3, durationS: t.medianS, mtbiS: 86_400 * 30 });
+    const maxGpus = Math.max(8, Math.floor(spare / 2));
+    for (const t of TEMPLATES) {
+      if (t.gpus > maxGpus) continue;
+      const p = planJob(cluster, { name: t.prefix, team: t.team, model: getModelPreset(t.model), gpus: t.gpus, priority: t.priority, maxRestarts: 3, durationS: t.medianS, mtbiS: 86_400 * 30, software });
       if (p) this.templatePlans.set(t, p);
     }
     this.templates = TEMPLATES.filter((t) => this.templatePlans.has(t));
@@ -68,7 +70,7 @@ export class JobMix {
   submitFlagship(ctl: Controller): JobRec {
     const f = this.flagship;
     const name = this.flagshipIds.length === 0 ? f.name : `${f.name}-${this.flagshipIds.length + 1}`;
-    const job = ctl.submitJob({ name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model }, gracePeriodS: 30, plan: specPlanOf(f) });
+    const job = ctl.submitJob({ name, gpus: f.gpus, priority: f.priority, team: f.team, maxRestarts: f.maxRestarts, command: ['python', '-m', 'train', '--model', f.model, '--layout', f.layout], cwd: null, env: { MODEL: f.model, ...f.env }, gracePeriodS: 30, plan: specPlanOf(f) });
     this.flagshipId = job.id;
     this.flagshipIds.push(job.id);
     this.plans.set(job.id, { ...f, name });
@@ -87,7 +89,7 @@ export class JobMix {
     const base = this.templatePlans.get(t)!;
     const durationS = t.medianS * Math.exp(0.6 * (this.rng.nextFloat() + this.rng.nextFloat() + this.rng.nextFloat() - 1.5) * 2);
     const plan: JobPlan = { ...base, name: `${t.prefix}-${String(++this.counter).padStart(4, '0')}`, totalSteps: Math.max(10, Math.round(durationS / base.stepTimeS)) };
-    const job = ctl.submitJob({ name: plan.name, gpus: plan.gpus, priority: plan.priority, team: plan.team, maxRestarts: 3, command: ['python', '-m', 'train', '--model', plan.model], cwd: null, env: { MODEL: plan.model }, gracePeriodS: 30, plan: specPlanOf(plan) });
+    const job = ctl.submitJob({ name: plan.name, gpus: plan.gpus, priority: plan.priority, team: plan.team, maxRestarts: 3, command: ['python', '-m', 'train', '--model', plan.model], cwd: null, env: { MODEL: plan.model, ...plan.env }, gracePeriodS: 30, plan: specPlanOf(plan) });
     this.plans.set(job.id, plan);
     return job;
   }

@@ -20,6 +20,7 @@ import { ensureTokenFiles } from '../server/tokens-files.js';
 import { Pacer } from './pacer.js';
 import { twinGpuMetrics } from './metrics-source.js';
 import { Twin } from './twin.js';
+import type { PlanSoftware } from './workloads.js';
 import { VirtualClock } from './virtual-clock.js';
 import { registerTwinRoutes } from './http/routes.js';
 import { TWIN_OPENAPI_PATHS } from './http/openapi.js';
@@ -45,6 +46,8 @@ export interface TwinStartOptions {
   keepData?: boolean;
   /** Token budget of each flagship run (default 15 T). */
   flagshipTokens?: number;
+  /** Software the jobs are planned for (default the newest release). */
+  software?: PlanSoftware;
 }
 
 export interface RunningTwin {
@@ -75,7 +78,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') }, openapiPaths: TWIN_OPENAPI_PATHS });
   let twin: Twin;
   try {
-    twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock, flagshipTokens: o.flagshipTokens });
+    twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock, flagshipTokens: o.flagshipTokens, software: o.software });
   } catch (err) {
     // e.g. a cluster too small for the flagship: leave nothing behind
     await server.close();

@@ -10,6 +10,8 @@ import { Twin } from './twin.js';
 import type { MemoryLimits } from './memory-policy.js';
 import { summarize } from './summary.js';
 import { VirtualClock } from './virtual-clock.js';
+import { clusterForJob, jobPlanEnv, jobPlanSpec, planJobLayout } from '../core/control/job-plan.js';
+import { DEFAULT_SOFTWARE, SOFTWARE_RELEASES } from '../core/perf/software.js';
 
 /** A twin on a 512-GPU partition of Colossus, driving a real Controller; events are collected. */
 function smallTwin(seed = 3, memory: MemoryLimits = {}) {
@@ -42,6 +44,25 @@ describe('twin', () => {
     expect(flagship.state).toBe('running');
     expect(flagship.spec.gpus).toBe(twin.mix.flagship.gpus);
     expect(flagship.lastStep).toBeGreaterThan(0);
+  });
+
+  it('plans its jobs with the Plan → operate function: the layout as environment, the plan with its software', () => {
+    const cluster = clusterByName('colossus-100k', 512);
+    const model = getModelPreset('grok-1');
+    const { twin, ctl } = smallTwin();
+    const f = twin.mix.flagship;
+    const shared = planJobLayout({ model, cluster: clusterForJob(cluster, f.gpus) })!;
+    expect(f.stepTimeS).toBe(shared.stepTimeS);
+    const job = ctl.jobs.get(twin.mix.flagshipId!)!;
+    expect(job.spec.env).toMatchObject(jobPlanEnv(shared));
+    expect(job.spec.plan).toMatchObject({ ...jobPlanSpec(model.name, shared), tokenBudget: f.totalSteps * f.tokensPerStep });
+    // --software: the twin plans for the release it is given, and the job's plan says which
+    const old = SOFTWARE_RELEASES.find((r) => r.name !== DEFAULT_SOFTWARE)!;
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const other = new Twin({ cluster, model, failures: failurePreset('llama3-h100'), seed: 3, ctl: new Controller(clock, DEFAULT_POLICY), clock, software: { name: old.name, params: old.params } });
+    other.start();
+    expect(other.mix.flagship.stepTimeS).toBe(planJobLayout({ model, cluster: clusterForJob(cluster, f.gpus), software: old.params })!.stepTimeS);
+    expect(other.ctl.jobs.get(other.mix.flagshipId!)!.spec.plan?.software).toBe(old.name);
   });
 
   it('an XID drains the node through the control plane and the flagship resumes from its checkpoint on other nodes', () => {

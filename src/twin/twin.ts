@@ -24,7 +24,7 @@ import { buildFleet, type Fleet } from './fleet.js';
 import { TwinStats } from './stats.js';
 import type { VirtualClock } from './virtual-clock.js';
 import { JobMix } from './job-mix.js';
-import type { JobPlan } from './workloads.js';
+import type { JobPlan, PlanSoftware } from './workloads.js';
 import { TwinAttempt, advance } from './attempt-run.js';
 
 import { K_ARRIVAL, K_EXIT, K_FAIL, K_HB, K_HB_NOW, K_REPAIRED, K_STEP, K_TICK, K_UNCORDON } from './event-kinds.js';
@@ -50,6 +50,8 @@ export interface TwinOptions extends MemoryLimits {
    * submitting to a queue that does not move, and the queue's memory stays bounded.
    */
   maxQueuedJobs?: number;
+  /** Software the jobs are planned for (`--software`, `--params`; default the newest release). */
+  software?: PlanSoftware;
 }
 
 export class Twin {
@@ -96,7 +98,7 @@ export class Twin {
     this.causes = compileCauses(opts.failures, this.fleet.gpus, this.fleet.nodes.length, opts.seed);
     this.rng = Rng.fromKey(streamKey(opts.seed, 0x7e1));
     this.repairS = repairSampler(opts.failures);
-    this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes, opts.flagshipTokens);
+    this.mix = new JobMix(opts.cluster, opts.model, opts.seed, this.causes, opts.flagshipTokens, opts.software);
     this.incidents = new Incidents(this);
     this.memory = new MemoryPolicy(this, opts);
   }

@@ -1,19 +1,20 @@
 /**
  * What the twin runs: a flagship pre-training job of the chosen model on most
  * of the cluster, plus a mix of smaller jobs from several teams. Step times come
- * from the Plan face (best layout of `searchLayouts`); the loss curve is the
+ * from the Plan face through the same function `colossus job submit --model` calls
+ * (src/core/control/job-plan.ts), and so do the layout environment and the job's
+ * `plan`; the loss curve is the
  * Chinchilla parametric fit L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022,
  * eq. 10: E 1.69, A 406.4, B 410.7, α 0.34, β 0.28), so the chart looks like
  * training without pretending to be a measurement.
  */
-import { clusterByName } from '../core/cluster/catalog.js';
 import type { Cluster } from '../core/cluster/types.js';
-import { getModelPreset } from '../core/model/catalog.js';
 import { paramCounts } from '../core/model/params.js';
 import type { ModelSpec } from '../core/model/types.js';
-import { searchLayouts } from '../core/perf/index.js';
+import type { SoftwareParams } from '../core/perf/software.js';
 import type { PerfResult } from '../core/perf/types.js';
 import type { JobPlanSpec } from '../core/control/types.js';
+import { clusterForJob, jobPlanEnv, jobPlanSpec, planJobLayout } from '../core/control/job-plan.js';
 import { dalyIntervalS } from '../core/reliability/checkpoint-theory.js';
 import { CHECKPOINT_BYTES_PER_PARAM, RESTART_BY_GPUS, STORAGE_SUSTAINED_BYTES_PER_S } from '../core/reliability/recovery-catalog.js';
 import { restartOverheadS } from '../core/sim/scenario.js';
@@ -48,24 +49,26 @@ export interface JobPlan {
   peakFlopsPerGpu: number;
   /** HBM in use per GPU (the planner's memory estimate), bytes: DCGM_FI_DEV_FB_USED. */
   memPerGpuBytes: number;
+  /** The layout as the job's environment (COLOSSUS_TP …, jobPlanEnv). */
+  env: Record<string, string>;
+  /** The control plane's plan of the job (jobPlanSpec; the token budget is set at submission). */
+  spec: JobPlanSpec;
 }
 
 /** The plan the twin submits with a job (the control plane's JobPlanSpec): budget = all its steps' tokens. */
 export function specPlanOf(p: JobPlan): JobPlanSpec {
-  return { model: p.model, precision: p.precision, tokensPerStep: p.tokensPerStep, flopsPerToken: p.flopsPerToken, peakFlopsPerGpu: p.peakFlopsPerGpu, stepTimeS: p.stepTimeS, tokenBudget: p.totalSteps * p.tokensPerStep, layout: p.layout };
+  return { ...p.spec, tokenBudget: p.totalSteps * p.tokensPerStep };
 }
 
-const SEQ = 8192;
+/** The software the twin's jobs are planned for (`colossus twin --software`, `--params`). */
+export interface PlanSoftware {
+  name: string;
+  params: SoftwareParams;
+}
 
-/** Best layout of `model` on `gpus` GPUs of the cluster's site, trying a few global batch sizes. */
-export function bestLayout(model: ModelSpec, cluster: Cluster, gpus: number): PerfResult | null {
-  const part = clusterByName(cluster.name, gpus);
-  for (const div of [8, 4, 2, 1]) {
-    const gbs = Math.max(gpus / div, 16);
-    const r = searchLayouts(model, part, { gbs, seq: SEQ, top: 1 });
-    if (r.top[0]) return r.top[0];
-  }
-  return null;
+/** Best layout of `model` on `gpus` GPUs of the cluster's site (the shared Plan → operate function). */
+export function bestLayout(model: ModelSpec, cluster: Cluster, gpus: number, software?: PlanSoftware): PerfResult | null {
+  return planJobLayout({ model, cluster: clusterForJob(cluster, gpus), software: software?.params });
 }
 
 export function lossAt(params: number, tokens: number): number {
@@ -83,27 +86,27 @@ interface PlanInput {
   /** Token budget: when given, the run ends when these tokens are trained (steps = budget ÷ tokens per step). */
   tokens?: number;
   mtbiS: number;
+  software?: PlanSoftware;
 }
 
 export function planJob(cluster: Cluster, p: PlanInput): JobPlan | null {
-  const r = bestLayout(p.model, cluster, p.gpus);
+  const r = bestLayout(p.model, cluster, p.gpus, p.software);
   if (!r) return null;
   const params = paramCounts(p.model).total;
   const ckptBytes = params * CHECKPOINT_BYTES_PER_PARAM;
   const blockingS = Math.max(0.5, ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S);
   const intervalS = Math.max(60, dalyIntervalS(blockingS, p.mtbiS));
   const L = r.layout;
+  const spec = jobPlanSpec(p.model.name, r, { software: p.software?.name });
   return {
     name: p.name, team: p.team, model: p.model.name, gpus: p.gpus, priority: p.priority, maxRestarts: p.maxRestarts,
     stepTimeS: r.stepTimeS, totalSteps: p.tokens ? Math.max(1, Math.ceil(p.tokens / (L.gbs * L.seq))) : Math.max(10, Math.round(p.durationS / r.stepTimeS)),
     checkpointEverySteps: Math.max(1, Math.round(intervalS / r.stepTimeS)), checkpointBlockingS: blockingS,
     logEverySteps: Math.max(1, Math.round(10 / r.stepTimeS)),
     startupS: restartOverheadS(RESTART_BY_GPUS.hotUpdate, p.gpus) + ckptBytes / STORAGE_SUSTAINED_BYTES_PER_S,
-    params, tokensPerStep: L.gbs * L.seq, hfu: r.hfu,
-    layout: `tp${L.tp} pp${L.pp} vpp${L.vpp} cp${L.cp} ep${L.ep} dp${L.dp} zero${L.zero} mbs${L.mbs} gbs${L.gbs} ${L.precision}`,
-    // The planner's own figures: MFU = model FLOP/s per GPU ÷ peak, tokens/s = gpus × model FLOP/s per GPU ÷ FLOPs per token.
-    precision: L.precision, flopsPerToken: (r.modelFlopsPerGpuPerS * r.gpus) / r.tokensPerS, peakFlopsPerGpu: r.modelFlopsPerGpuPerS / r.mfu,
-    memPerGpuBytes: r.memoryPerGpuBytes,
+    params, tokensPerStep: spec.tokensPerStep, hfu: r.hfu, layout: spec.layout!,
+    precision: spec.precision, flopsPerToken: spec.flopsPerToken, peakFlopsPerGpu: spec.peakFlopsPerGpu,
+    memPerGpuBytes: r.memoryPerGpuBytes, env: jobPlanEnv(r), spec,
   };
 }
 
@@ -129,17 +132,6 @@ export const TEMPLATES: readonly Template[] = [
   { team: 'evals', prefix: 'eval', model: 'llama3-8b', gpus: 8, priority: 0, medianS: 1 * 3600, weight: 6 },
   { team: 'infra', prefix: 'burn-in', model: 'llama3-8b', gpus: 8, priority: 5, medianS: 1200, weight: 2 },
 ];
-
-/** Step time of each template on this cluster (planned once at start). */
-export function templateLayouts(cluster: Cluster, maxGpus: number): Map<Template, PerfResult> {
-  const out = new Map<Template, PerfResult>();
-  for (const t of TEMPLATES) {
-    if (t.gpus > maxGpus) continue;
-    const r = bestLayout(getModelPreset(t.model), cluster, t.gpus);
-    if (r) out.set(t, r);
-  }
-  return out;
-}
 
 /** Flagship size: 92 % of the nodes, rounded down to 64-node blocks (whole arrays), at least one node. */
 export function flagshipGpus(cluster: Cluster): number {

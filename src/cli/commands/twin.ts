@@ -13,6 +13,7 @@ import { printJson } from '../output.js';
 import { fleetAgeFlag, loadFailures, providerFlag } from '../simulate-options.js';
 import { parseQuantity } from '../../core/units.js';
 import { assertPortFree } from './twin-port.js';
+import { addSoftwareFlags, resolveSoftware, softwareLabel } from '../perf-software.js';
 
 interface TwinFlags {
   cluster: string;
@@ -29,6 +30,8 @@ interface TwinFlags {
   untilDays?: number;
   keepData?: boolean;
   tokens?: number;
+  software?: string;
+  params?: string;
   json?: boolean;
 }
 
@@ -54,16 +57,17 @@ async function run(f: TwinFlags): Promise<void> {
   await assertPortFree(f.host, port); // before minutes of building a fleet
   const cluster = loadCluster(f.cluster, f.gpus);
   const model = loadModel(f.model);
+  const software = resolveSoftware(f);
   // The Simulate face's failure model: by default the fleet model of this cluster's GPU pools, provider and age.
   const failures = loadFailures(f.failureRates, cluster, f);
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
   const { startTwin } = await import('../../twin/runtime.js'); // the server, stores and fleet: only when it runs
-  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens });
+  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens, software: { name: software.name, params: software.params } });
   const dashboard = `${t.url}/?token=${encodeURIComponent(t.adminToken)}`;
   const flag = t.twin.mix.flagship;
-  if (f.json) printJson({ url: t.url, dashboard, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
+  if (f.json) printJson({ url: t.url, dashboard, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, software: software.name, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
   else {
-    process.stderr.write(`  flagship ${flag.name}: ${flag.gpus.toLocaleString('en-US')} GPUs, ${flag.layout}, ${flag.stepTimeS.toFixed(2)} s/step (Plan face)\n`);
+    process.stderr.write(`  flagship ${flag.name}: ${flag.gpus.toLocaleString('en-US')} GPUs, ${flag.layout}, ${flag.stepTimeS.toFixed(2)} s/step (Plan face, ${softwareLabel(software)})\n`);
     process.stderr.write(`  speed ${f.speed === 0 ? 'as fast as possible' : `${f.speed}× real time`}; failures: ${failures.name}; data dir ${t.dataDir}\n`);
     process.stderr.write(`\n  Dashboard: ${dashboard}\n  API:       ${t.url}/api/v1  (docs ${t.url}/docs; admin token in ${t.dataDir}/admin.token)\n\n  Ctrl-C stops the twin.\n`);
   }
@@ -95,7 +99,7 @@ async function run(f: TwinFlags): Promise<void> {
 }
 
 function addTwinOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--cluster <preset|file>', 'cluster preset or YAML file', 'colossus-100k')
     .option('--gpus <n>', 'a partition of the site of N GPUs (whole nodes)', positiveInt('--gpus'))
     .option('--model <preset|file>', 'model of the flagship pre-training job', 'grok-1')
@@ -110,8 +114,8 @@ function addTwinOptions(cmd: Command): Command {
     .option('--until-days <d>', 'stop after this many virtual days and print a report (goodput, interruptions, lost GPU-hours; beside colossus simulate)', nonNegative('--until-days'))
     .option('--keep-data', 'keep the (temporary) data dir at exit: the SQLite store with every event')
     .option('--tokens <n>', 'token budget of each flagship run (default 15e12); the next run follows', (t: string) => parseQuantity(t, '--tokens'))
-    .option('--json', 'print the URLs and the fleet as one JSON document on stdout')
-    .action((f: TwinFlags) => run(f));
+    .option('--json', 'print the URLs and the fleet as one JSON document on stdout');
+  return addSoftwareFlags(cmd).action((f: TwinFlags) => run(f));
 }
 
 export function registerTwin(program: Command): void {

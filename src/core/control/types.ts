@@ -97,6 +97,8 @@ export interface JobPlanSpec {
   tokenBudget: number | null;
   /** Layout as text (tp8 pp4 …), for display. */
   layout?: string;
+  /** Software release (or calibrated stack) the planned step time is for. */
+  software?: string;
 }
 
 export interface JobRec {
