@@ -27,6 +27,12 @@ describe('lazy loading', () => {
     });
   }
 
+  it('colossus job submit loads the planner only with --model', async () => {
+    const loaded = await modulesLoadedBy(['job', 'submit', '--help']);
+    expect(loaded.some((u) => u.includes('/src/cli/commands/job.ts'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('/src/core/perf/') || u.includes('job-plan-submit'))).toEqual([]);
+  });
+
   it('loads only its own command module', async () => {
     const loaded = await modulesLoadedBy(['gpu', 'list']);
     expect(loaded.filter((u) => u.includes('/src/cli/commands/')).map((u) => u.replace(/.*\/commands\//, ''))).toEqual(['index.ts', 'gpu.ts']);

@@ -9,8 +9,9 @@ import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } 
 import { positiveInt, sortKey } from '../options.js';
 import { JOB_SORT_KEYS } from '../../core/control/queries.js';
 import { printJson, renderPairs, renderTable } from '../output.js';
+import { addPlanFlags, wantsPlan, type PlanFlags } from '../job-plan-flags.js';
 
-interface SubmitFlags extends ClientFlags {
+interface SubmitFlags extends ClientFlags, PlanFlags {
   name: string;
   gpus: number;
   priority: string;
@@ -43,15 +44,20 @@ function parseEnv(entries: string[]): Record<string, string> {
 
 async function submit(command: string[], f: SubmitFlags): Promise<void> {
   if (command.length === 0) throw new ColossusError('usage', 'no command given', { where: 'command', hint: 'put it after --, e.g. colossus job submit --name t --gpus 8 -- node train.mjs' });
+  const planning = wantsPlan(f) ? await import('../job-plan-submit.js') : null; // the planner: only for --model
+  const client = clientFrom(f);
+  const planned = planning ? await planning.planForSubmit({ ...f, model: f.model! }, f.gpus, client) : null;
+  const env = parseEnv(f.env);
   const spec = {
     name: f.name, gpus: f.gpus, priority: int('--priority', f.priority), team: f.team,
     checkpointDir: f.checkpointDir ? resolve(f.checkpointDir) : undefined, maxRestarts: int('--max-restarts', f.maxRestarts),
-    gracePeriodS: int('--grace-s', f.graceS), env: parseEnv(f.env), cwd: f.cwd ? resolve(f.cwd) : process.cwd(), command,
+    gracePeriodS: int('--grace-s', f.graceS), env: planning && planned ? planning.mergePlanEnv(planned.env, env) : env, cwd: f.cwd ? resolve(f.cwd) : process.cwd(), command,
     ...(f.perNode ? { launch: 'per-node' as const } : {}),
+    ...(planned ? { plan: planned.plan } : {}),
   };
+  if (planned && !f.json) process.stderr.write(`${planned.summary}\n`);
   // One Idempotency-Key per invocation, the same on each retry: a lost answer never makes a second job.
   const key = randomUUID();
-  const client = clientFrom(f);
   let job: JobDetail | undefined;
   for (let attempt = 1; !job; attempt++) {
     try {
@@ -88,6 +94,7 @@ export function throughputPairs(t: ThroughputView): [string, string][] {
   const out: [string, string][] = [
     ['step time', planned(t.achievedStepS === null ? '-' : `${t.achievedStepS.toPrecision(3)} s`, t.plannedStepS === null ? null : `${t.plannedStepS.toPrecision(3)} s${t.efficiency === null ? '' : `, ${pct(t.efficiency)} of plan`}`)],
   ];
+  if (t.efficiency !== null) out.push(['efficiency', `${t.efficiency.toFixed(2)} (planned ÷ achieved step time; 1 = as planned)`]);
   if (t.tokensPerS !== null || t.plannedTokensPerS !== null) {
     out.push(['tokens/s', planned(t.tokensPerS === null ? '-' : formatSi(t.tokensPerS), t.plannedTokensPerS === null ? null : formatSi(t.plannedTokensPerS))]);
     out.push(['MFU', planned(pct(t.mfu), t.plannedMfu === null ? null : pct(t.plannedMfu))]);
@@ -104,7 +111,7 @@ function showHuman(j: JobDetail): string {
     ['command', j.command.join(' ')], ['launch', j.launch], ['checkpoint dir', j.checkpointDir], ['restarts', `${j.restarts} of ${j.maxRestarts}`],
     ['last step', j.lastStep ?? '-'], ['last checkpoint', j.lastCheckpointStep ?? '-'], ['submitted', fmtTime(j.submittedAtMs)], ['ended', fmtTime(j.endedAtMs)],
     ['result', j.result ? JSON.stringify(j.result) : '-'],
-    ...(j.plan ? [['plan', `${j.plan.model} ${j.plan.precision}${j.plan.layout ? `, ${j.plan.layout}` : ''}`] as [string, string]] : []),
+    ...(j.plan ? [['plan', `${j.plan.model} ${j.plan.precision}${j.plan.layout ? `, ${j.plan.layout}` : ''}${j.plan.software ? ` (${j.plan.software})` : ''}`] as [string, string]] : []),
     ...throughputPairs(j.throughput),
   ]);
   const attempts = renderTable(j.attempts, [
@@ -122,7 +129,7 @@ function showHuman(j: JobDetail): string {
 
 export function registerJob(program: Command): void {
   const job = program.command('job').description('Submit and inspect jobs on the control plane (COLOSSUS_SERVER, COLOSSUS_TOKEN)');
-  addClientOptions(job.command('submit').description('Submit a gang job: colossus job submit --name N --gpus G [options] -- CMD ARGS…'))
+  const submitCmd = addClientOptions(job.command('submit').description('Submit a gang job: colossus job submit --name N --gpus G [--model M …] [options] -- CMD ARGS…'))
     .requiredOption('--name <name>', 'job name')
     .requiredOption('--gpus <n>', 'GPUs in the gang (multi-node jobs take whole nodes)', positiveInt('--gpus'))
     .option('--priority <p>', 'higher runs first and may preempt lower (default 0)')
@@ -133,8 +140,8 @@ export function registerJob(program: Command): void {
     .option('--cwd <dir>', 'working directory of the processes (default: here)')
     .option('--per-node', 'one process per node (torchrun) instead of one per GPU; env NNODES, NODE_RANK, NPROC_PER_NODE, MASTER_ADDR, MASTER_PORT (and PET_*)')
     .option('--env <KEY=VALUE>', 'extra environment (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .argument('[command...]', 'the command, after --')
-    .action((command: string[], f: SubmitFlags) => submit(command, f));
+    .argument('[command...]', 'the command, after --');
+  addPlanFlags(submitCmd).action((command: string[], f: SubmitFlags) => submit(command, f));
   addClientOptions(job.command('list').description('List jobs (filters run on the server)'))
     .option('--state <states>', 'only jobs in these states (comma-separated: queued,running,recovering,succeeded,failed,cancelled)')
     .option('--team <team>', 'only jobs of this team')

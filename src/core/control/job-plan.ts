@@ -70,7 +70,7 @@ export function layoutText(L: Layout): string {
  * FLOPs per token = model FLOP/s per GPU × GPUs ÷ tokens/s; the dense peak = model FLOP/s
  * per GPU ÷ MFU, so the control plane's MFU of the plan equals the planner's.
  */
-export function jobPlanSpec(modelName: string, r: PerfResult, opts: { tokenBudget?: number | null; software?: string } = {}): JobPlanSpec {
+export function jobPlanSpec(modelName: string, r: PerfResult, opts: { tokenBudget?: number | null; software?: string } = {}): JobPlanSpec & { precision: Precision } {
   const L = r.layout;
   return {
     model: modelName, precision: L.precision, tokensPerStep: L.gbs * L.seq,
