@@ -6,5 +6,6 @@ export * from './jobs.js';
 export * from './nodes.js';
 export * from './events.js';
 export * from './admin.js';
+export * from './session.js';
 export * from './routes.js';
 export * from './client.js';

@@ -10,10 +10,11 @@ import * as nodes from './nodes.js';
 import * as events from './events.js';
 import * as admin from './admin.js';
 import * as reliability from './reliability.js';
+import * as session from './session.js';
 import { attemptIdSchema, canonicalNameSchema, jobIdSchema, okSchema } from './common.js';
 
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under /api/v1, Fastify syntax (`:name`). */
   path: string;
   /** Roles allowed; 'node' means the node credential of the node named in the path. */
@@ -56,6 +57,10 @@ export const ROUTES = {
   resetNode: { method: 'POST', path: '/nodes/:name/reset', params: nameParam, roles: ['admin'], summary: 'Revoke the node’s credential and let the join token register the name once more (a reinstalled node)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   revokeNode: { method: 'POST', path: '/nodes/:name/revoke', params: nameParam, roles: ['admin'], summary: 'Revoke the node’s credential (its agent can no longer heartbeat or register until `reset`)', body: nodes.nodeActionSchema, response: nodes.nodeDetailSchema },
   setNodeAddress: { method: 'POST', path: '/nodes/:name/address', params: nameParam, roles: ['admin'], summary: 'Set the address other nodes use as MASTER_ADDR (null: the address the server sees)', body: admin.nodeAddressSchema, response: nodes.nodeDetailSchema },
+  createLoginLink: { method: 'POST', path: '/login-links', roles: ['admin'], summary: 'A one-time dashboard login link (viewer by default, or operator): valid once, for 10 minutes; GET /login?code=… exchanges it for a session cookie', body: session.createLoginLinkSchema, response: session.loginLinkSchema, status: 201 },
+  showSession: { method: 'GET', path: '/session', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'Who this request is signed in as (cookie session or bearer token)', response: session.sessionViewSchema },
+  createSession: { method: 'POST', path: '/session', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'Exchange this request\'s bearer token for a dashboard session cookie (HttpOnly, SameSite=Strict, 12 h; an admin token opens an operator session)', response: session.sessionViewSchema, status: 201 },
+  deleteSession: { method: 'DELETE', path: '/session', roles: ['admin', 'operator', 'user', 'viewer'], summary: 'Log out: end this cookie session and clear the cookie', response: session.loggedOutSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -3,7 +3,7 @@
  * the pure Controller. Reusable in-process (tests, the twin with a virtual clock
  * and `tickMs: 0`); `startServer` in ./main.ts adds files, ports and signals.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Controller } from '../core/control/controller.js';
@@ -17,6 +17,9 @@ import { Persister } from './persister.js';
 import { StoreHealth } from './store-health.js';
 import type { Store, TokenRow, WriteBatch } from './store/store.js';
 import { registerApiRoutes } from './routes/index.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { authenticateRequest } from './session.js';
+import { registerStatic } from './static.js';
 
 export interface ServerOptions {
   store: Store;
@@ -36,6 +39,15 @@ export interface ServerOptions {
   checkpointRoots?: string[];
   /** Extra OpenAPI paths for /docs, served by an embedding app (the twin's endpoints). */
   openapiPaths?: Record<string, Record<string, unknown>>;
+  /**
+   * Wall clock for login codes and sessions, epoch ms (default Date.now). Not `clock`: the
+   * twin's clock is virtual, and a login code lasts 10 real minutes. Tests inject it.
+   */
+  authNowMs?: () => number;
+  /** Where GET /login sends the browser once it has its session cookie (default `/`). */
+  loginRedirect?: string;
+  /** Serve the dashboard (web/dist) at / from this directory (`colossus server`; the twin serves its own). */
+  webDir?: string;
   /** Fastify logger options (pino); default: off. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -61,6 +73,10 @@ export interface ColossusServer {
   kick(): void;
   /** Next log line sequence number. */
   nextLogSeq(): number;
+  /** Who sent the request: bearer token, or the dashboard's session cookie (401/403 problems otherwise). */
+  authenticate(req: FastifyRequest): TokenRow;
+  /** The wall clock of login codes and sessions, epoch ms. */
+  authNowMs(): number;
   close(): Promise<void>;
 }
 
@@ -69,6 +85,7 @@ const systemClock: Clock = { nowMs: () => Date.now(), monotonicMs: () => perform
 
 export async function createServer(opts: ServerOptions): Promise<ColossusServer> {
   const clock = opts.clock ?? systemClock;
+  const authNowMs = opts.authNowMs ?? (() => Date.now());
   const policy = { ...DEFAULT_POLICY, ...opts.policy };
   const controller = new Controller(clock, policy);
   const snap = await opts.store.loadSnapshot();
@@ -95,7 +112,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
-  await app.register(swagger, { openapi: { info: { title: 'Colossus control plane', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }], ...(opts.openapiPaths ? { paths: { ...opts.openapiPaths } } : {}) } });
+  await app.register(swagger, { openapi: { info: { title: 'Colossus control plane', version: '1' }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'colossus_session' } } }, security: [{ bearer: [] }, { session: [] }], ...(opts.openapiPaths ? { paths: { ...opts.openapiPaths } } : {}) } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   let logSeq = snap.lastLogSeq;
@@ -148,6 +165,8 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
       }, 20); // coalesce: one scheduling pass for a burst of submits, exits or registrations
     },
     nextLogSeq: () => ++logSeq,
+    authenticate: (req) => authenticateRequest(tokens, req, authNowMs()),
+    authNowMs: () => authNowMs(),
     async close() {
       clearInterval(timer);
       if (kickTimer) clearTimeout(kickTimer);
@@ -157,6 +176,8 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     },
   };
   registerApiRoutes(server);
+  registerSessionRoutes(server, opts.loginRedirect ?? '/');
+  if (opts.webDir) await registerStatic(app, opts.webDir);
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (req, reply) => {
     const fault = storeHealth.problem();

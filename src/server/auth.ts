@@ -1,8 +1,9 @@
 /**
  * Bearer tokens. Tokens are random 192-bit strings, so they are stored as
  * SHA-256 hashes (no slow KDF needed for high-entropy secrets). Roles: admin,
- * user, agent (the join token) and node (one credential per registered node,
- * valid only for that node's routes).
+ * operator, user, viewer, agent (the join token) and node (one credential per
+ * registered node, valid only for that node's routes). Dashboard sessions are rows
+ * of the same table with an expiry (./session.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ColossusError } from '../core/errors.js';
@@ -54,6 +55,18 @@ export class TokenTable {
     }
   }
 
+  /** Forgets a token row (a session that logged out). */
+  delete(hash: string): void {
+    this.byHash.delete(hash);
+  }
+
+  /** The session row of a cookie's secret (rows with an expiry only), if known; expiry is the caller's to check. */
+  session(secret: string): TokenRow | undefined {
+    const hash = hashToken(secret);
+    const row = this.byHash.get(hash);
+    return row && row.expiresAtMs != null && timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash)) ? row : undefined;
+  }
+
   has(hash: string): boolean {
     return this.byHash.has(hash);
   }
@@ -61,7 +74,7 @@ export class TokenTable {
   /** The token row for an Authorization header; throws 401 when missing or unknown. */
   authenticate(header: string | undefined): TokenRow {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!m) throw new ColossusError('unauthorized', 'missing bearer token', { where: 'Authorization header', hint: 'send "Authorization: Bearer <token>" (admin.token in the server data dir, or COLOSSUS_TOKEN)' });
+    if (!m) throw new ColossusError('unauthorized', 'missing bearer token', { where: 'Authorization header', hint: 'send "Authorization: Bearer <token>" (admin.token in the server data dir, or COLOSSUS_TOKEN); a browser signs in with a login link (colossus login-link)' });
     const cached = this.seen.get(m[1]);
     if (cached && this.byHash.get(cached.hash) === cached) return cached; // still valid: skip the hash
     const hash = hashToken(m[1]);
@@ -85,5 +98,9 @@ export function authorize(row: TokenRow, roles: readonly Role[], nodeInPath?: st
     return;
   }
   if (row.role === 'admin' && !roles.includes('node')) return;
-  if (!roles.includes(row.role)) throw new ColossusError('forbidden', `role '${row.role}' may not use this route (allowed: ${roles.join(', ')})`, { where: 'Authorization header', hint: 'ask an admin for a token with one of those roles (POST /api/v1/tokens)' });
+  if (roles.includes(row.role)) return;
+  if (row.expiresAtMs != null) {
+    throw new ColossusError('forbidden', `this ${row.role} session may not use this route (allowed: ${roles.join(', ')})`, { where: 'colossus_session cookie', hint: 'open an operator login link (`colossus login-link --role operator` with the admin token), or sign in with a token of one of those roles' });
+  }
+  throw new ColossusError('forbidden', `role '${row.role}' may not use this route (allowed: ${roles.join(', ')})`, { where: 'Authorization header', hint: 'ask an admin for a token with one of those roles (POST /api/v1/tokens)' });
 }

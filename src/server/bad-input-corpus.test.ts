@@ -3,13 +3,14 @@
  * an unknown token, the wrong role, malformed and mistyped bodies, bad path
  * parameters, unknown query keys — plus the inputs found accepted before (NUL bytes,
  * an empty program, `..` in names, duplicate GPU indices, names differing only in
- * case, hostile paths, deep and huge progress lines). Each must get a 4xx
+ * case, hostile paths, deep and huge progress lines; login codes reused, unknown or
+ * expired, and session cookies that are no session). Each must get a 4xx
  * application/problem+json of ours (no FST_ERR_* type) saying what, where and how
  * to fix it; the real server process stays up and its state unchanged.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteDef } from '../protocol/routes.js';
 import { spawnServer, type SpawnedServer } from './testing/spawn-server.js';
@@ -22,6 +23,10 @@ let nodeToken = '';
 let viewer = '';
 let user = '';
 let jobId = '';
+/** Login codes: one already used, one made 11 minutes (of the server's wall clock) ago. */
+let usedCode = '';
+let expiredCode = '';
+const PRELOAD = resolve(import.meta.dirname, '../../test/helpers/skew-clock.mjs');
 
 interface Case {
   what: string;
@@ -32,11 +37,14 @@ interface Case {
   body?: unknown;
   raw?: string;
   type?: string;
+  /** A Cookie header. */
+  cookie?: string;
 }
 
 async function send(c: Case) {
   const headers: Record<string, string> = {};
   if (c.token) headers.authorization = `Bearer ${c.token}`;
+  if (c.cookie) headers.cookie = c.cookie;
   const body = c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
   if (body !== undefined) headers['content-type'] = c.type ?? 'application/json';
   const res = await fetch(s.url + c.path, { method: c.method, headers, body });
@@ -171,11 +179,27 @@ function handWritten(): Case[] {
     { what: 'logs tail 10^9', method: 'GET', path: `/api/v1/jobs/${jobId}/logs?tail=1000000000`, token: ADMIN },
     { what: 'events since negative', method: 'GET', path: '/api/v1/events?since=-1', token: ADMIN },
     { what: 'Bearer with no token', method: 'GET', path: '/api/v1/jobs', token: ' ' },
+    { what: 'login code used a second time', method: 'GET', path: `/login?code=${usedCode}` },
+    { what: 'login code expired (made 11 min ago)', method: 'GET', path: `/login?code=${expiredCode}` },
+    { what: 'login code unknown', method: 'GET', path: '/login?code=ABCDEFGHJK' },
+    { what: 'login link with no code', method: 'GET', path: '/login' },
+    { what: 'login code malformed', method: 'GET', path: '/login?code=../../etc' },
+    { what: 'login code with NUL', method: 'GET', path: '/login?code=ABCDE%00GHJ' },
+    { what: 'login code given twice', method: 'GET', path: '/login?code=ABCDEFGHJK&code=ABCDEFGHJK' },
+    { what: 'login link for role admin', method: 'POST', path: '/api/v1/login-links', token: ADMIN, body: { role: 'admin' } },
+    { what: 'session cookie that is the admin token', method: 'GET', path: '/api/v1/jobs', cookie: `colossus_session=${ADMIN}` },
+    { what: 'unknown session cookie', method: 'GET', path: '/api/v1/session', cookie: 'colossus_session=cls_nope' },
   ];
 }
 
 beforeAll(async () => {
-  s = await spawnServer(['--data-dir', join(dir, 'data')], { COLOSSUS_ADMIN_TOKEN: ADMIN, COLOSSUS_AGENT_TOKEN: JOIN });
+  // The preload steps the server's wall clock by +11 min on SIGUSR2 (a login code lasts 10).
+  s = await spawnServer(['--data-dir', join(dir, 'data')], { COLOSSUS_ADMIN_TOKEN: ADMIN, COLOSSUS_AGENT_TOKEN: JOIN, NODE_OPTIONS: `--import ${PRELOAD}`, SKEW_STEPS_MS: String(11 * 60_000) });
+  expiredCode = (await post('/api/v1/login-links', {}, ADMIN)).code as string;
+  s.child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && !/offset now 660000/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+  usedCode = (await post('/api/v1/login-links', { role: 'operator' }, ADMIN)).code as string;
+  expect((await fetch(`${s.url}/login?code=${usedCode}`, { redirect: 'manual' })).status).toBe(303);
   nodeToken = (await post('/api/v1/agents/register', { name: 'corpus-1', gpus: gpus(1) }, JOIN)).nodeToken as string;
   await post('/api/v1/agents/register', { name: 'corpus-2', gpus: gpus(1) }, JOIN);
   viewer = (await post('/api/v1/tokens', { role: 'viewer', name: 'vera' }, ADMIN)).token as string;
@@ -211,6 +235,9 @@ describe('the bad-input corpus over every route', () => {
       if (!ok) wrong.push(`${c.what}: ${r.status} ${r.type} ${JSON.stringify(r.json).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
+    // The login codes were refused for the reason each case names.
+    expect((await send({ what: 'used', method: 'GET', path: `/login?code=${usedCode}` })).json).toMatchObject({ status: 410, type: '/problems/login-code-used' });
+    expect((await send({ what: 'expired', method: 'GET', path: `/login?code=${expiredCode}` })).json).toMatchObject({ status: 410, type: '/problems/login-code-expired' });
     expect((await send({ what: 'up', method: 'GET', path: '/healthz' })).json).toEqual({ ok: true });
     expect((await send({ what: 'state', method: 'GET', path: '/api/v1/jobs', token: ADMIN })).json).toEqual(before.json);
     const nodesAfter = (await send({ what: 'state', method: 'GET', path: '/api/v1/nodes', token: ADMIN })).json as unknown as { name: string; gpus: number }[];

@@ -16,6 +16,8 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { LeaderLease } from './leader.js';
 import { createStandbyApp, type StandbyApp } from './standby.js';
 import { Store } from './store/store.js';
+import { loginPath, mintLoginCode, type LoginRole } from './login-codes.js';
+import { defaultWebDir } from './static.js';
 import { ensureSharedTokens, ensureTokenFiles, type BootTokens } from './tokens-files.js';
 
 export interface StartOptions {
@@ -36,6 +38,10 @@ export interface StartOptions {
   leaseTtlMs?: number;
   /** This replica led and lost the lease to another (it stops serving first). Default: exit 1. */
   onLeadershipLost?: (why: string) => void;
+  /** Role of the session the one-time login link made at start opens (default viewer). */
+  loginRole?: LoginRole;
+  /** The built dashboard served at / (default web/dist of the package; null: none). */
+  webDir?: string | null;
 }
 
 export interface StartedInfo {
@@ -47,6 +53,8 @@ export interface StartedInfo {
   agentTokenFile: string | null;
   heartbeatIntervalS: number;
   nodeTimeoutS: number;
+  /** A one-time dashboard login link made at start (valid once, for 10 minutes); null when the store could not take it. */
+  login: { url: string; role: LoginRole; expiresAtMs: number } | null;
 }
 
 export interface Started {
@@ -87,8 +95,23 @@ interface Ctx {
   log: Logger;
 }
 
-function info(c: Ctx, url: string, role: StartedInfo['role']): StartedInfo {
-  return { url, dataDir: c.dataDir, store: c.store.kind, role, adminTokenFile: c.tokens.adminFile, agentTokenFile: c.tokens.agentFile, heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS };
+async function info(c: Ctx, url: string, role: StartedInfo['role']): Promise<StartedInfo> {
+  return { url, dataDir: c.dataDir, store: c.store.kind, role, adminTokenFile: c.tokens.adminFile, agentTokenFile: c.tokens.agentFile, heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, login: await loginLink(c, url) };
+}
+
+/**
+ * The login link printed at start, in place of a token in a URL. A standby may make it
+ * too: the code goes to the shared store, and /login on a standby redirects to the leader.
+ */
+async function loginLink(c: Ctx, url: string): Promise<StartedInfo['login']> {
+  const role = c.o.loginRole ?? 'viewer';
+  try {
+    const m = await mintLoginCode(c.store, role, Date.now());
+    return { url: url + loginPath(m.code), role, expiresAtMs: m.expiresAtMs };
+  } catch (e) {
+    c.log.warn(`no login link at start (the store did not take it: ${(e as Error).message}); make one with \`colossus login-link\``);
+    return null;
+  }
 }
 
 function controlPlane(c: Ctx): Promise<ColossusServer> {
@@ -98,6 +121,8 @@ function controlPlane(c: Ctx): Promise<ColossusServer> {
     policy: { heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, checkpointRoot: resolve(c.dataDir, 'checkpoints') },
     checkpointRoots: c.o.checkpointRoots?.length ? c.o.checkpointRoots.map((r) => resolve(r)) : [resolve(c.dataDir, 'checkpoints')],
     logger: { level: c.o.logLevel ?? 'info', stream: process.stderr },
+    loginRedirect: '/jobs', // the overview and the map need the twin's endpoints
+    webDir: c.o.webDir === null ? undefined : (c.o.webDir ?? defaultWebDir()),
   });
 }
 
@@ -120,7 +145,7 @@ async function startSingle(c: Ctx): Promise<Started> {
   const url = await listen(c, server.app, c.o.port, () => server.close());
   let stopping: Promise<void> | null = null;
   return {
-    server, url, log: c.log, info: info(c, url, 'leader'),
+    server, url, log: c.log, info: await info(c, url, 'leader'),
     stop: () =>
       (stopping ??= (async () => {
         server.app.log.info('shutting down: finishing requests, committing state');
@@ -183,7 +208,7 @@ async function startReplica(c: Ctx): Promise<Started> {
     get server() {
       return server;
     },
-    url, log: c.log, info: info(c, url, 'standby'),
+    url, log: c.log, info: await info(c, url, 'standby'),
     stop: () =>
       (stopping ??= (async () => {
         if (timer) clearTimeout(timer);

@@ -67,7 +67,7 @@ export class Persister {
 /** Concatenates batches; for rows written twice the later version wins. */
 export function merge(batches: WriteBatch[]): WriteBatch {
   const nodes = new Map(), jobs = new Map(), attempts = new Map(), parts = new Map(), quotas = new Map<string, number | null>(), tokens = new Map();
-  const events = [], logs = [], del: string[] = [];
+  const events = [], logs = [], del: string[] = [], delHashes: string[] = [];
   for (const b of batches) {
     for (const n of b.changes?.nodes ?? []) nodes.set(n.name, n);
     for (const j of b.changes?.jobs ?? []) jobs.set(j.id, j);
@@ -78,12 +78,14 @@ export function merge(batches: WriteBatch[]): WriteBatch {
     for (const e of b.changes?.events ?? []) events.push(e);
     for (const l of b.logs ?? []) logs.push(l);
     for (const d of b.nodeTokensDelete ?? []) del.push(d);
+    for (const d of b.tokensDelete ?? []) delHashes.push(d);
     for (const t of b.tokensPut ?? []) tokens.set(t.node ? `node:${t.node}` : t.hash, t);
   }
   return {
     changes: { nodes: [...nodes.values()], jobs: [...jobs.values()], attempts: [...attempts.values()], parts: [...parts.values()], events, quotas: [...quotas] },
     tokensPut: [...tokens.values()],
     nodeTokensDelete: del,
+    tokensDelete: delHashes,
     logs,
   };
 }

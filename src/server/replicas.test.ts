@@ -4,7 +4,8 @@
  * both write the same bootstrap tokens from the database into their token files; a
  * client given both URLs works whichever comes first; after kill -9 of the leader
  * the standby leads within 15 s with every acknowledged job (defect 4 on PostgreSQL:
- * two servers no longer both write). Skipped when PostgreSQL is unreachable.
+ * two servers no longer both write); dashboard login codes and sessions work whichever
+ * replica leads. Skipped when PostgreSQL is unreachable.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,14 @@ describe.skipIf(!pgOk)('replicas on PostgreSQL', () => {
     const redirected = await fetch(`${second.url}/api/v1/jobs?state=queued`, { redirect: 'manual', headers: { authorization: `Bearer ${token}` } });
     expect([redirected.status, redirected.headers.get('location')]).toEqual([307, `${first.url}/api/v1/jobs?state=queued`]);
 
+    // Login codes and sessions live in the database: the standby's start-up link sends the
+    // browser to the leader, which honours it; the leader's link is kept for after the failover.
+    const viaStandby = await fetch(second.info.login!.url, { redirect: 'manual' });
+    expect([viaStandby.status, viaStandby.headers.get('location')]).toEqual([307, second.info.login!.url.replace(second.url, first.url)]);
+    const onLeader = await fetch(viaStandby.headers.get('location')!, { redirect: 'manual' });
+    expect(onLeader.status).toBe(303);
+    const cookie = onLeader.headers.get('set-cookie')!.split(';')[0];
+
     // a client listing the standby first still submits (following the 307 with its token)
     const client = new ApiClient({ server: `${second.url},${first.url}`, token });
     const acked: string[] = [];
@@ -71,5 +80,8 @@ describe.skipIf(!pgOk)('replicas on PostgreSQL', () => {
     const jobs = await client.listJobs();
     expect(jobs.map((j) => j.id)).toEqual(acked);
     expect((await client.submitJob({ name: 'after', gpus: 8, command: ['true'] })).id).toBe('job-000006');
+    // The new leader honours the old leader's session and its unused login code.
+    expect(await (await fetch(`${second.url}/api/v1/session`, { headers: { cookie } })).json()).toMatchObject({ role: 'viewer', via: 'cookie' });
+    expect((await fetch(first.info.login!.url.replace(first.url, second.url), { redirect: 'manual' })).status).toBe(303);
   });
 });

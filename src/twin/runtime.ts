@@ -16,6 +16,7 @@ import { ColossusError } from '../core/errors.js';
 import { createServer, type ColossusServer } from '../server/app.js';
 import { sendProblem } from '../server/errors.js';
 import { Store } from '../server/store/store.js';
+import { loginPath, mintLoginCode, type LoginRole } from '../server/login-codes.js';
 import { ensureTokenFiles } from '../server/tokens-files.js';
 import { Pacer } from './pacer.js';
 import { twinGpuMetrics } from './metrics-source.js';
@@ -24,7 +25,7 @@ import type { PlanSoftware } from './workloads.js';
 import { VirtualClock } from './virtual-clock.js';
 import { registerTwinRoutes } from './http/routes.js';
 import { TWIN_OPENAPI_PATHS } from './http/openapi.js';
-import { defaultWebDir, registerStatic } from './http/static.js';
+import { defaultWebDir, registerStatic } from '../server/static.js';
 
 export interface TwinStartOptions {
   cluster: Cluster;
@@ -55,8 +56,11 @@ export interface RunningTwin {
   pacer: Pacer;
   server: ColossusServer;
   url: string;
+  /** For the CLI, tests and scripts in this process: never printed or put in a URL (the dashboard signs in with a login link). */
   adminToken: string;
   dataDir: string;
+  /** A new one-time login link (valid once, for 10 minutes) for a viewer or operator session on the dashboard. */
+  loginLink(role?: LoginRole): Promise<{ url: string; role: LoginRole; expiresAtMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -131,5 +135,9 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
       await store.close();
       if (data.temporary && !o.keepData) rmSync(data.dir, { recursive: true, force: true });
     })());
-  return { twin, pacer, server, url, adminToken: tokens.admin, dataDir: data.dir, stop };
+  const loginLink = async (role: LoginRole = 'viewer') => {
+    const m = await mintLoginCode(store, role, server.authNowMs());
+    return { url: url + loginPath(m.code), role, expiresAtMs: m.expiresAtMs };
+  };
+  return { twin, pacer, server, url, adminToken: tokens.admin, dataDir: data.dir, loginLink, stop };
 }

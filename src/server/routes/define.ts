@@ -32,7 +32,7 @@ export function defineRoute<D extends RouteDef>(
     schema: openapi(def),
     handler: async (req, reply) => {
       server.guard(def.method);
-      const auth = server.tokens.authenticate(req.headers.authorization);
+      const auth = server.authenticate(req);
       const params = (req.params ?? {}) as Record<string, string>;
       authorize(auth, def.roles, def.roles.includes('node') ? params.name : undefined);
       if (def.params) parse(def.params, params, 'path');

@@ -79,6 +79,25 @@ const tokenTeam: Migration = {
   },
 };
 
+/**
+ * One-time login codes (the dashboard's login link) and session rows: a session is a token
+ * row with an expiry (the browser holds it in an HttpOnly cookie). Both live in the store
+ * so that whichever PostgreSQL replica leads can honour them, and they survive a restart.
+ */
+const loginSessions: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('tokens').addColumn('expires_at_ms', 'bigint').execute();
+    await db.schema
+      .createTable('login_codes')
+      .addColumn('hash', 'text', (c) => c.primaryKey())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('used_at_ms', 'bigint')
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease, '0004-token-team': tokenTeam }),
+  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease, '0004-token-team': tokenTeam, '0005-login-sessions': loginSessions }),
 };

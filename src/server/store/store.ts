@@ -22,7 +22,23 @@ export interface TokenRow {
   createdAtMs: number;
   /** The team of a user or viewer token (users cancel only their team's jobs); null otherwise. */
   team?: string | null;
+  /**
+   * Set only on dashboard sessions (src/server/login.ts): when the session ends, epoch ms
+   * (wall clock). A row with an expiry is a session: it authenticates only as the cookie.
+   */
+  expiresAtMs?: number | null;
 }
+
+/** A one-time login code (stored hashed): `role` is the role of the session it opens. */
+export interface LoginCodeRow {
+  hash: string;
+  role: 'viewer' | 'operator';
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+/** What exchanging a login code gave: the session row, or why not. */
+export type LoginCodeOutcome = { ok: true; role: LoginCodeRow['role'] } | { ok: false; why: 'unknown' | 'used' | 'expired'; usedAtMs?: number; expiresAtMs?: number };
 
 export interface LogRow {
   seq: number;
@@ -41,6 +57,8 @@ export interface WriteBatch {
   tokensPut?: TokenRow[];
   /** Token rows to delete, by node (a node's previous credential). */
   nodeTokensDelete?: string[];
+  /** Token rows to delete, by hash (a session that logged out). */
+  tokensDelete?: string[];
   logs?: LogRow[];
 }
 
@@ -163,7 +181,7 @@ export class Store {
       attempts: withParts(attempts.map((r) => JSON.parse(r.data) as AttemptRec), parts),
       quotas: teams.map((t) => [t.name, Number(t.gpu_quota)]),
       lastEventSeq: Number(ev?.m ?? 0),
-      tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms), team: t.team ?? null })),
+      tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms), team: t.team ?? null, expiresAtMs: t.expires_at_ms === null ? null : Number(t.expires_at_ms) })),
       lastLogSeq: Number(lg?.m ?? 0),
     };
   }
@@ -192,12 +210,50 @@ export class Store {
         }
       }
       if (batch.nodeTokensDelete?.length) await tx.deleteFrom('tokens').where('role', '=', 'node').where('node', 'in', batch.nodeTokensDelete).execute();
+      if (batch.tokensDelete?.length) await tx.deleteFrom('tokens').where('hash', 'in', batch.tokensDelete).execute();
       if (batch.tokensPut?.length) {
-        await upsert(tx, 'tokens', 'hash', batch.tokensPut, (t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs, team: t.team ?? null }));
+        await upsert(tx, 'tokens', 'hash', batch.tokensPut, (t) => ({ hash: t.hash, role: t.role, name: t.name, node: t.node, created_at_ms: t.createdAtMs, team: t.team ?? null, expires_at_ms: t.expiresAtMs ?? null }));
       }
       for (const part of chunks(batch.logs ?? [])) {
         await tx.insertInto('logs').values(part.map((l) => ({ seq: l.seq, job_id: l.jobId, attempt: l.attempt, node: l.node, rank: l.rank, stream: l.stream, text: l.text, at_ms: l.atMs }))).execute();
       }
+    });
+  }
+
+  /**
+   * Stores a new login code (its own transaction, fenced on a leader). A standby may call
+   * it too (its `colossus server` prints a link at start): the row is independent of the
+   * leader's memory, which reads codes from the store when one is exchanged. Codes that
+   * expired a day ago are deleted on the way.
+   */
+  async putLoginCode(row: LoginCodeRow): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await this.checkEpoch(tx);
+      await tx.deleteFrom('login_codes').where('expires_at_ms', '<', row.createdAtMs - 86_400_000).execute();
+      await tx.insertInto('login_codes').values({ hash: row.hash, role: row.role, created_at_ms: row.createdAtMs, expires_at_ms: row.expiresAtMs, used_at_ms: null }).execute();
+    });
+  }
+
+  /**
+   * Exchanges a login code for a session, in one transaction: the code is marked used only
+   * if it was unused and unexpired (a conditional update, so two requests — or two
+   * replicas — cannot both use it), and the session row is written with it. Expired
+   * sessions are deleted on the way.
+   */
+  async consumeLoginCode(hash: string, nowMs: number, session: (role: LoginCodeRow['role']) => TokenRow): Promise<LoginCodeOutcome & { session?: TokenRow }> {
+    return this.db.transaction().execute(async (tx) => {
+      await this.checkEpoch(tx);
+      const row = await tx.selectFrom('login_codes').selectAll().where('hash', '=', hash).executeTakeFirst();
+      if (!row) return { ok: false, why: 'unknown' } as const;
+      if (row.used_at_ms !== null) return { ok: false, why: 'used', usedAtMs: Number(row.used_at_ms) } as const;
+      if (Number(row.expires_at_ms) <= nowMs) return { ok: false, why: 'expired', expiresAtMs: Number(row.expires_at_ms) } as const;
+      const r = await tx.updateTable('login_codes').set({ used_at_ms: nowMs }).where('hash', '=', hash).where('used_at_ms', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return { ok: false, why: 'used' } as const;
+      const role = row.role as LoginCodeRow['role'];
+      const s = session(role);
+      await tx.deleteFrom('tokens').where('expires_at_ms', '<', nowMs).execute();
+      await tx.insertInto('tokens').values({ hash: s.hash, role: s.role, name: s.name, node: null, created_at_ms: s.createdAtMs, team: s.team ?? null, expires_at_ms: s.expiresAtMs ?? null }).execute();
+      return { ok: true, role, session: s } as const;
     });
   }
 

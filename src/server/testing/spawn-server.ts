@@ -11,7 +11,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export interface SpawnedServer {
   child: ChildProcess;
   url: string;
-  info: { url: string; dataDir: string; store: string; adminTokenFile: string | null; agentTokenFile: string | null };
+  info: { url: string; dataDir: string; store: string; adminTokenFile: string | null; agentTokenFile: string | null; login: { url: string; role: string; expiresAtMs: number } | null };
   stderr: () => string;
   /** Resolves with the exit code / signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;

@@ -4,7 +4,8 @@
  * Keep in step with ./routes.ts and ./stream.ts; a test checks every path is listed.
  */
 const json = (description: string) => ({ 200: { description, content: { 'application/json': { schema: { type: 'object' } } } } });
-const admin = [{ bearer: [] }];
+/** Steering needs an operator or admin: a bearer token or an operator session cookie. */
+const admin = [{ bearer: [] }, { session: [] }];
 const open: never[] = [];
 const tag = ['twin'];
 
@@ -26,14 +27,14 @@ export const TWIN_OPENAPI_PATHS: Record<string, Record<string, unknown>> = {
     put: {
       tags: tag, security: admin, summary: 'Set the twin speed (virtual s per wall s; 0 = as fast as possible)',
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['speed'], properties: { speed: { type: 'number', minimum: 0, maximum: 1e7 } } } } } },
-      responses: { ...json('the new speed'), 400: { description: 'bad body' }, 401: { description: 'no admin token' } },
+      responses: { ...json('the new speed'), 400: { description: 'bad body' }, 401: { description: 'no token or session' }, 403: { description: 'not an operator' } },
     },
   },
   '/api/v1/twin/inject': {
     post: {
       tags: tag, security: admin, summary: 'Make a failure of a cause happen now on a node (demos)',
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['cause', 'node'], properties: { cause: { type: 'string' }, node: { type: 'string' } } } } } },
-      responses: { ...json('what was injected'), 400: { description: 'unknown cause or node' }, 401: { description: 'no admin token' }, 409: { description: 'cannot inject now' } },
+      responses: { ...json('what was injected'), 400: { description: 'unknown cause or node' }, 401: { description: 'no token or session' }, 403: { description: 'not an operator' }, 409: { description: 'cannot inject now' } },
     },
   },
 };

@@ -57,7 +57,7 @@ describe('twin HTTP (real server on loopback)', () => {
     expect(Object.values(summary.gpus).reduce((a, b) => a + b, 0)).toBe(512);
   });
 
-  it('injects failures only with an admin token and a known cause', async () => {
+  it('injects failures only with an operator or admin and a known cause', async () => {
     const body = (b: unknown) => ({ method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(b) });
     expect((await fetch(`${t.url}/api/v1/twin/inject`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
     expect((await fetch(`${t.url}/api/v1/twin/inject`, body({ cause: 'gremlins', node: 'node-01' }))).status).toBe(409);
@@ -65,6 +65,33 @@ describe('twin HTTP (real server on loopback)', () => {
     const ok = await fetch(`${t.url}/api/v1/twin/inject`, body({ cause: 'gpuFaulty', node: 'node-01' }));
     expect(ok.status).toBe(200);
     expect(t.twin.inRepair.has(1)).toBe(true);
+  });
+
+  it('steering needs an operator: a viewer session reads but gets 403 on speed and inject; an operator session steers', async () => {
+    const session = async (role: 'viewer' | 'operator') => {
+      const link = await t.loginLink(role);
+      expect(link.url).toMatch(new RegExp(`^${t.url}/login\\?code=[0-9A-Z]{10}$`));
+      const res = await fetch(link.url, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      return (res.headers.get('set-cookie') ?? '').split(';')[0];
+    };
+    const send = (cookie: string, method: string, path: string, body?: unknown) =>
+      fetch(t.url + path, { method, headers: { cookie, 'x-colossus-csrf': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const viewer = await session('viewer');
+    expect((await send(viewer, 'GET', '/api/v1/nodes')).status).toBe(200);
+    for (const [method, path, body] of [['PUT', '/api/v1/twin/speed', { speed: 60 }], ['POST', '/api/v1/twin/inject', { cause: 'gpuFaulty', node: 'node-02' }], ['POST', '/api/v1/nodes/node-03/cordon', { reason: 'x' }]] as const) {
+      const r = await send(viewer, method, path, body);
+      expect(r.status, path).toBe(403);
+      expect((await r.json()).hint, path).toMatch(/operator/);
+    }
+    expect(t.pacer.speed).toBe(0);
+    const operator = await session('operator');
+    expect((await send(operator, 'PUT', '/api/v1/twin/speed', { speed: 60 })).status).toBe(200);
+    expect(t.pacer.speed).toBe(60);
+    expect((await send(operator, 'POST', '/api/v1/nodes/node-03/cordon', { reason: 'x' })).status).toBe(200);
+    const noCsrf = await fetch(`${t.url}/api/v1/twin/speed`, { method: 'PUT', headers: { cookie: operator, 'content-type': 'application/json' }, body: '{"speed":0}' });
+    expect(noCsrf.status).toBe(403);
+    expect((await send(operator, 'PUT', '/api/v1/twin/speed', { speed: 0 })).status).toBe(200);
   });
 
   it('says how to build the dashboard when web/dist is missing', async () => {

@@ -7,9 +7,12 @@
  *   GET /api/v1/twin/nodes/:name    a node's GPUs as the twin simulates them
  *   GET /api/v1/twin/jobs/:id/series step/loss series, plan and lost work of a job
  *   GET /api/v1/twin/stream         server-sent events: summary every second, notable control-plane events
- *   PUT /api/v1/twin/speed          { speed } (admin token) — change the virtual speed
+ *   PUT /api/v1/twin/speed          { speed } — change the virtual speed
+ *   POST /api/v1/twin/inject        { cause, node } — inject a failure
+ * Steering (speed, inject) needs an operator or admin: a token, or an operator session
+ * (a viewer session reads only).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GPU_METRICS, GPU_STATE, gpuMetric, gpuStates, type GpuMetric } from '../gpu-state.js';
 import { summarize } from '../summary.js';
@@ -27,6 +30,13 @@ export interface TwinHttpContext {
 const metricQuery = z.object({ metric: z.enum(GPU_METRICS as [GpuMetric, ...GpuMetric[]]).default('state') });
 
 const problem = (status: number, title: string, detail: string) => ({ type: `/problems/${title.toLowerCase().replace(/ /g, '-')}`, title, status, detail });
+
+/** A 403 problem unless the caller is an operator or admin (token or session); 401 is thrown. */
+function mayNotSteer(ctx: TwinHttpContext, req: FastifyRequest, what: string) {
+  const auth = ctx.server.authenticate(req);
+  if (auth.role === 'admin' || auth.role === 'operator') return null;
+  return { ...problem(403, 'Forbidden', `${what} needs an operator: this ${auth.expiresAtMs != null ? 'session' : 'token'} has the role '${auth.role}'`), where: auth.expiresAtMs != null ? 'colossus_session cookie' : 'Authorization header', hint: 'open an operator login link (`colossus login-link --role operator` with the admin token) or use an operator token' };
+}
 
 export function registerTwinRoutes(app: FastifyInstance, ctx: TwinHttpContext): void {
   const { twin, pacer } = ctx;
@@ -70,16 +80,16 @@ export function registerTwinRoutes(app: FastifyInstance, ctx: TwinHttpContext): 
     return { jobId: id, plan, lost: twin.stats.jobLoss.get(id) ?? { lostSteps: 0, lostS: 0, interruptions: {} }, startMs: twin.clock.startMs, attempts, points: pts.map((p) => [p.tS, p.step, p.loss]) };
   });
   app.put('/api/v1/twin/speed', async (req, reply) => {
-    const auth = ctx.server.tokens.authenticate(req.headers.authorization);
-    if (auth.role !== 'admin') return reply.code(403).type('application/problem+json').send(JSON.stringify(problem(403, 'Forbidden', 'changing the speed needs an admin token')));
+    const refused = mayNotSteer(ctx, req, 'changing the speed');
+    if (refused) return reply.code(403).type('application/problem+json').send(JSON.stringify(refused));
     const body = z.strictObject({ speed: z.number().min(0).max(1e7) }).safeParse(req.body);
     if (!body.success) return reply.code(400).type('application/problem+json').send(JSON.stringify({ ...problem(400, 'Bad Request', 'body must be { "speed": number ≥ 0 } (0 = as fast as possible)'), where: 'body.speed' }));
     pacer.speed = body.data.speed;
     return speed();
   });
   app.post('/api/v1/twin/inject', async (req, reply) => {
-    const auth = ctx.server.tokens.authenticate(req.headers.authorization);
-    if (auth.role !== 'admin') return reply.code(403).type('application/problem+json').send(JSON.stringify(problem(403, 'Forbidden', 'injecting failures needs an admin token')));
+    const refused = mayNotSteer(ctx, req, 'injecting failures');
+    if (refused) return reply.code(403).type('application/problem+json').send(JSON.stringify(refused));
     const body = z.strictObject({ cause: z.string(), node: z.string() }).safeParse(req.body);
     const f = body.success ? twin.fleet.byName.get(body.data.node) : undefined;
     if (!body.success || !f) return reply.code(400).type('application/problem+json').send(JSON.stringify({ ...problem(400, 'Bad Request', `body must be { "cause": one of ${twin.causes.map((c) => c.id).join(', ')}, "node": a node name }`), where: 'body' }));

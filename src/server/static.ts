@@ -1,7 +1,9 @@
 /**
  * Serves the built dashboard (web/dist) with @fastify/static: hashed assets under
  * /assets/ (immutable caching, content types and ranges by the plugin), index.html
- * for every page URL of the app's router.
+ * for every page URL of the app's router. The twin serves it, and so does `colossus
+ * server` (its jobs, nodes, planner and reliability pages; the overview and the map
+ * need the twin's endpoints).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** web/dist next to the package root (the same from src/twin/http and dist/twin/http). */
-export const defaultWebDir = (): string => fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+/** web/dist next to the package root (the same from src/server and dist/server). */
+export const defaultWebDir = (): string => fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** The page URLs of the dashboard's router (web/src/app.tsx). */
 export const PAGE_ROUTES = ['/', '/overview', '/map', '/jobs', '/jobs/*', '/nodes', '/nodes/*', '/planner', '/reliability'];
