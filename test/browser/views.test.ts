@@ -30,7 +30,7 @@ describe.skipIf(!haveChromium && !mustRun)('nodes, jobs and throughput views in 
     twin = await startSmallTwin();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await page.goto(`${twin.url}/?token=${twin.adminToken}`);
+    await page.goto((await twin.loginLink()).url); // a viewer session: the page holds no token
     await page.getByTestId('flagship').waitFor();
   }, 120_000);
 

@@ -31,6 +31,7 @@ export const commands: CommandEntry[] = [
   { name: 'server', longRunning: true, description: 'Run the control plane: REST API under /api/v1, OpenAPI at /docs, /healthz, /readyz, /metrics. PostgreSQL when DATABASE_URL=postgres://…', load: async () => (await import('./server.js')).registerServer },
   { name: 'job', group: true, description: 'Submit and inspect jobs on the control plane (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./job.js')).registerJob },
   { name: 'node', group: true, description: 'Inspect and operate nodes (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./node.js')).registerNode },
+  { name: 'login-link', description: 'A one-time dashboard login link (a viewer session, or --role operator): valid once, for 10 minutes; needs the admin token', load: async () => (await import('./login-link.js')).registerLoginLink },
   { name: 'fleet', group: true, description: 'The fleet as the control plane sees it: its own failure rate (COLOSSUS_SERVER, COLOSSUS_TOKEN)', load: async () => (await import('./fleet.js')).registerFleet },
   { name: 'perf', description: 'Memory, step time, throughput and MFU of one layout (omitted layout flags are chosen by the planner)', load: async () => (await import('./perf.js')).registerPerf },
   { name: 'plan', description: 'Search every layout of a model on a cluster; rank by tokens/s within memory', load: async () => (await import('./plan.js')).registerPlan },

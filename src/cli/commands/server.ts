@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
 import { positiveInt } from '../options.js';
 import { printJson } from '../output.js';
+import { loginNote, loginRoleFlag } from '../login-flags.js';
 
 interface ServerFlags {
   dataDir: string;
@@ -13,6 +14,7 @@ interface ServerFlags {
   logLevel: string;
   advertiseUrl?: string;
   checkpointRoot: string[];
+  loginRole: 'viewer' | 'operator';
   json?: boolean;
 }
 
@@ -30,7 +32,7 @@ async function run(f: ServerFlags): Promise<void> {
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
   if (f.advertiseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(f.advertiseUrl)) throw new ColossusError('usage', `'${f.advertiseUrl}' is not an http(s) URL`, { where: '--advertise-url', hint: 'e.g. http://10.0.0.5:7460' });
   const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
-  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot,
+  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot, loginRole: f.loginRole,
     onLeadershipLost: (why) => {
       process.stderr.write(`colossus server: no longer the leader (${why}); exiting so a supervisor restarts this replica as a standby\n`);
       process.exit(1);
@@ -42,6 +44,8 @@ async function run(f: ServerFlags): Promise<void> {
     process.stderr.write(`colossus server listening on ${i.url} (store: ${i.store}, data dir ${i.dataDir}${i.store === 'postgres' ? `, ${i.role}` : ''})\n`);
     process.stderr.write(`  admin token: ${i.adminTokenFile ?? 'COLOSSUS_ADMIN_TOKEN'}   agent join token: ${i.agentTokenFile ?? 'COLOSSUS_AGENT_TOKEN'}\n`);
     process.stderr.write(`  API docs: ${i.url}/docs   metrics: ${i.url}/metrics\n`);
+    if (i.login) process.stderr.write(`  Dashboard: ${i.login.url}\n             ${loginNote(i.login.role, i.url, i.adminTokenFile)}\n`);
+    else process.stderr.write('  Dashboard: no login link (the store did not take it); make one with `colossus login-link`\n');
   }
   await new Promise<void>((resolveDone) => {
     const onSignal = (sig: NodeJS.Signals) => {
@@ -68,6 +72,7 @@ export function registerServer(program: Command): void {
     .option('--log-level <level>', 'pino log level (stderr)', 'info')
     .option('--advertise-url <url>', 'PostgreSQL replicas: the URL standbys send clients to when this one leads (default: the listening URL)')
     .option('--checkpoint-root <dir>', 'a directory job checkpoint dirs may be in (repeatable; default <data dir>/checkpoints)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--json', 'print the listening address and token files as one JSON document on stdout')
+    .option('--login-role <viewer|operator>', 'role of the session the printed one-time dashboard login link opens', loginRoleFlag, 'viewer')
+    .option('--json', 'print the listening address, token files and login link as one JSON document on stdout')
     .action((f: ServerFlags) => run(f));
 }

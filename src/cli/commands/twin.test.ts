@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,35 @@ describe('colossus twin --until-days', () => {
     const dir = /data kept in (\S+)/.exec(r.stderr)?.[1];
     expect(dir).toBeTruthy();
     expect(existsSync(`${dir}/colossus.db`)).toBe(true);
+    // Issue 9, defect 11: the dashboard link is a one-time login link, never the admin token.
+    const admin = readFileSync(`${dir}/admin.token`, 'utf8').trim();
+    expect(admin).toMatch(/^cla_/);
+    expect(r.stderr + r.stdout).not.toContain(admin);
+    expect(r.stderr).not.toMatch(/token=/);
+    expect(r.stderr).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+\/login\?code=[0-9A-Z]{10}\n/);
+    expect(r.stderr).toMatch(/viewer session; works once, for 10 minutes/);
+    expect(r.stderr).toContain(`colossus login-link --role operator --server http://127.0.0.1:`);
+    expect(r.stderr).toContain(`--token-file ${dir}/admin.token`);
     rmSync(dir!, { recursive: true, force: true });
+  });
+});
+
+describe('colossus twin --json', () => {
+  it('gives a login link as the dashboard, not the admin token; --login-role operator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twin-json-'));
+    const r = await runCli(['twin', '--cluster', 'dgx-h100', '--gpus', '64', '--model', 'llama3-8b', '--speed', '0', '--port', '0', '--until-days', '0.01', '--data-dir', dir, '--login-role', 'operator', '--json'], { timeoutMs: 120_000 });
+    try {
+      expect(r.code, r.stderr).toBe(0);
+      const admin = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+      expect(r.stdout + r.stderr).not.toContain(admin);
+      const start = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('\n}\n') + 2)) as { url: string; dashboard: string; login: { url: string; role: string; expiresAtMs: number } };
+      expect(start.dashboard).toMatch(new RegExp(`^${start.url}/login\\?code=[0-9A-Z]{10}$`));
+      expect(start.login).toEqual({ url: start.dashboard, role: 'operator', expiresAtMs: expect.any(Number) });
+      const bad = await runCli(['twin', '--login-role', 'admin']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--login-role must be viewer or operator/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

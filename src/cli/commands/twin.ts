@@ -14,6 +14,7 @@ import { fleetAgeFlag, loadFailures, providerFlag } from '../simulate-options.js
 import { parseQuantity } from '../../core/units.js';
 import { assertPortFree } from './twin-port.js';
 import { addSoftwareFlags, resolveSoftware, softwareLabel } from '../perf-software.js';
+import { loginNote, loginRoleFlag } from '../login-flags.js';
 
 interface TwinFlags {
   cluster: string;
@@ -32,6 +33,7 @@ interface TwinFlags {
   tokens?: number;
   software?: string;
   params?: string;
+  loginRole: 'viewer' | 'operator';
   json?: boolean;
 }
 
@@ -63,13 +65,15 @@ async function run(f: TwinFlags): Promise<void> {
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
   const { startTwin } = await import('../../twin/runtime.js'); // the server, stores and fleet: only when it runs
   const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens, software: { name: software.name, params: software.params } });
-  const dashboard = `${t.url}/?token=${encodeURIComponent(t.adminToken)}`;
+  // The dashboard gets a one-time login link, never a token: stderr ends up in scrollback and CI logs.
+  const login = await t.loginLink(f.loginRole);
+  const dashboard = login.url;
   const flag = t.twin.mix.flagship;
-  if (f.json) printJson({ url: t.url, dashboard, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, software: software.name, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
+  if (f.json) printJson({ url: t.url, dashboard, login, dataDir: t.dataDir, cluster: cluster.name, gpus: cluster.gpus, nodes: cluster.nodes, model: model.name, speed: f.speed, seed, software: software.name, flagship: { id: t.twin.mix.flagshipId, gpus: flag.gpus, stepTimeS: flag.stepTimeS, layout: flag.layout } });
   else {
     process.stderr.write(`  flagship ${flag.name}: ${flag.gpus.toLocaleString('en-US')} GPUs, ${flag.layout}, ${flag.stepTimeS.toFixed(2)} s/step (Plan face, ${softwareLabel(software)})\n`);
     process.stderr.write(`  speed ${f.speed === 0 ? 'as fast as possible' : `${f.speed}× real time`}; failures: ${failures.name}; data dir ${t.dataDir}\n`);
-    process.stderr.write(`\n  Dashboard: ${dashboard}\n  API:       ${t.url}/api/v1  (docs ${t.url}/docs; admin token in ${t.dataDir}/admin.token)\n\n  Ctrl-C stops the twin.\n`);
+    process.stderr.write(`\n  Dashboard: ${dashboard}\n             ${loginNote(login.role, t.url, `${t.dataDir}/admin.token`)}\n  API:       ${t.url}/api/v1  (docs ${t.url}/docs; admin token in ${t.dataDir}/admin.token)\n\n  Ctrl-C stops the twin.\n`);
   }
   let reached = false;
   await new Promise<void>((done) => {
@@ -114,6 +118,7 @@ function addTwinOptions(cmd: Command): Command {
     .option('--until-days <d>', 'stop after this many virtual days and print a report (goodput, interruptions, lost GPU-hours; beside colossus simulate)', nonNegative('--until-days'))
     .option('--keep-data', 'keep the (temporary) data dir at exit: the SQLite store with every event')
     .option('--tokens <n>', 'token budget of each flagship run (default 15e12); the next run follows', (t: string) => parseQuantity(t, '--tokens'))
+    .option('--login-role <viewer|operator>', 'role of the session the printed one-time dashboard login link opens', loginRoleFlag, 'viewer')
     .option('--json', 'print the URLs and the fleet as one JSON document on stdout');
   return addSoftwareFlags(cmd).action((f: TwinFlags) => run(f));
 }

@@ -1,19 +1,19 @@
-/** Fetch helpers: the user's token (from ?token= once, then localStorage) on every control-plane call. */
+/**
+ * Fetch helpers. The dashboard holds no token: it is signed in by an HttpOnly session
+ * cookie (a one-time login link, or a pasted token exchanged at POST /api/v1/session),
+ * which the browser sends on same-origin calls and no script can read. Calls that change
+ * state carry the X-Colossus-CSRF header the server asks of cookie sessions.
+ */
 
-const KEY = 'colossus.token';
+export const CSRF_HEADER = 'x-colossus-csrf';
 
-/** Moves a `?token=` from the URL into localStorage (so shared links do not carry it). */
-export function adoptTokenFromUrl(): void {
+/** Drops a `?token=` of an old link from the address bar, unused: tokens never go in URLs. */
+export function dropTokenFromUrl(): void {
   const u = new URL(location.href);
-  const t = u.searchParams.get('token');
-  if (!t) return;
-  localStorage.setItem(KEY, t);
+  if (!u.searchParams.has('token')) return;
   u.searchParams.delete('token');
   history.replaceState(null, '', u.pathname + (u.search || '') + u.hash);
 }
-
-export const getToken = (): string => localStorage.getItem(KEY) ?? '';
-export const setToken = (t: string): void => localStorage.setItem(KEY, t.trim());
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly hint?: string) {
@@ -21,12 +21,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; onHeaders?: (h: Headers) => void } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+export async function api<T>(path: string, init: { method?: string; body?: unknown; onHeaders?: (h: Headers) => void; headers?: Record<string, string> } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { ...init.headers };
+  if (method !== 'GET') headers[CSRF_HEADER] = '1';
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   if (!res.ok) {
     let detail = `${res.status} ${res.statusText}`;
     let hint: string | undefined;
@@ -44,7 +44,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 }
 
 export async function bytes(path: string): Promise<Uint8Array> {
-  const res = await fetch(path, { cache: 'no-store' });
+  const res = await fetch(path, { cache: 'no-store', credentials: 'same-origin' });
   if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 }

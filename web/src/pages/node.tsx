@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link } from '../app';
 import { api } from '../lib/api';
 import { when } from '../lib/format';
+import { operateHint, useSession } from '../lib/session';
 import { STATE_COLORS } from '../lib/palette';
 import type { NodeDetail, TwinNode } from '../lib/types';
 
@@ -12,6 +13,7 @@ export function NodePage({ name, tick }: { name: string; tick: number }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<string | null>(null);
+  const hint = operateHint(useSession()); // null: this session may cordon and steer
   const load = () => {
     api<NodeDetail>(`/api/v1/nodes/${name}`).then((n) => (setNode(n), setError(null)), (e) => setError(e.message));
     api<TwinNode>(`/api/v1/twin/nodes/${name}`).then(setTwin, () => setTwin(null));
@@ -57,12 +59,13 @@ export function NodePage({ name, tick }: { name: string; tick: number }) {
           <span>heartbeat</span><span>{node.lastHeartbeatAt?.replace('T', ' ').slice(0, 19)} {twin && !twin.agentUp ? '(agent unreachable)' : ''}</span>
         </div>
         <div className="toolbar" style={{ marginTop: 10 }}>
-          <button disabled={busy} onClick={() => act('cordon')} data-testid="cordon">Cordon</button>
-          <button disabled={busy} onClick={() => act('uncordon')} data-testid="uncordon">Uncordon</button>
-          <button disabled={busy} className="danger" onClick={() => act('drain')} data-testid="drain">Drain</button>
+          <button disabled={busy || hint !== null} title={hint ?? undefined} onClick={() => act('cordon')} data-testid="cordon">Cordon</button>
+          <button disabled={busy || hint !== null} title={hint ?? undefined} onClick={() => act('uncordon')} data-testid="uncordon">Uncordon</button>
+          <button disabled={busy || hint !== null} title={hint ?? undefined} className="danger" onClick={() => act('drain')} data-testid="drain">Drain</button>
           <span className="muted">twin:</span>
-          <button onClick={() => inject('gpuFaulty')} title="XID 79 on a random GPU of this node">Fail a GPU</button>
-          <button onClick={() => inject('hostMaintenanceUnplanned')} title="the host stops heartbeating">Crash host</button>
+          <button disabled={hint !== null} onClick={() => inject('gpuFaulty')} title={hint ?? 'XID 79 on a random GPU of this node'} data-testid="inject-gpu">Fail a GPU</button>
+          <button disabled={hint !== null} onClick={() => inject('hostMaintenanceUnplanned')} title={hint ?? 'the host stops heartbeating'}>Crash host</button>
+          {hint && <span className="muted" data-testid="operate-hint">{hint}</span>}
           {msg && <span className={msg.includes('failed') ? 'error' : 'muted'} data-testid="action-msg">{msg}</span>}
         </div>
       </div>
