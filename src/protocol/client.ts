@@ -8,7 +8,7 @@ import { API_PREFIX, problemSchema } from './common.js';
 import type { RegisterRequest, RegisterResponse, HeartbeatRequest, HeartbeatResponse, AttemptReport, AttemptReportResponse } from './agent.js';
 import type { SubmitJob, JobDetail, JobSummary, LogsResponse } from './jobs.js';
 import type { NodeSummary, NodeDetail, NodeCounts } from './nodes.js';
-import type { FleetReliabilityView } from './reliability.js';
+import type { FleetReliabilityView, SpareReserveView } from './reliability.js';
 
 /** Filters, sort and paging of the list routes (GET /nodes, GET /jobs); see their query schemas. */
 export type ListQuery = Record<string, string | number | undefined>;
@@ -98,6 +98,7 @@ export class ApiClient {
   listNodes = (q: ListQuery = {}) => this.request<NodeSummary[]>('GET', `/nodes${query(q)}`);
   nodeCounts = (by: 'hall' | 'array' | 'rack' = 'hall') => this.request<NodeCounts>('GET', `/fleet/nodes?by=${by}`);
   fleetReliability = () => this.request<FleetReliabilityView>('GET', '/fleet/reliability');
+  fleetReserve = () => this.request<SpareReserveView>('GET', '/fleet/reserve');
   showNode = (name: string) => this.request<NodeDetail>('GET', `/nodes/${enc(name)}`);
   nodeAction = (name: string, action: 'cordon' | 'uncordon' | 'drain' | 'repair' | 'reset' | 'revoke', reason?: string) =>
     this.request<NodeDetail>('POST', `/nodes/${enc(name)}/${action}`, reason ? { reason } : {});

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Controller } from '../core/control/controller.js';
+import { HISTORY_EVENT_KINDS, countHistory } from '../core/control/fleet-history.js';
 import { DEFAULT_POLICY, type Clock, type ControlPolicy } from '../core/control/types.js';
 import { LIMITS } from '../protocol/common.js';
 import { TokenTable, hashToken } from './auth.js';
@@ -90,6 +91,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   const controller = new Controller(clock, policy);
   const snap = await opts.store.loadSnapshot();
   controller.restore(snap);
+  await seedHistory(controller, opts.store);
   const tokens = new TokenTable(snap.tokens);
   const persister = new Persister(opts.store);
   const boot = bootstrapRows(tokens, opts.bootstrapTokens ?? {}, clock.nowMs());
@@ -124,6 +126,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     reload: async () => {
       const again = await opts.store.loadSnapshot();
       controller.reload(again);
+      await seedHistory(controller, opts.store);
       logSeq = Math.max(logSeq, again.lastLogSeq);
     },
     probe: () => opts.store.probe(),
@@ -196,6 +199,12 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   if (tickMs === 0) clearInterval(timer);
   await app.ready();
   return server;
+}
+
+/** The controller's interruption counts (the fleet's failure history, fleet-history.ts) from the stored events. */
+async function seedHistory(controller: Controller, store: Store): Promise<void> {
+  const events = await Promise.all(HISTORY_EVENT_KINDS.map((kind) => store.events({ since: 0, kind, limit: 1_000_000 })));
+  controller.seedHistory(countHistory(events.flat()));
 }
 
 /** Token rows for the bootstrap tokens that the table does not know yet. */

@@ -36,6 +36,8 @@ export interface StartOptions {
   advertiseUrl?: string;
   /** Leader lease, ms (PostgreSQL replicas; default 5 000). */
   leaseTtlMs?: number;
+  /** Idle nodes kept for the largest running gang's restart: a count or 'auto' (default 0: none). */
+  spareReserve?: number | 'auto';
   /** This replica led and lost the lease to another (it stops serving first). Default: exit 1. */
   onLeadershipLost?: (why: string) => void;
   /** Role of the session the one-time login link made at start opens (default viewer). */
@@ -53,6 +55,7 @@ export interface StartedInfo {
   agentTokenFile: string | null;
   heartbeatIntervalS: number;
   nodeTimeoutS: number;
+  spareReserve: number | 'auto';
   /** A one-time dashboard login link made at start (valid once, for 10 minutes); null when the store could not take it. */
   login: { url: string; role: LoginRole; expiresAtMs: number } | null;
 }
@@ -96,7 +99,7 @@ interface Ctx {
 }
 
 async function info(c: Ctx, url: string, role: StartedInfo['role']): Promise<StartedInfo> {
-  return { url, dataDir: c.dataDir, store: c.store.kind, role, adminTokenFile: c.tokens.adminFile, agentTokenFile: c.tokens.agentFile, heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, login: await loginLink(c, url) };
+  return { url, dataDir: c.dataDir, store: c.store.kind, role, adminTokenFile: c.tokens.adminFile, agentTokenFile: c.tokens.agentFile, heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, spareReserve: c.o.spareReserve ?? 0, login: await loginLink(c, url) };
 }
 
 /**
@@ -118,7 +121,7 @@ function controlPlane(c: Ctx): Promise<ColossusServer> {
   return createServer({
     store: c.store,
     bootstrapTokens: { admin: c.tokens.admin, agent: c.tokens.agent },
-    policy: { heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, checkpointRoot: resolve(c.dataDir, 'checkpoints') },
+    policy: { heartbeatIntervalS: c.o.heartbeatIntervalS, nodeTimeoutS: c.o.nodeTimeoutS, checkpointRoot: resolve(c.dataDir, 'checkpoints'), spareReserve: c.o.spareReserve ?? 0 },
     checkpointRoots: c.o.checkpointRoots?.length ? c.o.checkpointRoots.map((r) => resolve(r)) : [resolve(c.dataDir, 'checkpoints')],
     logger: { level: c.o.logLevel ?? 'info', stream: process.stderr },
     loginRedirect: '/jobs', // the overview and the map need the twin's endpoints

@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Controller } from '../core/control/controller.js';
 import { freeGpus } from '../core/control/node-state.js';
+import { spareReserveView } from '../core/control/reserve-view.js';
 import type { Persister } from './persister.js';
 import { dcgmText, type NodeGpuMetrics } from '../protocol/prometheus.js';
 import { jobMetricsText } from './job-metrics.js';
@@ -61,6 +62,14 @@ export function createMetrics(ctl: Controller, persister: Persister) {
       for (const n of ctl.nodes.values()) if (!n.down) { total += n.gpus.length; free += freeGpus(n); }
       this.set({ use: 'free' }, free);
       this.set({ use: 'used' }, total - free);
+    },
+  });
+  new Gauge({
+    name: 'colossus_spare_reserve_nodes', help: 'Spare reserve (--spare-reserve): nodes it should hold (target) and idle nodes it holds (held)', labelNames: ['kind'], registers: [registry],
+    collect() {
+      const r = spareReserveView(ctl);
+      this.set({ kind: 'target' }, r.targetNodes);
+      this.set({ kind: 'held' }, r.heldNodes);
     },
   });
   new Gauge({ name: 'colossus_store_transactions', help: 'Store transactions committed (group commit)', registers: [registry], collect() { this.set(persister.stats.transactions); } });

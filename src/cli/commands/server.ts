@@ -15,7 +15,16 @@ interface ServerFlags {
   advertiseUrl?: string;
   checkpointRoot: string[];
   loginRole: 'viewer' | 'operator';
+  spareReserve: number | 'auto';
   json?: boolean;
+}
+
+/** `--spare-reserve auto|N`. */
+export function spareReserveFlag(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ColossusError('usage', `--spare-reserve must be 'auto' or a whole number of nodes ≥ 0, got '${text}'`, { where: '--spare-reserve', hint: "auto sizes it from the fleet's failure rate (docs/operate.md#spare-reserve); 0 turns it off" });
+  return n;
 }
 
 function port(text: string): number {
@@ -32,7 +41,7 @@ async function run(f: ServerFlags): Promise<void> {
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
   if (f.advertiseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(f.advertiseUrl)) throw new ColossusError('usage', `'${f.advertiseUrl}' is not an http(s) URL`, { where: '--advertise-url', hint: 'e.g. http://10.0.0.5:7460' });
   const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
-  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot, loginRole: f.loginRole,
+  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot, loginRole: f.loginRole, spareReserve: f.spareReserve,
     onLeadershipLost: (why) => {
       process.stderr.write(`colossus server: no longer the leader (${why}); exiting so a supervisor restarts this replica as a standby\n`);
       process.exit(1);
@@ -44,6 +53,7 @@ async function run(f: ServerFlags): Promise<void> {
     process.stderr.write(`colossus server listening on ${i.url} (store: ${i.store}, data dir ${i.dataDir}${i.store === 'postgres' ? `, ${i.role}` : ''})\n`);
     process.stderr.write(`  admin token: ${i.adminTokenFile ?? 'COLOSSUS_ADMIN_TOKEN'}   agent join token: ${i.agentTokenFile ?? 'COLOSSUS_AGENT_TOKEN'}\n`);
     process.stderr.write(`  API docs: ${i.url}/docs   metrics: ${i.url}/metrics\n`);
+    if (i.spareReserve !== 0) process.stderr.write(`  spare reserve: ${i.spareReserve === 'auto' ? 'auto (the simulator\'s spare pool for the largest running gang at the fleet\'s failure rate)' : `${i.spareReserve} nodes`} for the largest running gang (colossus fleet reserve)\n`);
     if (i.login) process.stderr.write(`  Dashboard: ${i.login.url}\n             ${loginNote(i.login.role, i.url, i.adminTokenFile)}\n`);
     else process.stderr.write('  Dashboard: no login link (the store did not take it); make one with `colossus login-link`\n');
   }
@@ -72,6 +82,7 @@ export function registerServer(program: Command): void {
     .option('--log-level <level>', 'pino log level (stderr)', 'info')
     .option('--advertise-url <url>', 'PostgreSQL replicas: the URL standbys send clients to when this one leads (default: the listening URL)')
     .option('--checkpoint-root <dir>', 'a directory job checkpoint dirs may be in (repeatable; default <data dir>/checkpoints)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--spare-reserve <auto|n>', "idle nodes kept from jobs smaller than the largest running gang, so it restarts at once: a count, or auto (the simulator's spare pool at the fleet's failure rate)", spareReserveFlag, 0)
     .option('--login-role <viewer|operator>', 'role of the session the printed one-time dashboard login link opens', loginRoleFlag, 'viewer')
     .option('--json', 'print the listening address, token files and login link as one JSON document on stdout')
     .action((f: ServerFlags) => run(f));

@@ -14,6 +14,8 @@ import { runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
+import { classifyEvent, emptyHistoryCounts, type HistoryCounts } from './fleet-history.js';
+import { largestGang, reserveBasis, reserveTarget, type Gang, type ReserveBasis } from './reserve.js';
 import type { AttemptEventInput, Changes, DesiredState, FailureFault, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
 import type { Placement } from './placement.js';
 import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
@@ -56,6 +58,14 @@ export class Controller {
   restoredMono = -Infinity;
   /** Highest heartbeat seq seen per node since its agent registered (memory only). */
   private readonly lastSeq = new Map<string, number>();
+  /**
+   * Interruptions by observable cause in the event history (fleet-history.ts), counted as
+   * events are emitted; the owner seeds them from its store after a restore (`seedHistory`).
+   */
+  private history: HistoryCounts = emptyHistoryCounts();
+  /** What `--spare-reserve auto` sizes from (reserve.ts), and when it was last computed (monotonic). */
+  private basis: ReserveBasis | null = null;
+  private basisMono = -Infinity;
 
   constructor(
     readonly clock: Clock,
@@ -152,7 +162,44 @@ export class Controller {
   }
 
   emit(kind: string, reason: string, ref: { jobId?: string | null; node?: string | null; data?: Record<string, unknown> } = {}): void {
-    this.pendingEvents.push({ seq: ++this.eventSeq, atMs: this.now(), kind, jobId: ref.jobId ?? null, node: ref.node ?? null, reason, data: ref.data ?? null });
+    const e: ControlEvent = { seq: ++this.eventSeq, atMs: this.now(), kind, jobId: ref.jobId ?? null, node: ref.node ?? null, reason, data: ref.data ?? null };
+    this.pendingEvents.push(e);
+    const cause = classifyEvent(e);
+    if (cause) this.history[cause] += 1;
+  }
+
+  /** Interruption counts by cause so far (a copy). */
+  historyCounts(): HistoryCounts {
+    return { ...this.history };
+  }
+
+  /** Sets the counts from the stored history (after a restore or reload); the reserve's basis is recomputed. */
+  seedHistory(counts: HistoryCounts): void {
+    this.history = { ...counts };
+    this.basisMono = -Infinity;
+    this.needsSchedule = true;
+  }
+
+  /** The largest multi-node job that runs or recovers: the gang the spare reserve is for. */
+  reserveGang(): Gang | null {
+    return largestGang(this.jobs.values(), this.attempts, this.nodes);
+  }
+
+  /** The auto basis (recomputed when older than reserveRecomputeS); null unless the reserve is 'auto'. */
+  reserveBasis(): ReserveBasis | null {
+    if (this.policy.spareReserve !== 'auto') return null;
+    if (!this.basis || this.mono() - this.basisMono >= this.policy.reserveRecomputeS * 1000) {
+      const before = this.basis?.hardwarePerGpuHour;
+      this.basis = reserveBasis([...this.nodes.values()], this.history, this.now());
+      this.basisMono = this.mono();
+      if (this.basis.hardwarePerGpuHour !== before) this.needsSchedule = true;
+    }
+    return this.basis;
+  }
+
+  /** Nodes the spare reserve should hold now for `gang` (see reserve.ts). */
+  reserveTarget(gang: Gang | null): ReturnType<typeof reserveTarget> {
+    return reserveTarget(this.policy.spareReserve, gang, gang ? this.reserveBasis() : null);
   }
 
   /**
@@ -629,6 +676,7 @@ export class Controller {
   /** Periodic work: node timeouts, then a scheduling pass when anything changed. */
   tick(): void {
     this.checkTimeouts();
+    this.reserveBasis(); // 'auto': the fleet's rate, at most every reserveRecomputeS
     if (this.mono() >= this.nextFenceExpiryMs) {
       this.nextFenceExpiryMs = Infinity;
       this.needsSchedule = true;

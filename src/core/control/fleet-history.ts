@@ -46,16 +46,34 @@ export interface FleetReliability {
   totalPerGpuHour: number;
 }
 
-export function fleetReliability(nodes: readonly NodeRec[], events: Iterable<Pick<ControlEvent, 'kind' | 'data'>>, nowMs: number): FleetReliability {
-  const counts: Record<ObservedCause, number> = { 'gpu-hardware': 0, 'node-lost': 0, software: 0 };
+export type HistoryCounts = Record<ObservedCause, number>;
+
+export const emptyHistoryCounts = (): HistoryCounts => ({ 'gpu-hardware': 0, 'node-lost': 0, software: 0 });
+
+/** Interruptions by observable cause in a list of events. */
+export function countHistory(events: Iterable<Pick<ControlEvent, 'kind' | 'data'>>): HistoryCounts {
+  const counts = emptyHistoryCounts();
   for (const e of events) {
     const c = classifyEvent(e);
     if (c) counts[c] += 1;
   }
+  return counts;
+}
+
+export function fleetReliability(nodes: readonly NodeRec[], events: Iterable<Pick<ControlEvent, 'kind' | 'data'>>, nowMs: number): FleetReliability {
+  return fleetReliabilityFromCounts(nodes, countHistory(events), nowMs);
+}
+
+/** The estimate from counts already made (the controller keeps them as it emits events). */
+export function fleetReliabilityFromCounts(nodes: readonly NodeRec[], counts: HistoryCounts, nowMs: number): FleetReliability {
   const sizes = new Map<number, number>();
-  for (const n of nodes) if (n.gpus.length) sizes.set(n.gpus.length, (sizes.get(n.gpus.length) ?? 0) + 1);
+  let gpuModel: string | null = null;
+  for (const n of nodes) {
+    if (!n.gpus.length) continue;
+    sizes.set(n.gpus.length, (sizes.get(n.gpus.length) ?? 0) + 1);
+    gpuModel ??= n.gpus[0]?.model ?? null;
+  }
   const gpusPerNode = [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 8;
-  const gpuModel = nodes.find((n) => n.gpus.length)?.gpus[0]?.model ?? null;
   const preset = presetForGpuModel(gpuModel ?? undefined);
   const prior = priorRates(failurePreset(preset), gpusPerNode);
   const exposure = exposureGpuHours(nodes, nowMs);

@@ -13,15 +13,20 @@
  * carry no time limit), so none does. Without this, a restarting 11,000-node gang
  * would hand its nodes to every queued job while its old attempt stops, then
  * preempt them all seconds later.
+ *
+ * The spare reserve (reserve.ts, `--spare-reserve`) holds idle nodes for the largest
+ * running gang on top of that: jobs smaller than the gang do not get them, so when a
+ * node of the gang fails its restart finds a replacement at once.
  */
 import { CapacityIndex } from './capacity-index.js';
 import { freeGpus, isSchedulable } from './node-state.js';
 import { bestFitNode, pickTopology, placeGang, type NodeCap, type Placement } from './placement.js';
 import type { Controller } from './controller.js';
+import { pickReserve, type Gang } from './reserve.js';
 import type { AttemptRec, JobRec } from './types.js';
 
 /** Nodes of a recovering gang's last attempt, held for it (rank order). */
-interface Reservation {
+export interface Reservation {
   jobId: string;
   priority: number;
   nodes: string[];
@@ -39,11 +44,14 @@ export function runSchedulingPass(ctl: Controller): number {
   /** Reserved nodes in service (copies, updated as the pass places jobs). */
   const reservedCaps = new Map<string, NodeCap>();
   const all = schedulableCaps(ctl);
+  const spare = spareReserve(ctl, all, reservedNames);
   const open: NodeCap[] = [];
   for (const c of all) {
-    if (reservedNames.has(c.name)) reservedCaps.set(c.name, { ...c });
+    if (reservedNames.has(c.name) || spare.names.has(c.name)) reservedCaps.set(c.name, { ...c });
     else open.push(c);
   }
+  /** The spare reserve's capacity, for jobs at least as large as the gang. */
+  const spareCaps = [...spare.names].map((n) => reservedCaps.get(n)!);
   const index = new CapacityIndex(open);
   const fleetGpus = all.reduce((s, c) => s + c.totalGpus, 0);
   const teamUse = ctl.quotas.size > 0 ? gpusInUseByTeam(ctl) : new Map<string, number>();
@@ -65,6 +73,7 @@ export function runSchedulingPass(ctl: Controller): number {
       continue;
     }
     const { own, extra } = reservedFor(job, reservations, reservedCaps);
+    if (spare.gang && job.spec.gpus >= spare.gang.gpus) for (const c of spareCaps) extra.push(c);
     const placement = own.length + extra.length === 0 ? index.place(job.spec.gpus) : placeWithReserved(index, own, extra, job.spec.gpus);
     if (placement) {
       index.take(placement);
@@ -78,13 +87,25 @@ export function runSchedulingPass(ctl: Controller): number {
       continue;
     }
     barrier = job.spec.priority;
-    if (!tryPreemption(ctl, job, new WhatIf(index, [...own, ...extra]))) setReason(ctl, job, `waiting for ${job.spec.gpus} free GPUs (whole nodes for a multi-node gang)`);
+    if (!tryPreemption(ctl, job, new WhatIf(index, [...own, ...extra]))) {
+      const kept = spare.gang && job.spec.gpus < spare.gang.gpus && spare.names.size > 0 ? `; ${spare.names.size} idle node(s) are the spare reserve for ${spare.gang.jobId}` : '';
+      setReason(ctl, job, `waiting for ${job.spec.gpus} free GPUs (whole nodes for a multi-node gang)${kept}`);
+    }
   }
   return started;
 }
 
+/** The spare reserve this pass keeps: the gang it is for and the idle nodes held (reserve.ts). */
+export function spareReserve(ctl: Controller, caps: readonly NodeCap[], reservedNames: ReadonlySet<string>): { gang: Gang | null; target: number; names: Set<string> } {
+  if (ctl.policy.spareReserve === 0) return { gang: null, target: 0, names: new Set() };
+  const gang = ctl.reserveGang();
+  const { target } = ctl.reserveTarget(gang);
+  if (!gang || target === 0) return { gang, target, names: new Set() };
+  return { gang, target, names: new Set(pickReserve(caps, gang, target, reservedNames, ctl.nodes).map((c) => c.name)) };
+}
+
 /** Recovering multi-node jobs hold the nodes of their last attempt. O(size of those attempts). */
-function gangReservations(ctl: Controller): Reservation[] {
+export function gangReservations(ctl: Controller): Reservation[] {
   const out: Reservation[] = [];
   for (const id of ctl.waiting) {
     const job = ctl.jobs.get(id);
@@ -134,7 +155,7 @@ function placeWithReserved(index: CapacityIndex, own: NodeCap[], extra: NodeCap[
   });
 }
 
-function schedulableCaps(ctl: Controller): NodeCap[] {
+export function schedulableCaps(ctl: Controller): NodeCap[] {
   const out: NodeCap[] = [];
   for (const n of ctl.nodes.values()) {
     if (!isSchedulable(n) || n.gpus.length === 0) continue;

@@ -186,6 +186,13 @@ export interface ControlPolicy {
   defaultKillGraceS: number;
   /** Root for default checkpoint dirs (`<root>/<job id>`). */
   checkpointRoot: string;
+  /**
+   * Idle nodes kept out of jobs smaller than the largest running gang (reserve.ts): a count
+   * (0 = none), or 'auto' (the simulator's spare pool for that gang at the fleet's rate).
+   */
+  spareReserve: number | 'auto';
+  /** How often 'auto' re-estimates the fleet's hardware failure rate, s (monotonic). */
+  reserveRecomputeS: number;
 }
 
 export const DEFAULT_POLICY: ControlPolicy = {
@@ -196,4 +203,6 @@ export const DEFAULT_POLICY: ControlPolicy = {
   crashLoopAttempts: 3,
   defaultKillGraceS: 10,
   checkpointRoot: '/tmp/colossus/checkpoints',
+  spareReserve: 0,
+  reserveRecomputeS: 60,
 };

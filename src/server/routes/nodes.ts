@@ -3,6 +3,7 @@ import { ROUTES } from '../../protocol/routes.js';
 import { nodeDetail, nodeSummary } from '../../core/control/views.js';
 import { nodeCounts, queryNodes } from '../../core/control/queries.js';
 import { HISTORY_EVENT_KINDS, fleetReliability } from '../../core/control/fleet-history.js';
+import { spareReserveView } from '../../core/control/reserve-view.js';
 import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
 import { defineRoute } from './define.js';
@@ -32,6 +33,7 @@ export function registerNodeRoutes(server: ColossusServer): void {
     const events = (await Promise.all(HISTORY_EVENT_KINDS.map((kind) => server.store.events({ since: 0, kind, limit: 1_000_000 })))).flat();
     return fleetReliability([...ctl.nodes.values()], events, ctl.now());
   });
+  defineRoute(server, ROUTES.spareReserve, () => spareReserveView(ctl));
   defineRoute(server, ROUTES.showNode, ({ params }) => detail(params.name));
 
   for (const action of ['cordon', 'uncordon', 'drain', 'repair'] as const) {
