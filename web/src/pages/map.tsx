@@ -170,7 +170,10 @@ function nearestGpu(g: { width: number; height: number; cellPx: number; hit: Int
       if (xx < 0 || xx >= g.width) continue;
       const i = g.hit[yy * g.width + xx];
       const d = dx * dx + dy * dy;
-      if (i >= 0 && d < bestD) (best = i), (bestD = d);
+      if (i >= 0 && d < bestD) {
+        best = i;
+        bestD = d;
+      }
     }
   }
   return best;
