@@ -91,6 +91,8 @@ const failures: [string[], number, string, string | null][] = [
   [['job', 'show', 'j1', '--server', 'http://127.0.0.1:9', '--token', 't'], 1, 'failure', null],
   [['agent', '--simulate-gpus', '8'], 2, 'usage', '--server'],
   [['server', '--port', '70000'], 2, 'usage', '--port'],
+  [['server', '--failure-rates', 'rsc1-a100'], 2, 'usage', '--failure-rates'],
+  [['server', '--failure-rates', 'nope'], 2, 'usage', '--failure-rates'],
   [['twin', '--port', 'x', '--gpus', '64', '--cluster', 'dgx-h100', '--model', 'llama3-8b'], 2, 'usage', '--port'],
   [['model', 'list', '--json', '-o', 'wide'], 2, 'usage', '-o'],
   [['model', 'list', '-o', 'yaml', '--json'], 2, 'usage', '-o'],

@@ -115,7 +115,7 @@ export type HeartbeatRequest = z.input<typeof heartbeatRequestSchema>;
 export const processSpecSchema = z.object({
   rank: z.number().int().nonnegative(),
   localRank: z.number().int().nonnegative(),
-  /** RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT, COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT, COLOSSUS_CHECKPOINT_DIR, plus the job's env. */
+  /** RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT, COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT, COLOSSUS_CHECKPOINT_DIR, COLOSSUS_CHECKPOINT_INTERVAL_S (the advised interval, s), plus the job's env. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), safeTextSchema(LIMITS.argChars)),
   /** Local GPU indices this process drives; absent = [localRank]. A per-node launcher (torchrun) drives all of its node's. */
   gpus: z.array(z.number().int().nonnegative()).optional(),

@@ -59,6 +59,37 @@ export const throughputSchema = z.object({
 });
 export type ThroughputView = z.infer<typeof throughputSchema>;
 
+/**
+ * Goodput advice for a job that has run (src/core/control/job-advice.ts): at the fleet's
+ * posterior interruption rate (GET /api/v1/fleet/reliability) for the job's GPUs, the
+ * Daly-optimal checkpoint interval and the expected goodput there vs at the interval the job uses.
+ */
+export const adviceSchema = z.object({
+  /** Mean time between interruptions at the job's size: 3600 / (rate per GPU-hour × GPUs), s. */
+  mtbiS: z.number(),
+  /** Mean `checkpointS` of its checkpoint lines (the default 0.59 s until it reports one). */
+  checkpointCostS: z.number(),
+  /** Failure → resumed, from its own restarts (the prior's restart time until it has one), s. */
+  restartS: z.number(),
+  /** Daly (2006): √(2δM)·(1 + √(δ/2M)/3 + δ/18M) − δ (M when δ ≥ 2M), s of compute. */
+  optimalCheckpointIntervalS: z.number(),
+  /** Measured: mean time between its checkpoint lines within an attempt less the checkpoint cost (null: fewer than two yet). */
+  actualCheckpointIntervalS: z.number().nullable(),
+  /** Expected goodput (ETTR) at the optimal interval. */
+  expectedGoodput: z.number(),
+  /** Expected goodput at the actual interval (null until measured). */
+  achievedGoodput: z.number().nullable(),
+  /** Set when the actual interval is more than 2× off the optimum (either way). */
+  warning: z.string().nullable(),
+  /** The fleet's posterior rate used (all causes), per GPU-hour. */
+  ratePerGpuHour: z.number(),
+  checkpointCostSource: z.enum(['measured', 'default']),
+  restartSource: z.enum(['measured', 'preset']),
+  /** COLOSSUS_CHECKPOINT_INTERVAL_S given to the latest attempt, s. */
+  attemptIntervalS: z.number().nullable(),
+});
+export type AdviceView = z.infer<typeof adviceSchema>;
+
 /** POST /api/v1/jobs */
 export const submitJobSchema = z.strictObject({
   name: nameSchema,
@@ -137,6 +168,8 @@ export const jobDetailSchema = jobSummarySchema.extend({
   /** Workload output lines dropped as oversize or malformed (so a `result` is never silently wrong). */
   droppedLines: z.number().int().nonnegative(),
   launch: jobLaunchSchema,
+  /** Goodput advice (null: the job has not run yet). */
+  advice: adviceSchema.nullable(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 

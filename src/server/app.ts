@@ -7,8 +7,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Controller } from '../core/control/controller.js';
-import { HISTORY_EVENT_KINDS, countHistory } from '../core/control/fleet-history.js';
 import { DEFAULT_POLICY, type Clock, type ControlPolicy } from '../core/control/types.js';
+import type { FailureModel } from '../core/reliability/types.js';
 import { LIMITS } from '../protocol/common.js';
 import { TokenTable, hashToken } from './auth.js';
 import { sendProblem } from './errors.js';
@@ -49,6 +49,8 @@ export interface ServerOptions {
   loginRedirect?: string;
   /** Serve the dashboard (web/dist) at / from this directory (`colossus server`; the twin serves its own). */
   webDir?: string;
+  /** The prior of the fleet's failure-rate estimate (default: the generation preset of the fleet's GPU model). */
+  failurePrior?: FailureModel;
   /** Fastify logger options (pino); default: off. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -89,9 +91,9 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   const authNowMs = opts.authNowMs ?? (() => Date.now());
   const policy = { ...DEFAULT_POLICY, ...opts.policy };
   const controller = new Controller(clock, policy);
+  controller.fleet.setPrior(opts.failurePrior ?? null);
   const snap = await opts.store.loadSnapshot();
-  controller.restore(snap);
-  await seedHistory(controller, opts.store);
+  controller.restore(snap); // the snapshot carries the interruption counts of the stored events (the fleet's history)
   const tokens = new TokenTable(snap.tokens);
   const persister = new Persister(opts.store);
   const boot = bootstrapRows(tokens, opts.bootstrapTokens ?? {}, clock.nowMs());
@@ -126,7 +128,6 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
     reload: async () => {
       const again = await opts.store.loadSnapshot();
       controller.reload(again);
-      await seedHistory(controller, opts.store);
       logSeq = Math.max(logSeq, again.lastLogSeq);
     },
     probe: () => opts.store.probe(),
@@ -199,12 +200,6 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
   if (tickMs === 0) clearInterval(timer);
   await app.ready();
   return server;
-}
-
-/** The controller's interruption counts (the fleet's failure history, fleet-history.ts) from the stored events. */
-async function seedHistory(controller: Controller, store: Store): Promise<void> {
-  const events = await Promise.all(HISTORY_EVENT_KINDS.map((kind) => store.events({ since: 0, kind, limit: 1_000_000 })));
-  controller.seedHistory(countHistory(events.flat()));
 }
 
 /** Token rows for the bootstrap tokens that the table does not know yet. */

@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ColossusError } from '../core/errors.js';
+import type { FailureModel } from '../core/reliability/types.js';
 import { createServer, type ColossusServer } from './app.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { LeaderLease } from './leader.js';
@@ -29,6 +30,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Directories job checkpoint dirs must be under; default [<data dir>/checkpoints]. */
   checkpointRoots?: string[];
+  /** The prior of the fleet's failure-rate estimate (default: the generation preset of the fleet's GPU model). */
+  failurePrior?: FailureModel;
   /** pino level; default info. */
   logLevel?: string;
   env?: Record<string, string | undefined>;
@@ -126,6 +129,7 @@ function controlPlane(c: Ctx): Promise<ColossusServer> {
     logger: { level: c.o.logLevel ?? 'info', stream: process.stderr },
     loginRedirect: '/jobs', // the overview and the map need the twin's endpoints
     webDir: c.o.webDir === null ? undefined : (c.o.webDir ?? defaultWebDir()),
+    ...(c.o.failurePrior ? { failurePrior: c.o.failurePrior } : {}),
   });
 }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { ColossusError, isColossusError } from '../../core/errors.js';
 import { formatDuration, formatSi } from '../../core/units.js';
-import type { JobDetail, JobSummary, ThroughputView } from '../../protocol/jobs.js';
+import type { AdviceView, JobDetail, JobSummary, ThroughputView } from '../../protocol/jobs.js';
 import { addClientOptions, clientFrom, fmtTime, printEvents, type ClientFlags } from '../control-client.js';
 import { positiveInt, sortKey } from '../options.js';
 import { JOB_SORT_KEYS } from '../../core/control/queries.js';
@@ -105,6 +105,20 @@ export function throughputPairs(t: ThroughputView): [string, string][] {
   return out;
 }
 
+/** Advice lines of `job show`: interruptions at the job's size, checkpoint cost and interval, restart, goodput. */
+export function advicePairs(a: AdviceView, gpus: number): [string, string][] {
+  const src = (s: string) => (s === 'measured' ? 'measured' : `${s}, not measured yet`);
+  const pct2 = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(2)} %`);
+  return [
+    ['interruptions', `every ${formatDuration(a.mtbiS)} (fleet ${a.ratePerGpuHour.toExponential(2)} per GPU-hour × ${gpus} GPUs)`],
+    ['checkpoint cost', `${formatDuration(a.checkpointCostS)} (${src(a.checkpointCostSource)})`],
+    ['restart', `${formatDuration(a.restartS)} (${src(a.restartSource)})`],
+    ['checkpoint every', `${a.actualCheckpointIntervalS === null ? '- (not measured yet)' : formatDuration(a.actualCheckpointIntervalS)}; optimal ${formatDuration(a.optimalCheckpointIntervalS)} (Daly)${a.attemptIntervalS === null ? '' : `; COLOSSUS_CHECKPOINT_INTERVAL_S=${a.attemptIntervalS}`}`],
+    ['expected goodput', `${pct2(a.expectedGoodput)} at the optimum, ${pct2(a.achievedGoodput)} at the actual interval`],
+    ...(a.warning ? [['warning', a.warning] as [string, string]] : []),
+  ];
+}
+
 function showHuman(j: JobDetail): string {
   const head = renderPairs([
     ['id', j.id], ['name', j.name], ['state', j.state], ['reason', j.reason ?? '-'], ['gpus', j.gpus], ['priority', j.priority], ['team', j.team],
@@ -113,6 +127,7 @@ function showHuman(j: JobDetail): string {
     ['result', j.result ? JSON.stringify(j.result) : '-'],
     ...(j.plan ? [['plan', `${j.plan.model} ${j.plan.precision}${j.plan.layout ? `, ${j.plan.layout}` : ''}${j.plan.software ? ` (${j.plan.software})` : ''}`] as [string, string]] : []),
     ...throughputPairs(j.throughput),
+    ...(j.advice ? advicePairs(j.advice, j.gpus) : []),
   ]);
   const attempts = renderTable(j.attempts, [
     { header: '#', value: (a) => a.number },

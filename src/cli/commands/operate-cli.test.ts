@@ -69,8 +69,14 @@ describe('colossus job and node', () => {
     const show = JSON.parse((await cli(['job', 'show', job.id, '--json'])).stdout);
     expect(show).toMatchObject({ restarts: 0, lastStep: null, lastCheckpointStep: null, result: null });
     expect(show.attempts).toEqual([expect.objectContaining({ number: 1, state: 'starting', nodes: ['n1', 'n2'], exitCode: null })]);
+    // Goodput advice at the fleet's (prior) rate for 16 GPUs; nothing measured yet.
+    expect(show.advice).toMatchObject({ checkpointCostSource: 'default', restartSource: 'preset', actualCheckpointIntervalS: null, achievedGoodput: null, warning: null });
+    expect(show.advice.mtbiS).toBeCloseTo(3600 / (show.advice.ratePerGpuHour * 16), 6);
+    expect(show.advice.attemptIntervalS).toBeGreaterThan(0);
     const human = await cli(['job', 'show', job.id]);
     expect(human.stdout).toMatch(/state\s+running/);
+    expect(human.stdout).toMatch(/checkpoint every\s+- \(not measured yet\); optimal [\d.]+ (s|min|h|d) \(Daly\); COLOSSUS_CHECKPOINT_INTERVAL_S=\d+/);
+    expect(human.stdout).toMatch(/expected goodput\s+\d+\.\d\d % at the optimum, - at the actual interval/);
     const cancel = JSON.parse((await cli(['job', 'cancel', job.id, '--reason', 'test over', '--json'])).stdout);
     expect(cancel).toMatchObject({ state: 'cancelled', reason: 'test over' });
     const again = await cli(['job', 'cancel', job.id]);

@@ -4,6 +4,7 @@ import { ColossusError } from '../../core/errors.js';
 import { positiveInt } from '../options.js';
 import { printJson } from '../output.js';
 import { loginNote, loginRoleFlag } from '../login-flags.js';
+import type { FailureModel } from '../../core/reliability/types.js';
 
 interface ServerFlags {
   dataDir: string;
@@ -16,6 +17,7 @@ interface ServerFlags {
   checkpointRoot: string[];
   loginRole: 'viewer' | 'operator';
   spareReserve: number | 'auto';
+  failureRates?: string;
   json?: boolean;
 }
 
@@ -25,6 +27,20 @@ export function spareReserveFlag(text: string): number | 'auto' {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ColossusError('usage', `--spare-reserve must be 'auto' or a whole number of nodes ≥ 0, got '${text}'`, { where: '--spare-reserve', hint: "auto sizes it from the fleet's failure rate (docs/operate.md#spare-reserve); 0 turns it off" });
   return n;
+}
+
+/** `--failure-rates`: a preset name or a YAML/JSON file of overrides (as `colossus simulate` takes), checked for a usable prior. */
+async function failurePrior(arg: string | undefined): Promise<FailureModel | undefined> {
+  if (arg === undefined) return undefined;
+  const { FAILURE_PRESETS, failurePreset } = await import('../../core/reliability/presets.js');
+  const { checkPrior } = await import('../../core/reliability/fleet-estimate.js');
+  if (FAILURE_PRESETS[arg]) return checkPrior(failurePreset(arg), '--failure-rates');
+  if (!/\.(ya?ml|json)$/i.test(arg)) {
+    throw new ColossusError('usage', `unknown failure-rate preset '${arg}'`, { where: '--failure-rates', hint: `valid presets: ${Object.keys(FAILURE_PRESETS).join(', ')}; or a path to a .yaml file of overrides (see docs/simulate.md)` });
+  }
+  const { readDataFile } = await import('../load-files.js');
+  const { parseFailureFile } = await import('../../core/reliability/schema.js');
+  return checkPrior(parseFailureFile(readDataFile(arg), arg), '--failure-rates');
 }
 
 function port(text: string): number {
@@ -40,8 +56,9 @@ async function run(f: ServerFlags): Promise<void> {
   const dbUrl = process.env.DATABASE_URL;
   if (dbUrl && !/^postgres(ql)?:\/\//.test(dbUrl)) throw new ColossusError('usage', `DATABASE_URL must be postgres://…, got '${dbUrl.slice(0, 40)}'`, { where: 'DATABASE_URL', hint: 'unset it to use SQLite in --data-dir' });
   if (f.advertiseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(f.advertiseUrl)) throw new ColossusError('usage', `'${f.advertiseUrl}' is not an http(s) URL`, { where: '--advertise-url', hint: 'e.g. http://10.0.0.5:7460' });
+  const prior = await failurePrior(f.failureRates);
   const { startServer } = await import('../../server/main.js'); // Fastify, pino, the stores: only when it runs
-  const started = await startServer({ dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot, loginRole: f.loginRole, spareReserve: f.spareReserve,
+  const started = await startServer({ ...(prior ? { failurePrior: prior } : {}), dataDir: f.dataDir, host: f.host, port: port(f.port), heartbeatIntervalS: f.heartbeatIntervalS, nodeTimeoutS: f.nodeTimeoutS, databaseUrl: dbUrl, logLevel: f.logLevel, advertiseUrl: f.advertiseUrl, checkpointRoots: f.checkpointRoot, loginRole: f.loginRole, spareReserve: f.spareReserve,
     onLeadershipLost: (why) => {
       process.stderr.write(`colossus server: no longer the leader (${why}); exiting so a supervisor restarts this replica as a standby\n`);
       process.exit(1);
@@ -84,6 +101,7 @@ export function registerServer(program: Command): void {
     .option('--checkpoint-root <dir>', 'a directory job checkpoint dirs may be in (repeatable; default <data dir>/checkpoints)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--spare-reserve <auto|n>', "idle nodes kept from jobs smaller than the largest running gang, so it restarts at once: a count, or auto (the simulator's spare pool at the fleet's failure rate)", spareReserveFlag, 0)
     .option('--login-role <viewer|operator>', 'role of the session the printed one-time dashboard login link opens', loginRoleFlag, 'viewer')
+    .option('--failure-rates <preset|file>', "prior of the fleet's failure-rate estimate: a preset or a YAML file as `colossus simulate` takes (default: the generation preset of the fleet's GPU model)")
     .option('--json', 'print the listening address, token files and login link as one JSON document on stdout')
     .action((f: ServerFlags) => run(f));
 }

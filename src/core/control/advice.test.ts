@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildScenario } from '../sim/scenario.js';
 import { failurePreset } from '../reliability/presets.js';
 import type { FailureModel } from '../reliability/types.js';
-import { jobAdvice, measuredCheckpointing } from './advice.js';
+import { jobAdvice, measuredCheckpointing, measuredRestartS, roundIntervalS, tallyCheckpoint } from './advice.js';
 
 describe('goodput advice', () => {
   it('the advised interval matches the simulator\'s Daly interval for the same inputs (within 2%)', () => {
@@ -29,9 +29,26 @@ describe('goodput advice', () => {
     expect(jobAdvice({ ...inputs, actualIntervalS: opt * 3 }).warning).toMatch(/3\.0× longer than the optimum/);
   });
 
-  it('measures checkpoint cost and interval from progress lines', () => {
-    const m = measuredCheckpointing([{ atMs: 0, checkpointS: 2 }, { atMs: 62_000, checkpointS: 2 }, { atMs: 124_000, checkpointS: 2 }]);
-    expect(m).toEqual({ checkpointCostS: 2, intervalS: 60 });
-    expect(measuredCheckpointing([{ atMs: 5 }])).toEqual({ checkpointCostS: null, intervalS: null });
+  it('measures checkpoint cost and interval from progress lines, within attempts only', () => {
+    let a = tallyCheckpoint(null, 0, 2);
+    a = tallyCheckpoint(a, 62_000, 2);
+    a = tallyCheckpoint(a, 124_000, 'x'); // a malformed checkpointS is not a cost
+    expect(a).toEqual({ count: 3, firstAtMs: 0, lastAtMs: 124_000, costSumS: 4, costCount: 2 });
+    // A second attempt 10 min later: the gap across the restart is not an interval.
+    const b = tallyCheckpoint(tallyCheckpoint(null, 724_000, 2), 786_000, 2);
+    expect(measuredCheckpointing([a, null, b])).toEqual({ checkpointCostS: 2, intervalS: 60 });
+    expect(measuredCheckpointing([tallyCheckpoint(null, 5, undefined)])).toEqual({ checkpointCostS: null, intervalS: null });
+  });
+
+  it('measures restart time from the job\'s own failed attempts', () => {
+    const att = (state: string, startedAtMs: number, first: number | null, last: number | null) => ({ state, startedAtMs, endedAtMs: null, firstProgressAtMs: first, lastProgressAtMs: last });
+    expect(measuredRestartS([att('running', 0, 1000, 5000)])).toBeNull();
+    // failed at its last line (50 s), next first line at 95 s: 45 s; a preemption is not a failure.
+    expect(measuredRestartS([att('failed', 0, 1000, 50_000), att('preempted', 60_000, 95_000, 200_000), att('running', 300_000, 310_000, 400_000)])).toBe(45);
+    expect(measuredRestartS([att('failed', 0, null, null), att('failed', 20_000, 30_000, 40_000), att('running', 50_000, 70_000, null)])).toBe(30); // (30 + 30) / 2
+  });
+
+  it('rounds the interval handed to workloads', () => {
+    expect([0.6137, 3.333, 47.2, 99.6, 1462.4].map(roundIntervalS)).toEqual([0.61, 3.3, 47, 100, 1462]);
   });
 });

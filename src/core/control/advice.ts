@@ -52,20 +52,76 @@ export function jobAdvice(i: AdviceInputs): JobAdvice {
   };
 }
 
-export interface CheckpointSample {
-  /** Server time of the progress line that reported the checkpoint, ms. */
-  atMs: number;
-  /** The save's duration from the line's `checkpointS`, when reported. */
-  checkpointS?: number;
+/** Rank 0's checkpoints within one attempt (kept on the attempt; O(1) per progress line). */
+export interface CheckpointTally {
+  count: number;
+  /** Server time of the first and the last checkpoint line, ms. */
+  firstAtMs: number;
+  lastAtMs: number;
+  /** Sum and count of the lines' `checkpointS` (the seconds each save blocked training). */
+  costSumS: number;
+  costCount: number;
 }
 
-/** Mean checkpoint cost and mean compute time between consecutive checkpoints (nulls when unmeasured). */
-export function measuredCheckpointing(samples: readonly CheckpointSample[]): { checkpointCostS: number | null; intervalS: number | null } {
-  const costs = samples.map((s) => s.checkpointS).filter((x): x is number => typeof x === 'number' && x >= 0);
-  const checkpointCostS = costs.length ? costs.reduce((a, b) => a + b, 0) / costs.length : null;
-  if (samples.length < 2) return { checkpointCostS, intervalS: null };
-  const spanS = (samples.at(-1)!.atMs - samples[0]!.atMs) / 1000 / (samples.length - 1);
-  return { checkpointCostS, intervalS: Math.max(0, spanS - (checkpointCostS ?? 0)) };
+/** Adds one checkpoint line (server time `atMs`, its `checkpointS` when reported) to an attempt's tally. */
+export function tallyCheckpoint(t: CheckpointTally | null | undefined, atMs: number, checkpointS: unknown): CheckpointTally {
+  const cost = typeof checkpointS === 'number' && Number.isFinite(checkpointS) && checkpointS >= 0 ? checkpointS : null;
+  if (!t) return { count: 1, firstAtMs: atMs, lastAtMs: atMs, costSumS: cost ?? 0, costCount: cost === null ? 0 : 1 };
+  return { count: t.count + 1, firstAtMs: t.firstAtMs, lastAtMs: atMs, costSumS: t.costSumS + (cost ?? 0), costCount: t.costCount + (cost === null ? 0 : 1) };
+}
+
+/**
+ * Mean checkpoint cost (over every reported `checkpointS`) and mean compute time between
+ * consecutive checkpoints within an attempt (the time between checkpoint lines less the mean
+ * cost; the gap across a restart is not an interval). Nulls when not measured yet.
+ */
+export function measuredCheckpointing(tallies: readonly (CheckpointTally | null | undefined)[]): { checkpointCostS: number | null; intervalS: number | null } {
+  let costSum = 0, costN = 0, spanMs = 0, gaps = 0;
+  for (const t of tallies) {
+    if (!t) continue;
+    costSum += t.costSumS;
+    costN += t.costCount;
+    spanMs += t.lastAtMs - t.firstAtMs;
+    gaps += t.count - 1;
+  }
+  const checkpointCostS = costN ? costSum / costN : null;
+  return { checkpointCostS, intervalS: gaps ? Math.max(0, spanMs / 1000 / gaps - (checkpointCostS ?? 0)) : null };
+}
+
+/** An attempt as the restart measurement sees it. */
+export interface RestartSample {
+  state: string;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  firstProgressAtMs: number | null;
+  lastProgressAtMs: number | null;
+}
+
+/**
+ * Mean restart time from the job's own restarts: for each attempt that followed a failed one
+ * and has reported progress, from the failed attempt's last progress line (≈ the failure; its
+ * start when it never reported) to the new attempt's first: detection, fencing, placement,
+ * start-up and checkpoint load. Null until the job has restarted after a failure.
+ */
+export function measuredRestartS(attempts: readonly RestartSample[]): number | null {
+  let sum = 0, n = 0;
+  for (let i = 1; i < attempts.length; i++) {
+    const prev = attempts[i - 1]!, a = attempts[i]!;
+    if (prev.state !== 'failed' || a.firstProgressAtMs === null) continue;
+    const failedAtMs = prev.lastProgressAtMs ?? prev.startedAtMs;
+    sum += Math.max(0, a.firstProgressAtMs - failedAtMs) / 1000;
+    n += 1;
+  }
+  return n ? sum / n : null;
+}
+
+/**
+ * COLOSSUS_CHECKPOINT_INTERVAL_S as a workload reads it: two significant figures below
+ * 100 s (0.61, 3.3, 47), whole seconds above; never below 0.01 s.
+ */
+export function roundIntervalS(s: number): number {
+  if (!(s > 0) || !Number.isFinite(s)) throw new Error(`interval must be a positive number of seconds, got ${s}`);
+  return s >= 100 ? Math.round(s) : Math.max(0.01, Number(s.toPrecision(2)));
 }
 
 const fmtS = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);

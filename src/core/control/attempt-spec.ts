@@ -1,6 +1,7 @@
 /**
  * The workload contract (DESIGN.md): one process per GPU with torchrun-compatible
- * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT and COLOSSUS_CHECKPOINT_DIR; or, for a
+ * env plus COLOSSUS_JOB_ID, COLOSSUS_ATTEMPT, COLOSSUS_CHECKPOINT_DIR and
+ * COLOSSUS_CHECKPOINT_INTERVAL_S (the advised interval, src/core/control/job-advice.ts); or, for a
  * per-node job, one process per node with what `torchrun` needs (docs/agent.md).
  */
 import type { AttemptPart, AttemptRec, JobRec } from './types.js';
@@ -73,6 +74,7 @@ function buildSpec(job: JobRec, att: AttemptRec, node: string): AttemptSpecView 
 function processesOf(job: JobRec, att: AttemptRec, part: AttemptPart, groupRank: number): ProcessSpec[] {
   const world = String(job.spec.gpus), local = String(part.gpuIndices.length), group = String(groupRank);
   const port = String(att.masterPort), devices = part.gpuIndices.join(','), attempt = String(att.number);
+  const interval = att.checkpointIntervalS ? String(att.checkpointIntervalS) : null;
   return part.gpuIndices.map((_, localRank) => {
     const rank = part.firstRank + localRank;
     const env: Record<string, string> = {};
@@ -88,6 +90,7 @@ function processesOf(job: JobRec, att: AttemptRec, part: AttemptPart, groupRank:
     env.COLOSSUS_JOB_ID = job.id;
     env.COLOSSUS_ATTEMPT = attempt;
     env.COLOSSUS_CHECKPOINT_DIR = job.spec.checkpointDir;
+    if (interval) env.COLOSSUS_CHECKPOINT_INTERVAL_S = interval;
     return { rank, localRank, env };
   });
 }
@@ -113,5 +116,6 @@ function perNodeProcess(job: JobRec, att: AttemptRec, part: AttemptPart, groupRa
   env.COLOSSUS_JOB_ID = job.id;
   env.COLOSSUS_ATTEMPT = String(att.number);
   env.COLOSSUS_CHECKPOINT_DIR = job.spec.checkpointDir;
+  if (att.checkpointIntervalS) env.COLOSSUS_CHECKPOINT_INTERVAL_S = String(att.checkpointIntervalS);
   return { rank: groupRank, localRank: 0, gpus: [...part.gpuIndices], env };
 }

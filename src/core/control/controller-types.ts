@@ -1,5 +1,6 @@
 /** The Controller's input and output shapes (plain data; src/protocol has the wire schemas). */
 import type { AttemptSpecView } from './attempt-spec.js';
+import type { HistoryCounts } from './fleet-history.js';
 import type { AttemptPart, AttemptRec, ControlEvent, GpuRec, JobRec, NodeRec } from './types.js';
 
 export interface LocalAttempt {
@@ -60,4 +61,6 @@ export interface Snapshot {
   attempts: AttemptRec[];
   quotas: [string, number][];
   lastEventSeq: number;
+  /** Interruptions by observable cause in the stored events (absent: none counted). */
+  history?: HistoryCounts;
 }

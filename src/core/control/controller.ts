@@ -14,8 +14,11 @@ import { runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
-import { classifyEvent, emptyHistoryCounts, type HistoryCounts } from './fleet-history.js';
 import { largestGang, reserveBasis, reserveTarget, type Gang, type ReserveBasis } from './reserve.js';
+import type { HistoryCounts } from './fleet-history.js';
+import { tallyCheckpoint } from './advice.js';
+import { FleetTracker } from './fleet-tracker.js';
+import { adviceForJob, attemptIntervalS, type JobAdviceView } from './job-advice.js';
 import type { AttemptEventInput, Changes, DesiredState, FailureFault, LocalAttempt, RegisterInput, Snapshot } from './controller-types.js';
 import type { Placement } from './placement.js';
 import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuTelemetry, JobRec, JobSpec, NodeRec } from './types.js';
@@ -59,10 +62,11 @@ export class Controller {
   /** Highest heartbeat seq seen per node since its agent registered (memory only). */
   private readonly lastSeq = new Map<string, number>();
   /**
-   * Interruptions by observable cause in the event history (fleet-history.ts), counted as
-   * events are emitted; the owner seeds them from its store after a restore (`seedHistory`).
+   * Interruptions by observable cause (counted as events are emitted; restored from the store's
+   * events with the snapshot) and the fleet's shape: the posterior failure rate behind the advice,
+   * `GET /fleet/reliability` and the spare reserve.
    */
-  private history: HistoryCounts = emptyHistoryCounts();
+  readonly fleet = new FleetTracker(() => this.nodes.values());
   /** What `--spare-reserve auto` sizes from (reserve.ts), and when it was last computed (monotonic). */
   private basis: ReserveBasis | null = null;
   private basisMono = -Infinity;
@@ -109,6 +113,8 @@ export class Controller {
       }
     }
     for (const [team, q] of s.quotas) this.quotas.set(team, q);
+    this.fleet.reset(s.history);
+    this.basisMono = -Infinity;
     this.eventSeq = s.lastEventSeq;
     this.restoredMono = mono;
     this.needsSchedule = true;
@@ -164,18 +170,17 @@ export class Controller {
   emit(kind: string, reason: string, ref: { jobId?: string | null; node?: string | null; data?: Record<string, unknown> } = {}): void {
     const e: ControlEvent = { seq: ++this.eventSeq, atMs: this.now(), kind, jobId: ref.jobId ?? null, node: ref.node ?? null, reason, data: ref.data ?? null };
     this.pendingEvents.push(e);
-    const cause = classifyEvent(e);
-    if (cause) this.history[cause] += 1;
+    this.fleet.count(e);
   }
 
   /** Interruption counts by cause so far (a copy). */
   historyCounts(): HistoryCounts {
-    return { ...this.history };
+    return { ...this.fleet.history };
   }
 
   /** Sets the counts from the stored history (after a restore or reload); the reserve's basis is recomputed. */
   seedHistory(counts: HistoryCounts): void {
-    this.history = { ...counts };
+    this.fleet.reset(counts);
     this.basisMono = -Infinity;
     this.needsSchedule = true;
   }
@@ -190,7 +195,7 @@ export class Controller {
     if (this.policy.spareReserve !== 'auto') return null;
     if (!this.basis || this.mono() - this.basisMono >= this.policy.reserveRecomputeS * 1000) {
       const before = this.basis?.hardwarePerGpuHour;
-      this.basis = reserveBasis([...this.nodes.values()], this.history, this.now());
+      this.basis = reserveBasis([...this.nodes.values()], this.fleet.history, this.now(), this.fleet.givenPrior());
       this.basisMono = this.mono();
       if (this.basis.hardwarePerGpuHour !== before) this.needsSchedule = true;
     }
@@ -243,6 +248,7 @@ export class Controller {
       this.emit('node.state', 'registered', { node: n.name, data: { from: null, to: 'idle', source: 'agent' } });
     }
     const busy = n.busy;
+    if (isNew || n.gpus.length !== input.gpus.length || n.gpus[0]?.model !== input.gpus[0]?.model) this.fleet.invalidate();
     n.gpus = input.gpus;
     n.busy = input.gpus.map((_, i) => busy[i] ?? null);
     n.rack = input.topology.rack ?? null;
@@ -463,6 +469,12 @@ export class Controller {
     if (state !== 'running') this.needsSchedule = true; // a placement is made by a pass, which placed all it could
   }
 
+  /** Goodput advice for the job at the fleet's current posterior failure rate (src/core/control/job-advice.ts). */
+  jobAdvice(job: JobRec): JobAdviceView {
+    const attempts = job.attemptIds.flatMap((id) => this.attempts.get(id) ?? []);
+    return adviceForJob(job, attempts, this.fleet.ratePerGpuHour(this.now()), this.fleet.prior());
+  }
+
   /** The job's attempt that still holds GPUs, if any. */
   liveAttempt(job: JobRec): AttemptRec | null {
     const last = job.attemptIds[job.attemptIds.length - 1];
@@ -486,10 +498,11 @@ export class Controller {
       return part;
     });
     const first = this.nodes.get(placement[0].name)!;
+    const checkpointIntervalS = attemptIntervalS(this.jobAdvice(job)); // from the earlier attempts' measurements
     const att: AttemptRec = {
       id, jobId: job.id, number, state: 'starting', parts, masterAddr: first.address ?? '127.0.0.1',
       masterPort: 29500 + ((job.seq * 7 + number) % 20000), exitCode: null, reason: null, startedAtMs: this.now(),
-      endedAtMs: null, resumedFromStep: job.lastCheckpointStep, lastStep: null, lastRank0Line: null, stop: null,
+      endedAtMs: null, resumedFromStep: job.lastCheckpointStep, lastStep: null, lastRank0Line: null, stop: null, checkpointIntervalS,
     };
     this.attempts.set(id, att);
     this.attemptMono.set(att, this.mono());
@@ -560,6 +573,7 @@ export class Controller {
       this.touchJob(job);
     }
     if (e.rank !== 0) return;
+    if (e.checkpoint !== undefined) att.checkpoints = tallyCheckpoint(att.checkpoints, this.now(), e.line.checkpointS);
     if (e.step !== undefined) {
       att.lastStep = e.step;
       job.lastStep = e.step;

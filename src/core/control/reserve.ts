@@ -16,8 +16,8 @@
  * Pure: the caller passes the clock's now.
  */
 import { meanOf } from '../sim/distributions.js';
-import { failurePreset } from '../reliability/presets.js';
-import { fleetReliabilityFromCounts, type HistoryCounts } from './fleet-history.js';
+import { fleetReliabilityOf, fleetShape, priorModel, type HistoryCounts } from './fleet-history.js';
+import type { FailureModel } from '../reliability/types.js';
 import type { NodeCap } from './placement.js';
 import { autoSpareReserve } from './spare-reserve.js';
 import type { AttemptRec, JobRec, NodeRec } from './types.js';
@@ -35,10 +35,13 @@ export interface ReserveBasis {
   computedAtMs: number;
 }
 
-export function reserveBasis(nodes: readonly NodeRec[], counts: HistoryCounts, nowMs: number): ReserveBasis {
-  const r = fleetReliabilityFromCounts(nodes, counts, nowMs);
+/** `prior`: the failure model the server was given (`--failure-rates`), else the preset of the fleet's GPUs; its repair time too. */
+export function reserveBasis(nodes: readonly NodeRec[], counts: HistoryCounts, nowMs: number, prior: FailureModel | null = null): ReserveBasis {
+  const shape = fleetShape(nodes);
+  const model = priorModel(shape, prior);
+  const r = fleetReliabilityOf(shape, counts, nowMs, model);
   const rate = (cause: string) => r.causes.find((c) => c.cause === cause)?.posteriorMeanPerGpuHour ?? 0;
-  return { preset: r.preset, gpusPerNode: r.gpusPerNode, hardwarePerGpuHour: rate('gpu-hardware') + rate('node-lost'), repairMeanS: meanOf(failurePreset(r.preset).repair), computedAtMs: nowMs };
+  return { preset: r.preset, gpusPerNode: r.gpusPerNode, hardwarePerGpuHour: rate('gpu-hardware') + rate('node-lost'), repairMeanS: meanOf(model.model.repair), computedAtMs: nowMs };
 }
 
 /** The largest multi-node job that runs or is recovering. */

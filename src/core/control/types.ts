@@ -3,6 +3,7 @@
  * The server persists these rows; the twin drives the same logic in virtual time.
  * Times are ms since the epoch of the injected clock.
  */
+import type { CheckpointTally } from './advice.js';
 
 export type NodeState = 'idle' | 'allocated' | 'draining' | 'drained' | 'suspect' | 'down' | 'repair';
 /** An operator or health hold on a node; null = in service. */
@@ -153,6 +154,10 @@ export interface AttemptRec {
   /** Rank 0's first progress line with a step (step, server time), and the time of the last one: the attempt's pace. */
   firstProgress?: { step: number; atMs: number } | null;
   lastProgressAtMs?: number;
+  /** Rank 0's checkpoint lines of this attempt (count, first/last time, reported `checkpointS`): the measured interval and cost. */
+  checkpoints?: CheckpointTally | null;
+  /** COLOSSUS_CHECKPOINT_INTERVAL_S given to this attempt's processes: the advised interval when it was placed, s. */
+  checkpointIntervalS?: number | null;
   /**
    * Set when a node of this attempt went silent: its ranks may still run until
    * this time (the fence bound, src/core/control/fencing.ts); the job's next

@@ -34,6 +34,7 @@ export function jobDetail(ctl: Controller, j: JobRec) {
     ...jobSummary(ctl, j), command: j.spec.command, checkpointDir: j.spec.checkpointDir, maxRestarts: j.spec.maxRestarts,
     gracePeriodS: j.spec.gracePeriodS, attempts: attemptsOf(ctl, j).map(attemptView),
     result: j.result, droppedLines: j.droppedLines ?? 0, plan: j.spec.plan ?? null, launch: j.spec.launch ?? 'per-gpu',
+    advice: j.attemptIds.length ? ctl.jobAdvice(j) : null,
   };
 }
 

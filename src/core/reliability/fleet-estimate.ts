@@ -10,6 +10,7 @@
  * - software: attempts that failed on healthy nodes ↔ job-scope software causes.
  * Planned causes are not interruptions and are left out. Pure: no clock, no I/O.
  */
+import { ColossusError } from '../errors.js';
 import type { CauseSpec, FailureModel } from './types.js';
 
 export const OBSERVED_CAUSES = ['gpu-hardware', 'node-lost', 'software'] as const;
@@ -45,6 +46,18 @@ export function priorRates(model: FailureModel, gpusPerNode: number): Record<Obs
   return out;
 }
 
+/** Refuses a prior that gives some observable cause no rate (its Gamma prior would be degenerate). */
+export function checkPrior(model: FailureModel, where: string): FailureModel {
+  const rates = priorRates(model, 8);
+  const missing = OBSERVED_CAUSES.filter((c) => !(rates[c] > 0));
+  if (missing.length) {
+    throw new ColossusError('usage', `the failure model '${model.name}' gives no rate for ${missing.join(', ')}: the fleet's estimate needs a positive prior for each of ${OBSERVED_CAUSES.join(', ')}`, {
+      where, hint: 'use a generation preset (ampere, hopper, blackwell) or llama3-h100, or add causes of those kinds to the file (GPU-scope hardware, node-scope hardware, software)',
+    });
+  }
+  return model;
+}
+
 export interface CauseEstimate {
   cause: ObservedCause;
   events: number;
@@ -65,6 +78,11 @@ export interface CauseEstimate {
  * after k events in E GPU-hours the posterior is Gamma(α₀ + k, β₀ + E).
  * Default α₀ = 1: the prior weighs as much as one failure's worth of exposure.
  */
+/** Posterior mean rate per GPU-hour after `events` in `exposureGpuHours`: (α₀ + k) / (α₀/r₀ + E). */
+export function posteriorMeanPerGpuHour(priorPerGpuHour: number, events: number, exposureGpuHours: number, priorShape = 1): number {
+  return (priorShape + events) / (priorShape / priorPerGpuHour + exposureGpuHours);
+}
+
 export function estimateCause(cause: ObservedCause, priorPerGpuHour: number, events: number, exposureGpuHours: number, priorShape = 1): CauseEstimate {
   if (!(priorPerGpuHour > 0)) throw new Error(`prior rate of ${cause} must be positive, got ${priorPerGpuHour}`);
   const priorGpuHours = priorShape / priorPerGpuHour;
@@ -72,7 +90,7 @@ export function estimateCause(cause: ObservedCause, priorPerGpuHour: number, eve
   const rate = priorGpuHours + exposureGpuHours;
   return {
     cause, events, exposureGpuHours, priorPerGpuHour, priorShape, priorGpuHours,
-    posteriorMeanPerGpuHour: shape / rate,
+    posteriorMeanPerGpuHour: posteriorMeanPerGpuHour(priorPerGpuHour, events, exposureGpuHours, priorShape),
     p5PerGpuHour: gammaQuantile(0.05, shape) / rate,
     p95PerGpuHour: gammaQuantile(0.95, shape) / rate,
   };

@@ -2,7 +2,6 @@
 import { ROUTES } from '../../protocol/routes.js';
 import { nodeDetail, nodeSummary } from '../../core/control/views.js';
 import { nodeCounts, queryNodes } from '../../core/control/queries.js';
-import { HISTORY_EVENT_KINDS, fleetReliability } from '../../core/control/fleet-history.js';
 import { spareReserveView } from '../../core/control/reserve-view.js';
 import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
@@ -29,10 +28,8 @@ export function registerNodeRoutes(server: ColossusServer): void {
     for (const g of groups) for (const [s, k] of Object.entries(g.states)) states[s] = (states[s] ?? 0) + k;
     return { by: query.by, groups, states };
   });
-  defineRoute(server, ROUTES.fleetReliability, async () => {
-    const events = (await Promise.all(HISTORY_EVENT_KINDS.map((kind) => server.store.events({ since: 0, kind, limit: 1_000_000 })))).flat();
-    return fleetReliability([...ctl.nodes.values()], events, ctl.now());
-  });
+  // The controller counts interruptions as it records them (seeded from the store's events at start).
+  defineRoute(server, ROUTES.fleetReliability, () => ctl.fleet.estimate(ctl.now()));
   defineRoute(server, ROUTES.spareReserve, () => spareReserveView(ctl));
   defineRoute(server, ROUTES.showNode, ({ params }) => detail(params.name));
 

@@ -13,6 +13,7 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import type { AttemptPart, AttemptRec, ControlEvent, JobRec, NodeRec } from '../../core/control/types.js';
 import type { Changes, Snapshot } from '../../core/control/controller.js';
+import { HISTORY_EVENT_KINDS, countHistory } from '../../core/control/fleet-history.js';
 
 export interface TokenRow {
   hash: string;
@@ -165,7 +166,7 @@ export class Store {
   }
 
   async loadSnapshot(): Promise<Snapshot & { tokens: TokenRow[]; lastLogSeq: number }> {
-    const [nodes, jobs, attempts, parts, teams, tokens, ev, lg] = await Promise.all([
+    const [nodes, jobs, attempts, parts, teams, tokens, ev, lg, hist] = await Promise.all([
       this.db.selectFrom('nodes').select('data').execute(),
       this.db.selectFrom('jobs').select('data').orderBy('seq').execute(),
       this.db.selectFrom('attempts').select('data').execute(),
@@ -174,6 +175,8 @@ export class Store {
       this.db.selectFrom('tokens').selectAll().execute(),
       this.db.selectFrom('events').select((e) => e.fn.max('seq').as('m')).executeTakeFirst(),
       this.db.selectFrom('logs').select((e) => e.fn.max('seq').as('m')).executeTakeFirst(),
+      // the interruptions behind the fleet's failure-rate estimate (counted once here, then by the controller)
+      this.db.selectFrom('events').select(['kind', 'data']).where('kind', 'in', [...HISTORY_EVENT_KINDS]).execute(),
     ]);
     return {
       nodes: nodes.map((r) => ({ ...(JSON.parse(r.data) as NodeRec), busy: [], telemetry: {} })),
@@ -181,6 +184,7 @@ export class Store {
       attempts: withParts(attempts.map((r) => JSON.parse(r.data) as AttemptRec), parts),
       quotas: teams.map((t) => [t.name, Number(t.gpu_quota)]),
       lastEventSeq: Number(ev?.m ?? 0),
+      history: countHistory(hist.map((r) => ({ kind: r.kind, data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null }))),
       tokens: tokens.map((t) => ({ hash: t.hash, role: t.role as TokenRow['role'], name: t.name, node: t.node, createdAtMs: Number(t.created_at_ms), team: t.team ?? null, expiresAtMs: t.expires_at_ms === null ? null : Number(t.expires_at_ms) })),
       lastLogSeq: Number(lg?.m ?? 0),
     };
