@@ -108,6 +108,8 @@ export interface ClusterOptions {
   gpusPerAgent: number;
   heartbeatIntervalS?: number;
   nodeTimeoutS?: number;
+  /** More `colossus server` flags (e.g. --failure-rates FILE). */
+  serverArgs?: string[];
 }
 
 export class Cluster {
@@ -130,7 +132,7 @@ export class Cluster {
     if (!this.port) this.port = await freePort();
     (this.admin.options as { server: string }).server = this.url;
     const args = ['server', '--data-dir', this.dataDir, '--host', '127.0.0.1', '--port', String(this.port)];
-    args.push('--heartbeat-interval-s', String(this.opt.heartbeatIntervalS ?? 1), '--node-timeout-s', String(this.opt.nodeTimeoutS ?? 3));
+    args.push('--heartbeat-interval-s', String(this.opt.heartbeatIntervalS ?? 1), '--node-timeout-s', String(this.opt.nodeTimeoutS ?? 3), ...(this.opt.serverArgs ?? []));
     this.server = spawnCli(args, { ...this.opt.db.env, COLOSSUS_ADMIN_TOKEN: ADMIN_TOKEN, COLOSSUS_AGENT_TOKEN: AGENT_TOKEN });
     const server = this.server;
     await waitFor('the server to be ready', async () => {
