@@ -1,7 +1,7 @@
 /**
  * One attempt as the simulated workload sees it: where it runs, which step it
  * has reached, and the progress lines rank 0 prints (`{"step", "loss",
- * "checkpoint"?}`), following the workload contract of DESIGN.md.
+ * "checkpoint"?, "checkpointS"?}`), following the workload contract of DESIGN.md.
  */
 import type { AttemptRec } from '../core/control/types.js';
 import { lossAt, type JobPlan } from './workloads.js';
@@ -55,6 +55,9 @@ export function advance(run: TwinAttempt, nowS: number, steps = run.plan.logEver
   const wiggle = 1 + 0.005 * Math.sin(run.step * 0.37 + nowS * 1e-4);
   const loss = Number((lossAt(run.plan.params, tokens) * wiggle).toFixed(4));
   const line: Record<string, unknown> = { step: run.step, loss, tokens };
-  if (checkpoint !== null) line.checkpoint = checkpoint;
+  if (checkpoint !== null) {
+    line.checkpoint = checkpoint;
+    line.checkpointS = run.plan.checkpointBlockingS; // the workload contract: the seconds the save blocked training
+  }
   return { step: run.step, loss, checkpoint, line };
 }

@@ -52,7 +52,7 @@ export function App() {
   else if (path === '/jobs') page = <Jobs tick={stream.tick} />;
   else if (path === '/nodes') page = <Nodes tick={stream.tick} />;
   else if (path === '/planner') page = <Planner />;
-  else if (path === '/reliability') page = <Reliability />;
+  else if (path === '/reliability') page = <Reliability tick={stream.tick} />;
   else page = <Overview stream={stream} />;
   return (
     <div className="shell">

@@ -124,4 +124,4 @@ export function roundIntervalS(s: number): number {
   return s >= 100 ? Math.round(s) : Math.max(0.01, Number(s.toPrecision(2)));
 }
 
-const fmtS = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
+const fmtS = (s: number) => (s >= 3 * 86_400 ? `${(s / 86_400).toFixed(1)} d` : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);

@@ -16,8 +16,9 @@ export interface Layout {
   flagshipId: string | null;
 }
 
-export type { ThroughputView as Throughput } from '../../../src/protocol/jobs.js';
-import type { ThroughputView } from '../../../src/protocol/jobs.js';
+export type { ThroughputView as Throughput, AdviceView as Advice } from '../../../src/protocol/jobs.js';
+export type { FleetReliabilityView as FleetReliability } from '../../../src/protocol/reliability.js';
+import type { AdviceView, ThroughputView } from '../../../src/protocol/jobs.js';
 
 export interface JobSummary {
   id: string; name: string; state: string; gpus: number; priority: number; team: string; restarts: number;
@@ -33,6 +34,8 @@ export interface AttemptView {
 export interface JobDetail extends JobSummary {
   command: string[]; checkpointDir: string; maxRestarts: number; gracePeriodS: number; attempts: AttemptView[]; result: Record<string, unknown> | null;
   plan: { model: string; precision: string; tokensPerStep: number; stepTimeS: number; tokenBudget: number | null; layout?: string } | null;
+  /** Goodput advice (null before the job's first attempt). */
+  advice: AdviceView | null;
 }
 
 export interface NodeSummary {

@@ -5,6 +5,7 @@ import { UPlotChart, axes } from '../components/uplot-chart';
 import { api } from '../lib/api';
 import { duration, int, pct, si, when } from '../lib/format';
 import { Pager } from '../components/pager';
+import { AdviceCard } from '../components/advice-card';
 import { useParam } from '../lib/router';
 import type { JobDetail, JobSeries, Throughput } from '../lib/types';
 
@@ -92,6 +93,7 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
         </div>
       </div>
       <ThroughputCard t={job.throughput} precision={job.plan ? `${job.plan.model} ${job.plan.precision}` : null} />
+      {job.advice && <AdviceCard a={job.advice} gpus={job.gpus} />}
       <div className="card wide">
         <h2>Step and loss</h2>
         <UPlotChart

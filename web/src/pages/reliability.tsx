@@ -1,15 +1,65 @@
-/** Reliability: the Simulate face in a web worker — ETTR against checkpoint interval and spare pool, with bands. */
+/**
+ * Reliability: the fleet's own failure rate (GET /api/v1/fleet/reliability: the control plane's
+ * posterior per cause) beside the Simulate face, run in a web worker — ETTR against checkpoint
+ * interval and spare pool, with bands — and the simulator's rates for the same causes.
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { UPlotChart, axes } from '../components/uplot-chart';
 import { useParam } from '../lib/router';
+import { api } from '../lib/api';
+import type { FleetReliability } from '../lib/types';
 import type { ReliabilityPoint, ReliabilityRequest } from '../workers/reliability.worker';
 
 const INTERVALS = [5, 10, 15, 20, 30, 45, 60, 90, 120, 180];
 const SPARES: (number | 'auto')[] = [16, 64, 'auto'];
 const COLORS = ['#ef4444', '#f59e0b', '#3b82f6'];
 
-export function Reliability() {
+const sci = (x: number) => x.toExponential(2);
+
+/** The control plane's posterior per observable cause, with the simulator's rate for the same cause beside it. */
+function FleetCard({ tick, sim }: { tick: number; sim: { failures: string; perGpuHour: Record<string, number> } | null }) {
+  const [r, setR] = useState<FleetReliability | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const slow = Math.floor(tick / 10);
+  useEffect(() => {
+    api<FleetReliability>('/api/v1/fleet/reliability').then((v) => (setR(v), setError(null)), (e) => setError(e.message));
+  }, [slow]);
+  return (
+    <div className="card wide" data-testid="fleet-reliability">
+      <h2>The fleet's own failure rate</h2>
+      {error && <p className="error">{error}</p>}
+      {r && (
+        <>
+          <p className="muted" data-testid="fleet-reliability-head">
+            {r.nodes.toLocaleString('en-US')} nodes × {r.gpusPerNode} GPUs ({r.gpuModel ?? 'unknown GPU'}), {Math.round(r.exposureGpuHours).toLocaleString('en-US')} GPU-hours of history; prior: the '{r.preset}' preset.
+            Gamma–Poisson per cause: posterior mean and 90% interval per GPU-hour; all causes {sci(r.totalPerGpuHour)} per GPU-hour.
+          </p>
+          <table data-testid="fleet-reliability-table">
+            <thead>
+              <tr><th>cause</th><th>events</th><th>GPU-hours</th><th>prior</th><th>posterior</th><th>90% interval</th><th>simulator{sim ? ` (${sim.failures})` : ''}</th></tr>
+            </thead>
+            <tbody>
+              {r.causes.map((c) => (
+                <tr key={c.cause}>
+                  <td>{c.cause}</td>
+                  <td>{c.events.toLocaleString('en-US')}</td>
+                  <td>{Math.round(c.exposureGpuHours).toLocaleString('en-US')}</td>
+                  <td>{sci(c.priorPerGpuHour)}</td>
+                  <td>{sci(c.posteriorMeanPerGpuHour)}</td>
+                  <td>{sci(c.p5PerGpuHour)}–{sci(c.p95PerGpuHour)}</td>
+                  <td>{sim ? sci(sim.perGpuHour[c.cause] ?? 0) : '…'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function Reliability({ tick = 0 }: { tick?: number }) {
   const [cluster, setCluster] = useParam('cluster', 'colossus-100k');
   const [gpus, setGpus] = useParam('gpus', '98304');
   const [days, setDays] = useParam('days', '30');
@@ -17,6 +67,7 @@ export function Reliability() {
   const [points, setPoints] = useState<ReliabilityPoint[]>([]);
   const [sweep, setSweep] = useState<{ intervalsMin: number[]; optimumMin: number | null }>({ intervalsMin: INTERVALS, optimumMin: null });
   const [progress, setProgress] = useState<string>('');
+  const [simRates, setSimRates] = useState<{ failures: string; perGpuHour: Record<string, number> } | null>(null);
   const worker = useRef<Worker | null>(null);
   const run = () => {
     worker.current?.terminate();
@@ -26,7 +77,8 @@ export function Reliability() {
     setProgress('starting…');
     w.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'intervals') setSweep({ intervalsMin: m.intervalsMin, optimumMin: m.optimumMin });
+      if (m.type === 'rates') setSimRates({ failures: m.failures, perGpuHour: m.perGpuHour });
+      else if (m.type === 'intervals') setSweep({ intervalsMin: m.intervalsMin, optimumMin: m.optimumMin });
       else if (m.type === 'point') {
         setPoints((p) => [...p, m.point]);
         setProgress(`${m.done} / ${m.total} scenarios`);
@@ -76,6 +128,7 @@ export function Reliability() {
         </p>
         <UPlotChart testId="reliability-chart" data={data} options={options} />
       </div>
+      <FleetCard tick={tick} sim={simRates} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { BYTECHECKPOINT_405B } from '../../../src/core/reliability/recovery-cata
 import { buildScenario } from '../../../src/core/sim/scenario';
 import { simulateRuns } from '../../../src/core/sim/monte-carlo';
 import { summarizeRuns } from '../../../src/core/sim/summary';
+import { priorRates } from '../../../src/core/reliability/fleet-estimate';
 
 export interface ReliabilityRequest {
   cluster: string;
@@ -33,6 +34,8 @@ self.onmessage = (e: MessageEvent<ReliabilityRequest>) => {
     const cluster = clusterByName(r.cluster, r.gpus);
     const failures = failurePreset(r.failures);
     const nodesPerRack = cluster.levels.find((l) => l.name === 'rack')?.childrenPer ?? 8;
+    // The simulator's failure rates grouped as the control plane observes them (for the fleet's posterior beside them).
+    (self as unknown as Worker).postMessage({ type: 'rates', failures: r.failures, perGpuHour: priorRates(failures, cluster.gpusPerNode) });
     // The interval the simulator calls optimal (`--checkpoint-interval-min auto`: Daly's, at least the persist time);
     // the sweep always brackets it, so the chart's x axis covers the optimum it reports.
     const job = { gpus: cluster.gpus, gpusPerNode: cluster.gpusPerNode, nodesPerRack };
