@@ -39,3 +39,11 @@ export function sortKey(keys: readonly string[]) {
     return text;
   };
 }
+
+/** `--spare-reserve auto|N`. */
+export function spareReserveFlag(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ColossusError('usage', `--spare-reserve must be 'auto' or a whole number of nodes ≥ 0, got '${text}'`, { where: '--spare-reserve', hint: "auto sizes it from the fleet's failure rate (docs/operate.md#spare-reserve); 0 turns it off" });
+  return n;
+}

@@ -129,7 +129,7 @@ describe.each([
 
 describe('colossus server --spare-reserve', () => {
   it('is auto or a whole number of nodes', async () => {
-    const { spareReserveFlag } = await import('../cli/commands/server.js');
+    const { spareReserveFlag } = await import('../cli/options.js');
     expect(spareReserveFlag('auto')).toBe('auto');
     expect(spareReserveFlag('3')).toBe(3);
     for (const bad of ['-1', 'two', '1.5', '']) expect(() => spareReserveFlag(bad)).toThrow(/--spare-reserve must be 'auto' or a whole number/);

@@ -49,6 +49,8 @@ export interface TwinStartOptions {
   flagshipTokens?: number;
   /** Software the jobs are planned for (default the newest release). */
   software?: PlanSoftware;
+  /** The control plane's spare reserve for the flagship's restarts (default 'auto'; 0 = none). */
+  spareReserve?: number | 'auto';
 }
 
 export interface RunningTwin {
@@ -79,7 +81,7 @@ export async function startTwin(o: TwinStartOptions): Promise<RunningTwin> {
   const store = await Store.open({ dataDir: data.dir });
   const tokens = ensureTokenFiles(data.dir, o.env ?? process.env);
   const clock = new VirtualClock(o.startMs ?? Date.now());
-  const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints') }, openapiPaths: TWIN_OPENAPI_PATHS });
+  const server = await createServer({ store, clock, tickMs: 0, bootstrapTokens: { admin: tokens.admin, agent: tokens.agent }, policy: { checkpointRoot: join(data.dir, 'checkpoints'), spareReserve: o.spareReserve ?? 'auto' }, openapiPaths: TWIN_OPENAPI_PATHS });
   let twin: Twin;
   try {
     twin = new Twin({ cluster: o.cluster, model: o.model, failures: o.failures, seed: o.seed, ctl: server.controller, clock, flagshipTokens: o.flagshipTokens, software: o.software });

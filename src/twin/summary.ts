@@ -8,6 +8,7 @@ import { jobThroughput, type Throughput } from '../core/control/throughput.js';
 import { GPU_STATE, GPU_STATE_NAMES, attemptGpuState, gpuMetric, gpuStates } from './gpu-state.js';
 import type { Twin } from './twin.js';
 import { attemptsOf } from '../core/control/views.js';
+import { spareReserveView, type SpareReserveView } from '../core/control/reserve-view.js';
 
 export interface TwinSummary {
   nowMs: number;
@@ -26,6 +27,8 @@ export interface TwinSummary {
   throughput: { tokensPerS: number; mfu: number | null; jobs: number; gpus: number };
   events: number;
   inRepair: number;
+  /** The control plane's spare reserve for the flagship's restarts (`colossus twin --spare-reserve`). */
+  reserve: SpareReserveView;
 }
 
 export interface FlagshipView {
@@ -85,6 +88,7 @@ export function summarize(twin: Twin, speed: { target: number; achieved: number 
     failuresByCause: twin.stats.failuresByCause, interruptionsByDay: twin.stats.interruptionsByDay,
     causes: twin.causes.map((x) => ({ id: x.id, label: x.label, kind: x.kind })),
     power: powerW(twin, states), throughput: fleetThroughput(twin), events: twin.events, inRepair: twin.inRepair.size,
+    reserve: spareReserveView(twin.ctl),
   };
 }
 

@@ -12,6 +12,8 @@ import { summarize } from './summary.js';
 import { VirtualClock } from './virtual-clock.js';
 import { clusterForJob, jobPlanEnv, jobPlanSpec, planJobLayout } from '../core/control/job-plan.js';
 import { DEFAULT_SOFTWARE, SOFTWARE_RELEASES } from '../core/perf/software.js';
+import { spareReserveView } from '../core/control/reserve-view.js';
+import { autoSpareReserve } from '../core/control/spare-reserve.js';
 
 /** A twin on a 512-GPU partition of Colossus, driving a real Controller; events are collected. */
 function smallTwin(seed = 3, memory: MemoryLimits = {}) {
@@ -169,4 +171,63 @@ describe('twin', () => {
     run(twin.nowS + 3600);
     expect(ctl.jobs.get(twin.mix.flagshipId!)!.lastStep).toBeGreaterThan(0);
   });
+
+  it('the flagship restarts on the spare reserve (auto): its replacement nodes come from it; it preempts only while the reserve is empty', () => {
+    const run = (spareReserve: number | 'auto') => {
+      const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+      const ctl = new Controller(clock, { ...DEFAULT_POLICY, spareReserve });
+      const base = failurePreset('llama3-h100');
+      const failures = { ...base, causes: base.causes.map((c) => ({ ...c, rate: c.rate * 40 })) }; // a day with dozens of flagship failures
+      const twin = new Twin({ cluster: clusterByName('colossus-100k', 1024), model: getModelPreset('llama3-70b'), failures, seed: 3, ctl, clock });
+      // the spare nodes held when each flagship attempt was placed (the view makes the same choice as the pass)
+      const heldAt = new Map<string, Set<string>>();
+      /** Spares held in each pass where the flagship had to preempt. */
+      const preemptingWithHeld: number[] = [];
+      const pass = ctl.schedule.bind(ctl);
+      ctl.schedule = () => {
+        const held = new Set(spareReserveView(ctl).nodes);
+        const job = ctl.jobs.get(twin.mix.flagshipId ?? '');
+        const before = job?.attemptIds.length;
+        const reason = job?.reason;
+        const started = pass();
+        if (job && job.attemptIds.length !== before) heldAt.set(job.attemptIds.at(-1)!, held);
+        if (job && job.reason !== reason && job.reason?.startsWith('preempting')) preemptingWithHeld.push(held.size);
+        return started;
+      };
+      twin.start();
+      const flagship = twin.mix.flagshipId!;
+      let nodes: string[] = [];
+      let preempted = 0;
+      const restarts: { fresh: number; fromSpare: boolean; heldBefore: number; preempted: number }[] = [];
+      while (twin.nowS < 86_400) {
+        twin.runUntil(twin.nowS + 600);
+        for (const e of ctl.takeChanges().events) {
+          if (e.kind === 'attempt.preempted' && e.reason.includes(`preempted by ${flagship}`)) preempted++;
+          if (e.kind === 'attempt.placed' && e.jobId === flagship) {
+            const placed = (e.data as { nodes: string[] }).nodes;
+            const fresh = placed.filter((n) => !nodes.includes(n));
+            const held = heldAt.get((e.data as { attemptId: string }).attemptId) ?? new Set<string>();
+            if (nodes.length && fresh.length) restarts.push({ fresh: fresh.length, fromSpare: fresh.every((n) => held.has(n)), heldBefore: held.size, preempted });
+            preempted = 0;
+            nodes = placed;
+          }
+        }
+      }
+      return { ctl, twin, restarts, preemptingWithHeld };
+    };
+    const auto = run('auto');
+    const off = run(0);
+    const view = spareReserveView(auto.ctl);
+    expect(view.gang).toMatchObject({ jobId: auto.twin.mix.flagshipId, nodes: auto.twin.mix.flagship.gpus / 8 });
+    expect(view.targetNodes).toBe(autoSpareReserve({ nodes: view.gang!.nodes, gpusPerNode: 8, hardwarePerGpuHour: view.auto!.hardwarePerGpuHour, repairMeanS: view.auto!.repairMeanS }).spares);
+    expect(view.targetNodes).toBeGreaterThanOrEqual(2);
+    // every restart that needed new nodes while the reserve held enough took them from it
+    // (measured, seed 3: 43 restarts needed a node, all 43 took a spare)
+    expect(auto.restarts.length).toBeGreaterThanOrEqual(20);
+    for (const r of auto.restarts) if (r.heldBefore >= r.fresh) expect(r.fromSpare, JSON.stringify(r)).toBe(true);
+    expect(auto.restarts.filter((r) => r.fromSpare).length).toBeGreaterThan(0.9 * auto.restarts.length);
+    expect(off.restarts.filter((r) => r.fromSpare)).toEqual([]);
+    // the flagship preempted other work only when the reserve held nothing (the first minutes, before it filled)
+    expect(auto.preemptingWithHeld.every((h) => h === 0)).toBe(true);
+  }, 120_000);
 });

@@ -38,6 +38,9 @@ describe.skipIf(!haveChromium && !mustRun)('dashboard in Chromium', () => {
     const running = await page.getByTestId('jobs-running').textContent();
     expect(Number(running?.replace(/\D/g, ''))).toBeGreaterThan(0);
     expect(await page.getByTestId('goodput').textContent()).toMatch(/%/);
+    // the spare reserve the control plane keeps for the flagship (the twin runs --spare-reserve auto)
+    expect(await page.getByTestId('spare-reserve-nodes').textContent()).toMatch(/^\d+ nodes? \(auto\)$/);
+    expect(await page.getByTestId('spare-reserve').textContent()).toMatch(/held idle for the flagship/);
     await page.screenshot({ path: `${SCREENSHOTS}/overview.png` });
   });
 

@@ -1,7 +1,7 @@
 /** `colossus server`: the control plane (src/server). Runs until SIGTERM/SIGINT. */
 import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
-import { positiveInt } from '../options.js';
+import { positiveInt, spareReserveFlag } from '../options.js';
 import { printJson } from '../output.js';
 import { loginNote, loginRoleFlag } from '../login-flags.js';
 import type { FailureModel } from '../../core/reliability/types.js';
@@ -19,14 +19,6 @@ interface ServerFlags {
   spareReserve: number | 'auto';
   failureRates?: string;
   json?: boolean;
-}
-
-/** `--spare-reserve auto|N`. */
-export function spareReserveFlag(text: string): number | 'auto' {
-  if (text === 'auto') return 'auto';
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ColossusError('usage', `--spare-reserve must be 'auto' or a whole number of nodes ≥ 0, got '${text}'`, { where: '--spare-reserve', hint: "auto sizes it from the fleet's failure rate (docs/operate.md#spare-reserve); 0 turns it off" });
-  return n;
 }
 
 /** `--failure-rates`: a preset name or a YAML/JSON file of overrides (as `colossus simulate` takes), checked for a usable prior. */

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { ColossusError } from '../../core/errors.js';
 import type { Provider } from '../../core/reliability/types.js';
 import { loadCluster, loadModel } from '../load.js';
-import { nonNegative, positiveInt } from '../options.js';
+import { nonNegative, positiveInt, spareReserveFlag } from '../options.js';
 import { printJson } from '../output.js';
 import { fleetAgeFlag, loadFailures, providerFlag } from '../simulate-options.js';
 import { parseQuantity } from '../../core/units.js';
@@ -34,6 +34,7 @@ interface TwinFlags {
   software?: string;
   params?: string;
   loginRole: 'viewer' | 'operator';
+  spareReserve: number | 'auto';
   json?: boolean;
 }
 
@@ -64,7 +65,7 @@ async function run(f: TwinFlags): Promise<void> {
   const failures = loadFailures(f.failureRates, cluster, f);
   if (!f.json) process.stderr.write(`colossus twin: building ${cluster.nodes.toLocaleString('en-US')} nodes (${cluster.gpus.toLocaleString('en-US')} GPUs) of ${cluster.name}, planning ${model.name}…\n`);
   const { startTwin } = await import('../../twin/runtime.js'); // the server, stores and fleet: only when it runs
-  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens, software: { name: software.name, params: software.params } });
+  const t = await startTwin({ cluster, model, failures, seed, speed: f.speed, dataDir: f.dataDir, host: f.host, port, untilS: f.untilDays !== undefined ? f.untilDays * 86_400 : undefined, keepData: f.keepData, flagshipTokens: f.tokens, software: { name: software.name, params: software.params }, spareReserve: f.spareReserve });
   // The dashboard gets a one-time login link, never a token: stderr ends up in scrollback and CI logs.
   const login = await t.loginLink(f.loginRole);
   const dashboard = login.url;
@@ -119,6 +120,7 @@ function addTwinOptions(cmd: Command): Command {
     .option('--keep-data', 'keep the (temporary) data dir at exit: the SQLite store with every event')
     .option('--tokens <n>', 'token budget of each flagship run (default 15e12); the next run follows', (t: string) => parseQuantity(t, '--tokens'))
     .option('--login-role <viewer|operator>', 'role of the session the printed one-time dashboard login link opens', loginRoleFlag, 'viewer')
+    .option('--spare-reserve <auto|n>', "idle nodes the control plane keeps for the flagship's restarts: auto (the simulator's spare pool at the fleet's failure rate), a count, or 0", spareReserveFlag, 'auto')
     .option('--json', 'print the URLs and the fleet as one JSON document on stdout');
   return addSoftwareFlags(cmd).action((f: TwinFlags) => run(f));
 }

@@ -194,10 +194,12 @@ export class Controller {
   reserveBasis(): ReserveBasis | null {
     if (this.policy.spareReserve !== 'auto') return null;
     if (!this.basis || this.mono() - this.basisMono >= this.policy.reserveRecomputeS * 1000) {
-      const before = this.basis?.hardwarePerGpuHour;
+      const old = this.basis;
       this.basis = reserveBasis([...this.nodes.values()], this.fleet.history, this.now(), this.fleet.givenPrior());
       this.basisMono = this.mono();
-      if (this.basis.hardwarePerGpuHour !== before) this.needsSchedule = true;
+      // a pass only when the gang's reserve changes size (the rate drifts with every GPU-hour)
+      const gang = old ? this.reserveGang() : null;
+      if (gang && reserveTarget('auto', gang, old).target !== reserveTarget('auto', gang, this.basis).target) this.needsSchedule = true;
     }
     return this.basis;
   }

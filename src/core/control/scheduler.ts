@@ -73,8 +73,11 @@ export function runSchedulingPass(ctl: Controller): number {
       continue;
     }
     const { own, extra } = reservedFor(job, reservations, reservedCaps);
-    if (spare.gang && job.spec.gpus >= spare.gang.gpus) for (const c of spareCaps) extra.push(c);
-    const placement = own.length + extra.length === 0 ? index.place(job.spec.gpus) : placeWithReserved(index, own, extra, job.spec.gpus);
+    // the gang restarts on its spares first (nearest it); other jobs as large may use them too
+    const isGang = spare.gang?.jobId === job.id;
+    if (spare.gang && job.spec.gpus >= spare.gang.gpus && !isGang) for (const c of spareCaps) extra.push(c);
+    const preferred = isGang ? spareCaps : [];
+    const placement = own.length + extra.length + preferred.length === 0 ? index.place(job.spec.gpus) : placeWithReserved(index, own, extra, job.spec.gpus, preferred);
     if (placement) {
       index.take(placement);
       for (const p of placement) {
@@ -87,7 +90,7 @@ export function runSchedulingPass(ctl: Controller): number {
       continue;
     }
     barrier = job.spec.priority;
-    if (!tryPreemption(ctl, job, new WhatIf(index, [...own, ...extra]))) {
+    if (!tryPreemption(ctl, job, new WhatIf(index, [...own, ...extra, ...preferred]))) {
       const kept = spare.gang && job.spec.gpus < spare.gang.gpus && spare.names.size > 0 ? `; ${spare.names.size} idle node(s) are the spare reserve for ${spare.gang.jobId}` : '';
       setReason(ctl, job, `waiting for ${job.spec.gpus} free GPUs (whole nodes for a multi-node gang)${kept}`);
     }
@@ -134,12 +137,13 @@ function reservedFor(job: JobRec, reservations: Reservation[], caps: Map<string,
 
 /**
  * Places a job that may use reserved nodes: a gang takes its own idle reserved nodes
- * first, in their old rank order, then the fewest racks/arrays of the rest.
+ * first, in their old rank order, then its spares (`preferred`, nearest first), then the
+ * fewest racks/arrays of the rest.
  */
-function placeWithReserved(index: CapacityIndex, own: NodeCap[], extra: NodeCap[], gpus: number): Placement | null {
+function placeWithReserved(index: CapacityIndex, own: NodeCap[], extra: NodeCap[], gpus: number, preferred: NodeCap[] = []): Placement | null {
   const isIdle = (c: NodeCap) => c.freeGpus === c.totalGpus && c.totalGpus > 0;
-  if (gpus <= index.largestNode && own.length === 0) return index.place(gpus) ?? (bestFitNode(extra, gpus) ? [{ name: bestFitNode(extra, gpus)!.name, gpus }] : null);
-  const ownIdle = own.filter(isIdle);
+  if (gpus <= index.largestNode && own.length === 0 && preferred.length === 0) return index.place(gpus) ?? (bestFitNode(extra, gpus) ? [{ name: bestFitNode(extra, gpus)!.name, gpus }] : null);
+  const ownIdle = [...own.filter(isIdle), ...preferred.filter(isIdle)];
   const others = [...index.idle(), ...extra.filter(isIdle)];
   if (ownIdle.length === 0) return placeGang(others, gpus);
   const size = ownIdle[0].totalGpus;

@@ -50,6 +50,18 @@ export function Overview({ stream }: { stream: TwinStream }) {
           facility (PUE {s.cluster.pue}) · IT {watts(s.power.itW)}
         </div>
       </div>
+      <div className="card" data-testid="spare-reserve">
+        <h2>Spare reserve</h2>
+        <div className="big" data-testid="spare-reserve-nodes">
+          {int(s.reserve.targetNodes)} node{s.reserve.targetNodes === 1 ? '' : 's'} ({s.reserve.mode})
+        </div>
+        <div className="muted">
+          {int(s.reserve.heldNodes)} held idle{s.reserve.gang ? ` for ${s.reserve.gang.jobId === f?.id ? 'the flagship' : s.reserve.gang.jobId}` : ''}
+          {s.reserve.auto && s.reserve.auto.meanNodesInRepair !== null
+            ? ` · P99 of ${s.reserve.auto.meanNodesInRepair.toFixed(1)} nodes in repair at ${s.reserve.auto.hardwarePerGpuHour.toExponential(1)}/GPU-h`
+            : ''}
+        </div>
+      </div>
       <div className="card">
         <h2>Failures</h2>
         <div className="big">{int(failures)}</div>
