@@ -73,7 +73,7 @@ export const adviceSchema = z.object({
   restartS: z.number(),
   /** Daly (2006): √(2δM)·(1 + √(δ/2M)/3 + δ/18M) − δ (M when δ ≥ 2M), s of compute. */
   optimalCheckpointIntervalS: z.number(),
-  /** Measured: mean time between its checkpoint lines within an attempt less the checkpoint cost (null: fewer than two yet). */
+  /** Measured: mean time between the checkpoint lines of its newest attempt with two or more, less the checkpoint cost (null: none yet). */
   actualCheckpointIntervalS: z.number().nullable(),
   /** Expected goodput (ETTR) at the optimal interval. */
   expectedGoodput: z.number(),

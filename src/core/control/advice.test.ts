@@ -29,14 +29,16 @@ describe('goodput advice', () => {
     expect(jobAdvice({ ...inputs, actualIntervalS: opt * 3 }).warning).toMatch(/3\.0× longer than the optimum/);
   });
 
-  it('measures checkpoint cost and interval from progress lines, within attempts only', () => {
+  it('measures checkpoint cost over all attempts and the interval of the newest attempt that has one', () => {
     let a = tallyCheckpoint(null, 0, 2);
     a = tallyCheckpoint(a, 62_000, 2);
     a = tallyCheckpoint(a, 124_000, 'x'); // a malformed checkpointS is not a cost
     expect(a).toEqual({ count: 3, firstAtMs: 0, lastAtMs: 124_000, costSumS: 4, costCount: 2 });
-    // A second attempt 10 min later: the gap across the restart is not an interval.
-    const b = tallyCheckpoint(tallyCheckpoint(null, 724_000, 2), 786_000, 2);
-    expect(measuredCheckpointing([a, null, b])).toEqual({ checkpointCostS: 2, intervalS: 60 });
+    expect(measuredCheckpointing([a])).toEqual({ checkpointCostS: 2, intervalS: 60 });
+    // A second attempt 10 min later keeps 30 s: the gap across the restart is not an interval, and the newest attempt's interval is the one in use.
+    const b = tallyCheckpoint(tallyCheckpoint(null, 724_000, 2), 756_000, 2);
+    expect(measuredCheckpointing([a, null, b])).toEqual({ checkpointCostS: 2, intervalS: 30 });
+    expect(measuredCheckpointing([a, tallyCheckpoint(null, 800_000, 2)])).toEqual({ checkpointCostS: 2, intervalS: 60 }); // one checkpoint is no interval yet
     expect(measuredCheckpointing([tallyCheckpoint(null, 5, undefined)])).toEqual({ checkpointCostS: null, intervalS: null });
   });
 

@@ -71,21 +71,21 @@ export function tallyCheckpoint(t: CheckpointTally | null | undefined, atMs: num
 }
 
 /**
- * Mean checkpoint cost (over every reported `checkpointS`) and mean compute time between
- * consecutive checkpoints within an attempt (the time between checkpoint lines less the mean
- * cost; the gap across a restart is not an interval). Nulls when not measured yet.
+ * Mean checkpoint cost (over every reported `checkpointS` of every attempt) and the interval the
+ * job uses now: the mean time between consecutive checkpoint lines of its newest attempt with
+ * two or more, less that cost (a gap across a restart is not an interval, and an attempt placed
+ * with a new COLOSSUS_CHECKPOINT_INTERVAL_S may keep a new one). Nulls when not measured yet.
  */
 export function measuredCheckpointing(tallies: readonly (CheckpointTally | null | undefined)[]): { checkpointCostS: number | null; intervalS: number | null } {
-  let costSum = 0, costN = 0, spanMs = 0, gaps = 0;
+  let costSum = 0, costN = 0;
   for (const t of tallies) {
     if (!t) continue;
     costSum += t.costSumS;
     costN += t.costCount;
-    spanMs += t.lastAtMs - t.firstAtMs;
-    gaps += t.count - 1;
   }
   const checkpointCostS = costN ? costSum / costN : null;
-  return { checkpointCostS, intervalS: gaps ? Math.max(0, spanMs / 1000 / gaps - (checkpointCostS ?? 0)) : null };
+  const newest = tallies.findLast((t) => t && t.count >= 2);
+  return { checkpointCostS, intervalS: newest ? Math.max(0, (newest.lastAtMs - newest.firstAtMs) / 1000 / (newest.count - 1) - (checkpointCostS ?? 0)) : null };
 }
 
 /** An attempt as the restart measurement sees it. */
