@@ -133,6 +133,8 @@ export const attemptViewSchema = z.object({
   /** Checkpoint step this attempt resumed from (null: from scratch). */
   resumedFromStep: z.number().int().nullable(),
   lastStep: z.number().int().nullable(),
+  /** COLOSSUS_CHECKPOINT_INTERVAL_S the attempt's processes got, s (null: attempts from before it existed). */
+  checkpointIntervalS: z.number().nullable(),
 });
 export type AttemptView = z.infer<typeof attemptViewSchema>;
 

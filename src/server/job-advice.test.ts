@@ -125,6 +125,7 @@ describe.each([
     expect(now.causes.find((c) => c.cause === 'software')!.events).toBe(1);
     const optimum2 = dalyIntervalS(costS, 3600 / (now.totalPerGpuHour * 16));
     expect(spec2.processes[0]!.env.COLOSSUS_CHECKPOINT_INTERVAL_S).toBe(String(roundIntervalS(optimum2)));
+    expect(again.attempts.map((a) => a.checkpointIntervalS)).toEqual([roundIntervalS(firstOptimumS), roundIntervalS(optimum2)]);
     for (const node of second.nodes) await events(node, second.id, [{ type: 'started', pids: [3] }]);
     clock.t += 10_000; // 120 s after the failed attempt's last line
     await events(second.nodes[0]!, second.id, [{ type: 'progress', rank: 0, step: step + 1, line: { step: step + 1 } }]);

@@ -14,7 +14,7 @@ export function reliabilityText(r: FleetReliabilityView): string {
   const table = renderTable(r.causes, [
     { header: 'CAUSE', value: (c) => c.cause },
     { header: 'EVENTS', value: (c) => c.events },
-    { header: 'GPU-HOURS', value: (c) => Math.round(c.exposureGpuHours) },
+    { header: 'GPU-HOURS', value: (c) => (c.exposureGpuHours < 10 ? Number(c.exposureGpuHours.toFixed(2)) : Math.round(c.exposureGpuHours)) },
     { header: 'PRIOR/GPU-H', value: (c) => sci(c.priorPerGpuHour) },
     { header: 'POSTERIOR/GPU-H', value: (c) => sci(c.posteriorMeanPerGpuHour) },
     { header: '90% INTERVAL', value: (c) => `${sci(c.p5PerGpuHour)}–${sci(c.p95PerGpuHour)}` },

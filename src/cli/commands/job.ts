@@ -136,6 +136,7 @@ function showHuman(j: JobDetail): string {
     { header: 'EXIT', value: (a) => a.exitCode ?? '-' },
     { header: 'FROM', value: (a) => a.resumedFromStep ?? '-' },
     { header: 'STEP', value: (a) => a.lastStep ?? '-' },
+    { header: 'CKPT EVERY', value: (a) => (a.checkpointIntervalS == null ? '-' : `${a.checkpointIntervalS} s`) },
     { header: 'STARTED', value: (a) => fmtTime(a.startedAtMs) },
     { header: 'REASON', value: (a) => (a.reason ?? '').slice(0, 60) },
   ]);

@@ -26,6 +26,7 @@ export function attemptView(a: AttemptRec) {
   return {
     id: a.id, number: a.number, state: a.state, nodes: a.parts.map((p) => p.node), exitCode: a.exitCode, reason: a.reason,
     startedAtMs: a.startedAtMs, endedAtMs: a.endedAtMs, resumedFromStep: a.resumedFromStep, lastStep: a.lastStep,
+    checkpointIntervalS: a.checkpointIntervalS ?? null,
   };
 }
 

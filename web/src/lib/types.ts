@@ -29,6 +29,8 @@ export interface JobSummary {
 export interface AttemptView {
   id: string; number: number; state: string; nodes: string[]; exitCode: number | null; reason: string | null;
   startedAtMs: number; endedAtMs: number | null; resumedFromStep: number | null; lastStep: number | null;
+  /** COLOSSUS_CHECKPOINT_INTERVAL_S it got (absent in the twin's compact series). */
+  checkpointIntervalS?: number | null;
 }
 
 export interface JobDetail extends JobSummary {

@@ -119,7 +119,7 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
           ))}
         </div>
         <table>
-          <thead><tr><th>#</th><th>state</th><th>nodes</th><th>from step</th><th>last step</th><th>started</th><th>ended</th><th>cause</th></tr></thead>
+          <thead><tr><th>#</th><th>state</th><th>nodes</th><th>from step</th><th>last step</th><th>ckpt every</th><th>started</th><th>ended</th><th>cause</th></tr></thead>
           <tbody>
             {[...shown].reverse().map((a) => (
               <tr key={a.id}>
@@ -128,6 +128,7 @@ export function JobPage({ id, tick }: { id: string; tick: number }) {
                 <td>{a.nodeCount === 1 && a.firstNode ? <Link to={`/nodes/${a.firstNode}`}>{a.firstNode}</Link> : int(a.nodeCount)}</td>
                 <td>{a.resumedFromStep ?? 0}</td>
                 <td>{a.lastStep ?? '–'}</td>
+                <td className="muted">{a.checkpointIntervalS == null ? '–' : `${a.checkpointIntervalS} s`}</td>
                 <td className="muted">{when(a.startedAtMs)}</td>
                 <td className="muted">{a.endedAtMs ? when(a.endedAtMs) : ''}</td>
                 <td>{a.reason}</td>
