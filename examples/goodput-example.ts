@@ -1,5 +1,7 @@
 /**
- * The worked example of docs/operate.md "Goodput-aware operation": a fleet of 1,250 H100
+ * The fleet-scale illustration in docs/operate.md "Goodput-aware operation" (the worked example
+ * from a real server run is scripts/goodput-worked-example.ts): pure functions on a made-up
+ * history of a fleet of 1,250 H100
  * nodes whose history shows 12 GPU-hardware, 9 node-lost and 30 software interruptions in
  * 200,000 GPU-hours; a 1,024-GPU job that checkpoints every 3 h at 40 s a checkpoint.
  * Run: node --import tsx examples/goodput-example.ts

@@ -9,6 +9,8 @@
  * reliability`, `colossus job show` and the advice of `job show --json`.
  *
  * Run: node --import tsx scripts/goodput-worked-example.ts   (about two minutes; prints a transcript)
+ *      node --import tsx scripts/goodput-worked-example.ts --torch   (the same with PyTorch DDP:
+ *      examples/workloads/torch-ddp-train.py under Debian's /usr/bin/python3, 2 GPUs per node, 4 ranks)
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,11 @@ const JOIN = 'worked-example-join-token';
 const dir = mkdtempSync(join(tmpdir(), 'colossus-goodput-'));
 const children: ChildProcess[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TORCH = process.argv.includes('--torch');
+const GPUS_PER_NODE = TORCH ? 2 : 8;
+const WORKLOAD = TORCH
+  ? ['/usr/bin/python3', 'examples/workloads/torch-ddp-train.py', '--steps', '100000', '--checkpoint-every', 'auto', '--step-ms', '100']
+  : ['node', 'examples/workloads/tiny-train.mjs', '--steps', '100000', '--checkpoint-every', 'auto', '--step-ms', '50'];
 
 const port = await new Promise<number>((res) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
@@ -83,12 +90,12 @@ try {
   await until('the server', async () => (await fetch(`${url}/readyz`)).ok);
   const agents = new Map<string, ChildProcess>();
   for (const name of ['node-1', 'node-2', 'node-3']) {
-    process.stdout.write(`# colossus agent --name ${name} --rack r1 --simulate-gpus 8\n`);
-    agents.set(name, start(['agent', '--server', url, '--token', JOIN, '--name', name, '--rack', 'r1', '--simulate-gpus', '8', '--work-dir', join(dir, name)]));
+    process.stdout.write(`# colossus agent --name ${name} --rack r1 --simulate-gpus ${GPUS_PER_NODE}\n`);
+    agents.set(name, start(['agent', '--server', url, '--token', JOIN, '--name', name, '--rack', 'r1', '--simulate-gpus', String(GPUS_PER_NODE), '--work-dir', join(dir, name)]));
   }
   await until('three idle nodes', async () => (await api<{ state: string }[]>('/nodes')).filter((n) => n.state === 'idle').length === 3);
 
-  const submitted = await colossus(['job', 'submit', '--name', 'goodput', '--gpus', '16', '--max-restarts', '5', '--', 'node', 'examples/workloads/tiny-train.mjs', '--steps', '100000', '--checkpoint-every', 'auto', '--step-ms', '50']);
+  const submitted = await colossus(['job', 'submit', '--name', 'goodput', '--gpus', String(2 * GPUS_PER_NODE), '--max-restarts', '5', '--', ...WORKLOAD]);
   const id = /job-\d+/.exec(submitted)![0];
   const a1 = await checkpoints(id, 1, 3);
 
@@ -108,7 +115,7 @@ try {
 
   await colossus(['fleet', 'reliability']);
   const show = await colossus(['job', 'show', id], false);
-  process.stdout.write(`$ colossus job show ${id}\n${show.split('\n').filter((l) => /^(id|state|gpus|restarts|goodput|interruptions|checkpoint cost|restart|checkpoint every|expected goodput|warning) /.test(l) || /^[#\d-] /.test(l) || /^#  /.test(l)).join('\n')}\n`);
+  process.stdout.write(`$ colossus job show ${id}\n${show.split('\n').filter((l) => /^(id|state|gpus|restarts|goodput|interruptions|checkpoint cost|restart|checkpoint every|expected goodput|warning) /.test(l) || /^[#\d-] /.test(l) || /^# {2}/.test(l)).join('\n')}\n`);
   const detail = JSON.parse(await colossus(['job', 'show', id, '--json'], false)) as JobDetail;
   process.stdout.write(`$ colossus job show ${id} --json | jq .advice\n${JSON.stringify(detail.advice, null, 2)}\n`);
   await colossus(['job', 'cancel', id], false);
