@@ -25,10 +25,11 @@ for (const rel of SOFTWARE_RELEASES) {
     lines.push(`  r('${rel.name}', '${rel.family}', 0),`);
     continue;
   }
-  const fit = fitSoftware(mine, NEUTRAL_SOFTWARE);
+  // Start neutral, keeping the release's framework properties (gradReduceBytes), which are not fitted.
+  const fit = fitSoftware(mine, { ...NEUTRAL_SOFTWARE, gradReduceBytes: rel.params.gradReduceBytes });
   const p = fit.params;
   const over = fit.after.filter((r) => Math.abs(r.error) > PENALTY_FROM).length;
   console.error(`${rel.name}: ${mine.length} rows, fitted ${fit.fitted.join(', ')}: MAPE ${pct(mape(fit.before))} → ${pct(mape(fit.after))}, ${over} beyond ${pct(PENALTY_FROM)}`);
-  lines.push(`  r('${rel.name}', '${rel.family}', ${mine.length}, ${p.gemmBf16}, ${p.gemmLowPrecision}, ${p.moeHost}, ${p.moeComm}),`);
+  lines.push(`  r('${rel.name}', '${rel.family}', ${mine.length}, ${p.gemmBf16}, ${p.gemmLowPrecision}, ${p.moeHost}, ${p.moeComm}, ${p.attention}),`);
 }
 console.log(lines.join('\n'));

@@ -2,11 +2,15 @@
  * Prints the calibration error tables (Markdown) for docs/plan.md:
  *   node --import tsx scripts/calibration-report.ts            # summary + per-group table
  *   node --import tsx scripts/calibration-report.ts --rows     # + every row, + the rows not run
+ *   node --import tsx scripts/calibration-report.ts --leave-one-row-out   # + each row predicted by a fit without it (~2 min)
+ *   node --import tsx scripts/calibration-report.ts --write-readme        # rewrite the README's calibration tables
  * Reads ../shared/data/calibration-runs.json when it exists beside the repo, else the copy in
  * test/calibration/.
  */
 import { runCalibration } from '../src/core/perf/calibration/run.js';
-import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, memoryTable, recipeMoves, releaseTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
+import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, leaveOneRowOut, memoryTable, recipeMoves, releaseTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadCalibrationRows } from '../test/calibration/load-rows.js';
 
 const { rows, path } = loadCalibrationRows();
@@ -21,6 +25,10 @@ console.log(releaseTable(run));
 const held = leaveOneReleaseOut(run);
 console.log(`\nLeave-one-release-out (a release predicted with its neighbour's factors): MAPE ${pct(held.mape)}\n`);
 console.log(heldOutTable(held));
+if (process.argv.includes('--leave-one-row-out')) {
+  const loo = leaveOneRowOut(run);
+  console.log(`\nLeave-one-row-out (each row predicted with its release's factors refitted on the release's other rows; physics fixed): MAPE ${pct(loo.mape)}, max ${pct(loo.max)} over ${loo.results.length} rows.`);
+}
 console.log('\nThe same recipe across Megatron-Bridge releases, tokens/s/GPU measured (model):\n');
 console.log(recipeMoves(run));
 console.log(`\n${contradictionTable(run)}`);
@@ -35,4 +43,16 @@ if (process.argv.includes('--rows')) {
   console.log(rowTable(run));
   console.log('\nRows not run:\n');
   console.log(skippedTable(run));
+}
+if (process.argv.includes('--write-readme')) {
+  // The README's tables sit between these markers; everything else in the README is prose.
+  const readme = fileURLToPath(new URL('../README.md', import.meta.url));
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- calibration-tables:start (node --import tsx scripts/calibration-report.ts --write-readme) -->';
+  const end = '<!-- calibration-tables:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${start} … ${end} block`);
+  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${groupTable(run)}\n\n${releaseTable(run)}\n${text.slice(j)}`);
+  console.log(`\nREADME.md calibration tables rewritten.`);
 }

@@ -2,7 +2,7 @@
  * RUNS for `colossus calibrate`: a JSON file `{"rows": [...]}` or a CSV with the same columns
  * (layout knobs as plain columns or `layout.tp`). A row: id, model (preset, model YAML path or
  * an inline object with the model YAML's fields), cluster (preset or YAML path), gpus,
- * precision, layout {tp pp vpp cp ep dp mbs gbs seq zero recompute pp-first-layers
+ * precision, layout {tp pp vpp cp ep dp mbs gbs seq zero recompute recompute-layers pp-first-layers
  * pp-last-layers pp-layout}, measuredTokensPerSPerGpu. Errors name the row and the field.
  */
 import { readFileSync } from 'node:fs';
@@ -66,7 +66,7 @@ export function readRuns(path: string): Raw[] {
   return rows as Raw[];
 }
 
-const LAYOUT_KEYS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'mbs', 'gbs', 'seq', 'zero', 'recompute', 'pp-first-layers', 'pp-last-layers', 'pp-layout'];
+const LAYOUT_KEYS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'mbs', 'gbs', 'seq', 'zero', 'recompute', 'recompute-layers', 'pp-first-layers', 'pp-last-layers', 'pp-layout'];
 const NUM_KEYS: Record<string, Knob | null> = { tp: 'tp', pp: 'pp', vpp: 'vpp', cp: 'cp', ep: 'ep', dp: 'dp', mbs: 'mbs', zero: 'zero', gbs: null, seq: null, 'pp-first-layers': null, 'pp-last-layers': null };
 
 /** One raw row as a calibration case; throws a usage error naming the row and field. */
@@ -106,6 +106,10 @@ export function rowToCase(raw: Raw, index: number, file: string): CalibrationCas
     if (!['none', 'selective', 'full'].includes(String(lay.recompute))) bad('layout.recompute', `must be none, selective or full, got '${lay.recompute}'`);
     fixed.recompute = String(lay.recompute) as Recompute;
   }
+  if (lay['recompute-layers'] !== undefined) {
+    if (fixed.recompute !== 'full') bad('layout.recompute-layers', "needs recompute 'full' (layers per virtual stage recomputed, Megatron --recompute-num-layers)");
+    fixed.recomputeLayers = numOf('layout.recompute-layers', lay['recompute-layers']);
+  }
   if (lay['pp-first-layers'] !== undefined) fixed.ppFirstLayers = numOf('layout.pp-first-layers', lay['pp-first-layers'], 0);
   if (lay['pp-last-layers'] !== undefined) fixed.ppLastLayers = numOf('layout.pp-last-layers', lay['pp-last-layers'], 0);
   if (lay['pp-layout'] !== undefined) fixed.ppLayout = String(lay['pp-layout']);
@@ -114,7 +118,7 @@ export function rowToCase(raw: Raw, index: number, file: string): CalibrationCas
   const tp = fixed.tp ?? 1, pp = fixed.pp ?? 1, cp = fixed.cp ?? 1;
   const probe: Layout = {
     tp, pp, cp, vpp: fixed.vpp ?? 1, ep: fixed.ep ?? 1, dp: fixed.dp ?? gpus / (tp * pp * cp), zero: (fixed.zero ?? 1) as ZeroStage, mbs: fixed.mbs ?? 1, gbs, seq,
-    precision: fixed.precision!, recompute: fixed.recompute ?? 'none', ppFirstLayers: fixed.ppFirstLayers, ppLastLayers: fixed.ppLastLayers, ppLayout: fixed.ppLayout,
+    precision: fixed.precision!, recompute: fixed.recompute ?? 'none', recomputeLayers: fixed.recomputeLayers, ppFirstLayers: fixed.ppFirstLayers, ppLastLayers: fixed.ppLastLayers, ppLayout: fixed.ppLayout,
   };
   withWhere('layout', () => validateLayout(model, cluster, probe, given));
   const measured = numOf('measuredTokensPerSPerGpu', raw.measuredTokensPerSPerGpu, Number.MIN_VALUE);

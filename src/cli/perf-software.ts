@@ -46,11 +46,16 @@ export function loadParamsFile(path: string): ParamsFile {
     throw new ColossusError('usage', code === 'ENOENT' ? 'params file not found' : `not a JSON params file: ${(e as Error).message}`, { where: path, hint: 'write one with colossus calibrate RUNS --out params.json' });
   }
   const o = (raw ?? {}) as Record<string, unknown>;
-  const f = (o.factors ?? {}) as Record<string, unknown>;
+  const f = { ...(o.factors ?? {}) } as Record<string, unknown>;
+  // Files written before the attention factor existed leave it out: neutral.
+  if (f.attention === undefined) f.attention = 1;
   for (const k of SOFTWARE_KEYS) {
     if (typeof f[k] !== 'number' || !(f[k] as number > 0)) {
       throw new ColossusError('usage', `factors.${k} must be a positive number, got ${JSON.stringify(f[k])}`, { where: path, hint: 'write the file with colossus calibrate RUNS --out params.json' });
     }
+  }
+  if (f.gradReduceBytes !== undefined && f.gradReduceBytes !== 2 && f.gradReduceBytes !== 4) {
+    throw new ColossusError('usage', `factors.gradReduceBytes must be 2 (BF16/FP16 gradient reduction) or 4 (FP32), got ${JSON.stringify(f.gradReduceBytes)}`, { where: path, hint: 'write the file with colossus calibrate RUNS --out params.json' });
   }
   return { software: String(o.software ?? 'calibrated'), base: String(o.base ?? DEFAULT_SOFTWARE), factors: f as unknown as SoftwareParams };
 }

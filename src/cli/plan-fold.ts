@@ -3,7 +3,7 @@
  * 1% of each other's throughput fold into one line (the fastest; ties: less memory), with the
  * alternatives named. `plan --json` keeps the full list beside the folded one.
  */
-import type { PerfResult } from '../core/perf/types.js';
+import { recomputeLabel, type PerfResult } from '../core/perf/types.js';
 
 export interface FoldedPlan {
   best: PerfResult;
@@ -21,7 +21,7 @@ export function foldPlans(ranked: readonly PerfResult[], k: number, tolerance = 
   const out: FoldedPlan[] = [];
   for (const r of ranked) {
     const same = out.find((f) => shape(f.best) === shape(r) && r.tokensPerS >= f.best.tokensPerS * (1 - tolerance));
-    if (same) same.alternatives.push(`z${r.layout.zero} ${r.layout.recompute}`);
+    if (same) same.alternatives.push(`z${r.layout.zero} ${recomputeLabel(r.layout)}`);
     else if (out.length < k) out.push({ best: r, alternatives: [] });
   }
   return out;

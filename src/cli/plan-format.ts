@@ -1,13 +1,13 @@
 /** Human output of `colossus perf` and `colossus plan`. */
-import type { Layout, PerfResult } from '../core/perf/types.js';
+import { recomputeLabel, type Layout, type PerfResult } from '../core/perf/types.js';
 import type { TrainingEstimate } from '../core/perf/energy.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatSi } from '../core/units.js';
 import { renderPairs, renderTable } from './output.js';
 
-/** `tp8 pp16×4 cp1 ep1 dp64 z1 mbs1 fp8 selective` */
+/** `tp8 pp16×4 cp1 ep1 dp64 z1 mbs1 fp8 selective`; `full(3)`: 3 layers per virtual stage recomputed. */
 export function layoutLabel(l: Layout): string {
   const pp = l.vpp > 1 ? `pp${l.pp}×${l.vpp}` : `pp${l.pp}`;
-  return `tp${l.tp} ${pp} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}`;
+  return `tp${l.tp} ${pp} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${recomputeLabel(l)}`;
 }
 
 /** Ranks as compact ranges: [0] → '0', [1..14] → '1–14'. */

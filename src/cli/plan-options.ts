@@ -26,6 +26,7 @@ export interface LayoutFlags {
   zero?: number;
   mbs?: number;
   recompute?: Recompute;
+  recomputeLayers?: number;
   ppFirstLayers?: number;
   ppLastLayers?: number;
   ppLayout?: string;
@@ -55,7 +56,8 @@ export function addLayoutFlags(c: Command): Command {
     .option('--dp <n>', 'data parallel', positiveInt('--dp'))
     .option('--zero <n>', 'ZeRO stage 0-3 (1 = distributed optimizer)', nonNegative('--zero'))
     .option('--mbs <n>', 'micro-batch size, sequences', positiveInt('--mbs'))
-    .option('--recompute <r>', 'activation recompute: none | selective | full', oneOf('--recompute', RECOMPUTES));
+    .option('--recompute <r>', 'activation recompute: none | selective | full (left out: the planner may recompute only the layers memory needs)', oneOf('--recompute', RECOMPUTES))
+    .option('--recompute-layers <n>', 'with --recompute full: layers per virtual pipeline stage recomputed, the rest keep their activations (Megatron --recompute-method block --recompute-num-layers); default all', positiveInt('--recompute-layers'));
 }
 
 /** Uneven pipeline splits (Megatron-Core's flags); without them the model splits as Megatron would, or balanced. */
@@ -97,6 +99,15 @@ export function fixedFrom(f: LayoutFlags): { fixed: Partial<Omit<Layout, 'gbs' |
     else (fixed as Record<string, number>)[k] = v;
   }
   if (f.recompute) fixed.recompute = f.recompute;
+  if (f.recomputeLayers !== undefined) {
+    if (f.recompute !== 'full') {
+      throw new ColossusError('usage', `--recompute-layers ${f.recomputeLayers} needs --recompute full`, {
+        where: '--recompute-layers',
+        hint: 'add --recompute full (Megatron recomputes a number of layers per stage only with full granularity), or leave --recompute out for the planner to choose',
+      });
+    }
+    fixed.recomputeLayers = f.recomputeLayers;
+  }
   if (f.ppFirstLayers !== undefined) fixed.ppFirstLayers = f.ppFirstLayers;
   if (f.ppLastLayers !== undefined) fixed.ppLastLayers = f.ppLastLayers;
   if (f.ppLayout !== undefined) fixed.ppLayout = f.ppLayout;
@@ -110,6 +121,7 @@ export function probeLayout(f: LayoutFlags, gpus: number): Layout {
   return {
     tp, pp, cp, vpp: f.vpp ?? 1, ep: f.ep ?? 1, dp: f.dp ?? gpus / (tp * pp * cp), zero: (f.zero ?? 1) as ZeroStage,
     mbs: f.mbs ?? 1, gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', recompute: f.recompute ?? 'none',
+    ...(f.recomputeLayers !== undefined ? { recomputeLayers: f.recomputeLayers } : {}),
     ppFirstLayers: f.ppFirstLayers, ppLastLayers: f.ppLastLayers, ppLayout: f.ppLayout,
   };
 }

@@ -25,7 +25,7 @@ const write = (name: string, rows: unknown[]) => {
 describe('colossus calibrate', () => {
   it.each([
     ['megatron-bridge-26.04', 'megatron-bridge-26.04.01', 'megatron-bridge-26.02.01'],
-  ])('fitted on %s, predicts its runs left out (leave-one-out) and %s within 10%% MAPE (starting from %s)', async (release, next, start) => {
+  ])('fitted on %s, predicts its runs left out (leave-one-out) and %s within a 10 percent MAPE (starting from %s)', async (release, next, start) => {
     const own = releaseCases(release);
     const out = join(dir, `${release}.params.json`);
     const r = await runCliJson<Json>(['calibrate', write(`${release}.json`, own.map(toRun)), '--software', start, '--out', out, '--json']);

@@ -1,8 +1,8 @@
 /**
  * Calibration: runs the performance model on every row of calibration-runs.json it can express
  * (../shared/data/calibration-runs.json beside the repo when present, else the copy kept in
- * test/calibration/ so a clean clone runs it) and enforces issue 3's bounds:
- *   - MAPE ≤ 9% over the verified (V1/V2) throughput rows, each predicted with its software
+ * test/calibration/ so a clean clone runs it) and enforces issue 3's and issue 11's bounds:
+ *   - MAPE ≤ 8% over the verified (V1/V2) throughput rows, each predicted with its software
  *     release's factors (fitted on that release's rows only: src/core/perf/software-releases.ts);
  *   - leave-one-release-out MAPE (a release predicted with its neighbour's factors) ≤ 15%;
  *   - every verified throughput row within 40%, except rows that an identical-configuration row
@@ -44,9 +44,9 @@ describe('calibration against published runs', () => {
     expect(run.results.filter((r) => r.failure)).toEqual([]);
   });
 
-  it('has a mean absolute percentage error ≤ 9% over the verified (V1/V2) throughput rows, each with its release', () => {
+  it('has a mean absolute percentage error ≤ 8% over the verified (V1/V2) throughput rows, each with its release', () => {
     console.log(`MAPE over ${sc.length} verified throughput rows: ${pct(mape(sc))}\n${releaseTable(run)}`);
-    expect(mape(sc)).toBeLessThanOrEqual(0.09);
+    expect(mape(sc)).toBeLessThanOrEqual(0.08);
   });
 
   it('reports leave-one-release-out error: each release predicted with its neighbour release\'s factors', () => {

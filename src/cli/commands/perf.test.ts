@@ -23,6 +23,16 @@ describe('colossus perf', () => {
     expect(j.mfu).toBeLessThan(0.7);
   });
 
+  it('recomputes only --recompute-layers layers per virtual stage, and refuses them without --recompute full', async () => {
+    const args = ['perf', ...l70, '--tp', '4', '--pp', '8', '--vpp', '1', '--mbs', '1', '--zero', '1'];
+    const some = await runCli([...args, '--recompute', 'full', '--recompute-layers', '5']);
+    expect(some.code).toBe(0);
+    expect(some.stdout).toMatch(/^layout +tp4 pp8 cp\d+ ep1 dp\d+ z1 mbs1 fp8 full\(5\) /m);
+    const bad = await runCli([...args, '--recompute', 'selective', '--recompute-layers', '5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--recompute-layers 5 needs --recompute full');
+  });
+
   it('exits 2 naming the rule and the valid values for an invalid layout', async () => {
     const r = await runCli(['perf', ...l70, '--tp', '12']);
     expect(r.code).toBe(2);
@@ -92,7 +102,12 @@ describe('colossus plan', () => {
     expect(j.top).toHaveLength(3);
     expect(j.distinct).toHaveLength(3);
     const shape = (l: Json) => [l.tp, l.pp, l.vpp, l.cp, l.ep, l.dp, l.mbs].join(',');
-    expect(new Set(j.distinct.map((d: Json) => shape(d.layout))).size).toBe(3);
+    // Lines of one shape (ZeRO/recompute variants) stay apart only when more than 1% slower.
+    for (let a = 0; a < j.distinct.length; a++) {
+      for (let b = a + 1; b < j.distinct.length; b++) {
+        if (shape(j.distinct[a].layout) === shape(j.distinct[b].layout)) expect(j.distinct[b].tokensPerSPerGpu).toBeLessThan(j.distinct[a].tokensPerSPerGpu * 0.99);
+      }
+    }
     expect(j.distinct[0].alternatives.length).toBeGreaterThan(0);
     // The unfolded top 3 are variants of the first distinct layout.
     for (const t of j.top) expect(shape(t.layout)).toBe(shape(j.distinct[0].layout));

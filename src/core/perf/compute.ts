@@ -47,15 +47,18 @@ export interface LayerUnits {
 export const newUnit = (): Unit => ({ fwdS: 0, bwdS: 0, recomputeS: 0, attnS: 0, overheadS: 0, hostS: 0 });
 export const newLayerUnits = (): LayerUnits => ({ dense: newUnit(), moe: newUnit(), head: newUnit(), chunkHostS: 0 });
 
-function setUnit(u: Unit, gemm: number, expertFwd: number, attnFwd: number, ewFwd: number, L: NumLayout): void {
+function setUnit(u: Unit, gemm: number, expertFwd: number, attnFwd: number, ewFwd: number, L: NumLayout, rc: number): void {
   u.fwdS = gemm + expertFwd + attnFwd + ewFwd;
   u.bwdS = 2 * gemm + 2 * expertFwd + 2.5 * attnFwd + 2 * ewFwd;
-  u.recomputeS = L.recompute === 2 ? gemm + expertFwd + attnFwd + ewFwd : L.recompute === 1 ? ewFwd * 0.5 : 0;
+  u.recomputeS = L.recompute === 2 ? rc * (gemm + expertFwd + attnFwd + ewFwd) : L.recompute === 1 ? ewFwd * 0.5 : 0;
   u.attnS = 3.5 * attnFwd;
 }
 
-/** Fills `u` with the per-layer and per-head compute of the layout. */
-export function layerUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, u: LayerUnits): void {
+/**
+ * Fills `u` with the per-layer and per-head compute of the layout; `rc` is the share of layers
+ * fully recomputed (stages.ts recomputeShare; the per-layer values are averages over the layers).
+ */
+export function layerUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, u: LayerUnits, rc = L.recompute === 2 ? 1 : 0): void {
   const g = P.generation[cc.generation];
   const peak = L.precision === 0 ? cc.peakBf16 : L.precision === 1 ? cc.peakFp8 : cc.peakFp4;
   const eff = L.precision === 0 ? g.gemmEff.bf16 : L.precision === 1 ? g.gemmEff.fp8 : g.gemmEff.fp4;
@@ -89,11 +92,10 @@ export function layerUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: N
   const q = L.precision > 0 ? P.quantBytesPerElement : 0;
   const ewDense = (T * (P.elementwiseFactor * (mc.ewBytesAttn + mc.ewBytesDenseMlp) + q * mc.quantElemsDense)) / tp / cc.hbmBandwidthBytesPerS;
   const ewMoe = (T * (P.elementwiseFactor * mc.ewBytesAttn + P.moeElementwiseFactor * mc.ewBytesMoeMlp + q * mc.quantElemsMoe)) / tp / cc.hbmBandwidthBytesPerS;
-  const full = L.recompute === 2;
-  setUnit(u.dense, attnGemm + mlpGemm, 0, attnFwd, ewDense, L);
-  u.dense.overheadS = P.layerOverheadS * (full ? 1.33 : 1);
+  setUnit(u.dense, attnGemm + mlpGemm, 0, attnFwd, ewDense, L, rc);
+  u.dense.overheadS = P.layerOverheadS * (1 + 0.33 * rc);
   u.dense.hostS = 0;
-  setUnit(u.moe, attnGemm + sharedGemm, expertGemm, attnFwd, ewMoe, L);
+  setUnit(u.moe, attnGemm + sharedGemm, expertGemm, attnFwd, ewMoe, L, rc);
   u.moe.overheadS = u.dense.overheadS + P.moeLayerOverheadS;
   // CPU time to issue a micro-batch, a floor on its duration (step-time.ts takes the longer of
   // the GPU's time and the CPU's). Dropless MoE layers issue many small kernels (router,
@@ -103,7 +105,7 @@ export function layerUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: N
   // boundary, so each chunk's receive (forward and backward) is waited for on the host
   // (chunkSyncS). Token-dropping layers have static shapes and run under CUDA graphs: no
   // per-kernel CPU cost, no lockstep. Dense layers' launches hide behind their GEMMs.
-  const passes = full ? 4 : 3;
+  const passes = 3 + rc;
   u.moe.hostS = mc.moeDropless ? passes * (P.hostPerMoeLayerS + (mc.experts / L.ep) * P.hostPerLocalExpertS) + (passes - 2) * P.moeSyncS : 0;
   u.chunkHostS = mc.moeDropless && L.pp > 1 ? 2 * P.chunkSyncS : 0;
   // Output layer (on the stage holding the loss; one more per MTP depth).

@@ -12,7 +12,7 @@ import { resolveParams, type PerfParams } from './params.js';
 import { applySoftware, softwareRelease } from './software.js';
 import { explicitSplit, type PipelineSpec } from './pipeline-spec.js';
 import { formatLayout } from './pipeline-layout.js';
-import { autoSplit, type PipelineSplit, type SplitModel } from './stages.js';
+import { autoSplit, recomputeShare, type PipelineSplit, type SplitModel } from './stages.js';
 import { lastStageTimes, stepTimeInto } from './step-time.js';
 import type { Layout, PerfOptions, PerfResult } from './types.js';
 import { validateLayout } from './validate.js';
@@ -71,7 +71,7 @@ function pipelineOf(p: Prepared, L: NumLayout): PerfResult['pipeline'] {
     embedding: c.embed > 0,
     loss: c.loss > 0,
     mtpLayers: c.mtp,
-    memoryPerGpuBytes: classMemory(p.mc, p.P, L, c),
+    memoryPerGpuBytes: classMemory(p.mc, p.P, L, c, recomputeShare(L.recompute, L.rlayers, split)),
     microbatchTimeS: times[i],
   }));
   return { kind: split.kind, layout: formatLayout(split.chunks), stages };
@@ -114,7 +114,7 @@ export function toResult(p: Prepared, layout: Layout, L: NumLayout, out: Float64
     tokensPerSPerGpu: tokensPerS / gpus,
     modelFlopsPerGpuPerS,
     mfu,
-    hfu: L.recompute === 2 ? mfu * (4 / 3) : mfu,
+    hfu: mfu * (1 + recomputeShare(L.recompute, L.rlayers, splitFor(p, L.pp, L.vpp, L.split === 1)!) / 3),
     ...(pipeline ? { pipeline } : {}),
   };
 }

@@ -8,7 +8,8 @@
  * Activations follow Korthikanti et al. 2022 with sequence parallelism (everything ÷ tp) and
  * flash attention (no s² term), context parallelism (÷ cp), dropout off; selective recompute
  * drops norm outputs, the MLP activation output and MoE dispatch copies; full recompute keeps
- * only each layer's input. Rank r holds min(m, pp − r) micro-batches in flight under 1F1B and
+ * only each layer's input (of the recomputed layers: with --recompute-num-layers the others keep
+ * everything). Rank r holds min(m, pp − r) micro-batches in flight under 1F1B and
  * (pp − r − 1)·2 + (vpp − 1)·pp + 1 model chunks under the interleaved schedule (Megatron's
  * warm-up); the stage holding the embedding keeps its output, the one holding the loss the
  * logits (BF16 + FP32 for the loss). Every stage class of the split is evaluated; the largest wins.
@@ -16,7 +17,7 @@
 import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import { M, type NumLayout } from './num-layout.js';
-import type { PipelineSplit, StageClass } from './stages.js';
+import { recomputeShare, type PipelineSplit, type StageClass } from './stages.js';
 
 /** Parameters one GPU of a stage holds: [non-expert, expert], into `out[0..1]`. */
 export function classParams(mc: ModelCosts, L: NumLayout, c: StageClass, out: Float64Array): void {
@@ -42,6 +43,12 @@ export function layerActivationBytes(mc: ModelCosts, L: NumLayout, recompute: nu
   return (tokens * elemsBytes) / L.tp;
 }
 
+/** Activation bytes per layer and micro-batch when a `share` of the layers is fully recomputed (recompute 2). */
+export function layerActivation(mc: ModelCosts, L: NumLayout, share: number): number {
+  if (L.recompute !== 2 || share >= 1) return layerActivationBytes(mc, L, L.recompute);
+  return share * layerActivationBytes(mc, L, 2) + (1 - share) * layerActivationBytes(mc, L, 0);
+}
+
 /** Layer·micro-batches of activations rank `rank` holding `layers` layers keeps at its peak. */
 export function inFlightLayerMicrobatches(layers: number, rank: number, pp: number, vpp: number, microbatches: number): number {
   if (vpp <= 1) return layers * Math.min(microbatches, pp - rank);
@@ -52,7 +59,7 @@ export function inFlightLayerMicrobatches(layers: number, rank: number, pp: numb
 const sc = new Float64Array(2);
 
 /** Total bytes of one stage class; with `o`, the breakdown into o[M.weights..M.total]. */
-export function classMemory(mc: ModelCosts, P: PerfParams, L: NumLayout, c: StageClass, o?: Float64Array, layerAct = layerActivationBytes(mc, L, L.recompute)): number {
+export function classMemory(mc: ModelCosts, P: PerfParams, L: NumLayout, c: StageClass, share: number, o?: Float64Array, layerAct = layerActivation(mc, L, share)): number {
   const microbatches = L.gbs / (L.dp * L.mbs);
   const shard = L.dp * L.cp;
   const eshard = Math.max(1, shard / L.ep);
@@ -86,16 +93,17 @@ export function classMemory(mc: ModelCosts, P: PerfParams, L: NumLayout, c: Stag
 /** Fills out[M.weights..M.total] with the breakdown of the most loaded stage; returns its bytes. */
 export function memoryInto(mc: ModelCosts, P: PerfParams, L: NumLayout, split: PipelineSplit, out: Float64Array): number {
   const cls = split.classes;
-  const layerAct = layerActivationBytes(mc, L, L.recompute);
-  if (cls.length === 1) return classMemory(mc, P, L, cls[0], out, layerAct);
+  const share = recomputeShare(L.recompute, L.rlayers, split);
+  const layerAct = layerActivation(mc, L, share);
+  if (cls.length === 1) return classMemory(mc, P, L, cls[0], share, out, layerAct);
   let best = 0;
   let bestBytes = -1;
   for (let i = 0; i < cls.length; i++) {
-    const b = classMemory(mc, P, L, cls[i], undefined, layerAct);
+    const b = classMemory(mc, P, L, cls[i], share, undefined, layerAct);
     if (b > bestBytes) {
       bestBytes = b;
       best = i;
     }
   }
-  return classMemory(mc, P, L, cls[best], out, layerAct);
+  return classMemory(mc, P, L, cls[best], share, out, layerAct);
 }

@@ -20,6 +20,8 @@ export interface NumLayout {
   precision: number;
   /** 0 none, 1 selective, 2 full. */
   recompute: number;
+  /** With recompute 2: layers recomputed per virtual stage (Layout.recomputeLayers); 0 or absent = all. */
+  rlayers?: number;
   /** Pipeline split: 0 the default for (pp, vpp) (stages.ts autoSplit), 1 the caller's explicit one. */
   split?: number;
 }
@@ -53,6 +55,7 @@ export function toNumLayout(l: Layout): NumLayout {
   return {
     tp: l.tp, pp: l.pp, vpp: l.vpp, cp: l.cp, ep: l.ep, dp: l.dp, zero: l.zero, mbs: l.mbs, gbs: l.gbs, seq: l.seq,
     precision: PRECISION_INDEX[l.precision], recompute: RECOMPUTE_INDEX[l.recompute], split: explicit ? 1 : 0,
+    rlayers: l.recompute === 'full' ? (l.recomputeLayers ?? 0) : 0,
   };
 }
 
@@ -70,5 +73,6 @@ export function fromNumLayout(n: NumLayout): Layout {
     seq: n.seq,
     precision: PRECISION_NAMES[n.precision],
     recompute: RECOMPUTE_NAMES[n.recompute],
+    ...(n.recompute === 2 && n.rlayers ? { recomputeLayers: n.rlayers } : {}),
   };
 }

@@ -64,6 +64,12 @@ export interface PerfParams {
   alphaNvlinkS: number;
   /** Latency per ring step across the fabric, s (assumed). */
   alphaFabricS: number;
+  /**
+   * Bytes per gradient element in the data-parallel reduce-scatter / all-reduce: 4 where the
+   * framework reduces in FP32 (Megatron-Core with BF16: main_grad accumulation and reduction in
+   * FP32), 2 where it reduces in BF16/FP16. Set by the software release (software.ts).
+   */
+  gradReduceBytes: number;
   /** Bytes read+written per parameter by the Adam step on fp32 master weights (physical: p,g,m,v read; p,m,v,bf16 p written). */
   optimizerBytesPerParam: number;
   /** Framework memory allowance per GPU, bytes: CUDA context, cuBLAS workspaces, NCCL buffers (assumed). */
@@ -84,17 +90,17 @@ export const DEFAULT_PARAMS: PerfParams = {
   generation: {
     // A100 has no FP8/FP4 path; those entries are never used.
     ampere: gen(0.724, 0.8, 0.8, 0.25, 0, 0),
-    hopper: gen(0.619, 0.745, 0.62, 0.295, 0.78),
-    blackwell: gen(0.489, 0.723, 0.554, 0.25, 0.00578),
-    'blackwell-ultra': gen(0.463, 0.92, 0.477, 0.67, 0.008),
+    hopper: gen(0.619, 0.745, 0.62, 0.28, 0.9),
+    blackwell: gen(0.477, 0.723, 0.62, 0.25, 0.00578),
+    'blackwell-ultra': gen(0.463, 0.92, 0.534, 0.422, 0.0867),
   },
   gemmHalfDim: 453,
   elementwiseFactor: 1,
   moeElementwiseFactor: 2.76,
   quantBytesPerElement: 4,
-  layerOverheadS: 0.000558,
+  layerOverheadS: 0.000497,
   moeLayerOverheadS: 0.000331,
-  hostPerMoeLayerS: 0.000451,
+  hostPerMoeLayerS: 0.000478,
   hostPerLocalExpertS: 9.81e-05,
   moeSyncS: 0.00123,
   chunkSyncS: 0.008,
@@ -104,6 +110,7 @@ export const DEFAULT_PARAMS: PerfParams = {
   epOverlap: 0.759,
   alphaNvlinkS: 5e-6,
   alphaFabricS: 15e-6,
+  gradReduceBytes: 4,
   optimizerBytesPerParam: 36,
   frameworkBytes: 3e9,
   fragmentation: 0.08,

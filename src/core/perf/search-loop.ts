@@ -22,6 +22,42 @@ interface LoopState {
   leastL: NumLayout | null;
   onProgress?: (n: number) => void;
   ignoreMemory: boolean;
+  /** Recompute is the planner's choice: 'full' recomputes only the layers memory needs. */
+  partial: boolean;
+  /** The caller's --recompute-layers (0: all). */
+  rlayers: number;
+  /** Fastest fitting step time of the current shape (tp, pp, cp, ep, mbs) with more than one layer per virtual stage. */
+  shapeBest: number;
+}
+
+/**
+ * One layer per virtual stage (vpp = layers/pp) is kept only when it is measurably faster than
+ * the best coarser interleaving of the same shape: by more than this fraction of throughput.
+ * Megatron users interleave that finely only when it pays (it doubles the pipeline's
+ * point-to-point traffic and the schedule's bookkeeping for a bubble already small).
+ */
+export const ONE_LAYER_VPP_MARGIN = 0.01;
+
+/**
+ * The fewest layers per virtual stage that full recompute (Megatron's block method) must
+ * recompute for the layout to fit, given its memory with every layer recomputed; -1 when none
+ * need be (then recompute 'none' fits and is faster). Returns 0 for "all". Leaves L.rlayers set.
+ */
+function fewestRecomputed(s: LoopState, split: PipelineSplit, usable: number, memAll: number): number {
+  const L = s.L;
+  const per = split.maxChunkLayers;
+  L.recompute = 0;
+  const memNone = memoryInto(s.p.mc, s.p.P, L, split, s.out);
+  L.recompute = 2;
+  if (memNone <= usable) return -1;
+  if (per <= 1) return (L.rlayers = 0);
+  // Memory is linear in the recomputed share; step up from the interpolated count until it fits.
+  let n = Math.max(1, Math.ceil((per * (memNone - usable)) / Math.max(1, memNone - memAll)));
+  for (; n < per; n++) {
+    L.rlayers = n;
+    if (memoryInto(s.p.mc, s.p.P, L, split, s.out) <= usable) return n;
+  }
+  return (L.rlayers = 0);
 }
 
 /** Innermost levels: zero × recompute for a fixed shape. */
@@ -32,9 +68,10 @@ function innermost(s: LoopState, split: PipelineSplit, zeros: number[], recomput
     L.zero = zeros[zi];
     for (let ri = 0; ri < recomputes.length; ri++) {
       L.recompute = recomputes[ri];
+      L.rlayers = L.recompute === 2 ? s.rlayers : 0;
       s.searched++;
       if ((s.searched & 0xffff) === 0 && s.onProgress) s.onProgress(s.searched);
-      const mem = memoryInto(s.p.mc, s.p.P, L, split, s.out);
+      let mem = memoryInto(s.p.mc, s.p.P, L, split, s.out);
       if (mem > usable) {
         if (s.feasible === 0 && mem < s.leastMem) {
           s.leastMem = mem;
@@ -43,7 +80,16 @@ function innermost(s: LoopState, split: PipelineSplit, zeros: number[], recomput
         continue;
       }
       s.feasible++;
-      s.best.offer(stepTimeInto(s.p.mc, s.p.cc, s.p.P, L, split, s.out), mem, L);
+      if (L.recompute === 2 && s.partial) {
+        const n = fewestRecomputed(s, split, usable, mem);
+        if (n < 0) continue;
+        if (n > 0) mem = memoryInto(s.p.mc, s.p.P, L, split, s.out);
+      }
+      const step = stepTimeInto(s.p.mc, s.p.cc, s.p.P, L, split, s.out);
+      if (L.vpp > 1 && split.maxChunkLayers <= 1) {
+        if (step * (1 + ONE_LAYER_VPP_MARGIN) >= s.shapeBest) continue;
+      } else if (step < s.shapeBest) s.shapeBest = step;
+      s.best.offer(step, mem, L);
     }
   }
 }
@@ -58,10 +104,11 @@ export function searchLayouts(model: ModelSpec, cluster: Cluster, req: SearchReq
   const ax = searchAxes(model, cluster, req);
   const gpus = cluster.gpus;
   const precision = PRECISION_INDEX[req.fixed?.precision ?? req.precision ?? 'bf16'];
-  const L: NumLayout = { tp: 1, pp: 1, vpp: 1, cp: 1, ep: 1, dp: 1, zero: 0, mbs: 1, gbs: req.gbs, seq: req.seq, precision, recompute: 0, split: explicit ? 1 : 0 };
+  const L: NumLayout = { tp: 1, pp: 1, vpp: 1, cp: 1, ep: 1, dp: 1, zero: 0, mbs: 1, gbs: req.gbs, seq: req.seq, precision, recompute: 0, split: explicit ? 1 : 0, rlayers: 0 };
   const s: LoopState = {
     p, L, out: new Float64Array(M.size), best: new TopK(req.top ?? 10),
     searched: 0, feasible: 0, leastMem: Infinity, leastL: null, onProgress: req.onProgress, ignoreMemory: req.ignoreMemory ?? false,
+    partial: req.fixed?.recompute === undefined && ax.recompute.includes(0), rlayers: req.fixed?.recomputeLayers ?? 0, shapeBest: Infinity,
   };
   for (const tp of ax.tp) {
     for (const pp of ax.pp) {
@@ -75,6 +122,8 @@ export function searchLayouts(model: ModelSpec, cluster: Cluster, req: SearchReq
           for (const mbs of ax.mbs(req.gbs / dp)) {
             L.mbs = mbs;
             const m = req.gbs / (dp * mbs);
+            s.shapeBest = Infinity;
+            // Ascending: the coarser interleavings set shapeBest before one layer per stage is tried.
             for (const vpp of ax.vpp(pp, m)) {
               const split = splitFor(p, pp, vpp, explicit !== null);
               if (!split) continue;

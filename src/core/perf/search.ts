@@ -81,7 +81,7 @@ export function vppCandidates(layers: number, pp: number): number[] {
   return [...set].filter((v) => pp * v <= layers + 2).sort((a, b) => a - b);
 }
 
-const FIELDS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'zero', 'mbs', 'gbs', 'seq', 'precision', 'recompute', 'split'] as const;
+const FIELDS = ['tp', 'pp', 'vpp', 'cp', 'ep', 'dp', 'zero', 'mbs', 'gbs', 'seq', 'precision', 'recompute', 'split', 'rlayers'] as const;
 
 /**
  * Keeps the K smallest step times with their layouts, packed. Equal step times (within

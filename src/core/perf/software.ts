@@ -8,7 +8,10 @@
  *   - moeHost: multiplier on the CPU-issue floor of dropless MoE (launches, token-count syncs,
  *     pipeline-chunk waits), which Megatron-Core releases keep cutting;
  *   - moeComm: multiplier on the achieved all-to-all bandwidth of expert dispatch and combine
- *     (DeepEP / HybridEP dispatchers, overlap features).
+ *     (DeepEP / HybridEP dispatchers, overlap features);
+ *   - attention: multiplier on the attention kernel's efficiency (flashEff): FlashAttention-1/
+ *     Triton, FlashAttention-2, FlashAttention-3 and cuDNN kernels differ by up to 2× on the
+ *     same GPU, and which one a stack runs is a software choice.
  * A release the model does not know can be described by a params file (`colossus calibrate`).
  */
 import { ColossusError } from '../errors.js';
@@ -20,10 +23,17 @@ export interface SoftwareParams {
   gemmLowPrecision: number;
   moeHost: number;
   moeComm: number;
+  /** Multiplier on flashEff (the attention kernel). Optional in params files written before it existed (1). */
+  attention: number;
+  /**
+   * Bytes per gradient element the release's data-parallel reduction moves (4 FP32, 2 BF16/FP16);
+   * a property of the framework, not fitted. Absent: the physics default (params.ts).
+   */
+  gradReduceBytes?: number;
 }
 
-export const NEUTRAL_SOFTWARE: SoftwareParams = { gemmBf16: 1, gemmLowPrecision: 1, moeHost: 1, moeComm: 1 };
-export const SOFTWARE_KEYS = ['gemmBf16', 'gemmLowPrecision', 'moeHost', 'moeComm'] as const;
+export const NEUTRAL_SOFTWARE: SoftwareParams = { gemmBf16: 1, gemmLowPrecision: 1, moeHost: 1, moeComm: 1, attention: 1 };
+export const SOFTWARE_KEYS = ['gemmBf16', 'gemmLowPrecision', 'moeHost', 'moeComm', 'attention'] as const;
 
 export interface SoftwareRelease {
   name: string;
@@ -52,9 +62,11 @@ export function softwareRelease(name: string = DEFAULT_SOFTWARE): SoftwareReleas
 
 /** The physics and framework parameters with a release's factors applied. */
 export function applySoftware(P: PerfParams, s: SoftwareParams): PerfParams {
-  if (s.gemmBf16 === 1 && s.gemmLowPrecision === 1 && s.moeHost === 1 && s.moeComm === 1) return P;
+  const attention = s.attention ?? 1;
+  const gradReduceBytes = s.gradReduceBytes ?? P.gradReduceBytes;
+  if (s.gemmBf16 === 1 && s.gemmLowPrecision === 1 && s.moeHost === 1 && s.moeComm === 1 && attention === 1 && gradReduceBytes === P.gradReduceBytes) return P;
   const generation = Object.fromEntries(
-    Object.entries(P.generation).map(([g, v]) => [g, { ...v, gemmEff: { bf16: v.gemmEff.bf16 * s.gemmBf16, fp8: v.gemmEff.fp8 * s.gemmLowPrecision, fp4: v.gemmEff.fp4 * s.gemmLowPrecision } }]),
+    Object.entries(P.generation).map(([g, v]) => [g, { ...v, flashEff: v.flashEff * attention, gemmEff: { bf16: v.gemmEff.bf16 * s.gemmBf16, fp8: v.gemmEff.fp8 * s.gemmLowPrecision, fp4: v.gemmEff.fp4 * s.gemmLowPrecision } }]),
   ) as PerfParams['generation'];
   return {
     ...P,
@@ -65,6 +77,7 @@ export function applySoftware(P: PerfParams, s: SoftwareParams): PerfParams {
     chunkSyncS: P.chunkSyncS * s.moeHost,
     a2aInterEff: P.a2aInterEff * s.moeComm,
     a2aNvlinkEff: P.a2aNvlinkEff * s.moeComm,
+    gradReduceBytes,
   };
 }
 

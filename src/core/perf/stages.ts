@@ -32,6 +32,17 @@ export interface PipelineSplit {
   classes: StageClass[];
   /** 'even' | 'embedding+loss' | 'first/last' | 'balanced' | 'layout'. */
   kind: string;
+  /** Transformer layers of the largest virtual stage. */
+  maxChunkLayers: number;
+}
+
+/**
+ * The share of layers a layout recomputes fully: 0 unless recompute is 'full'; rlayers of the
+ * largest virtual stage's layers with --recompute-num-layers (block method), else 1.
+ */
+export function recomputeShare(recompute: number, rlayers: number | undefined, split: PipelineSplit): number {
+  if (recompute !== 2) return 0;
+  return rlayers ? Math.min(1, rlayers / Math.max(1, split.maxChunkLayers)) : 1;
 }
 
 /** What a split needs to know about the model. */
@@ -71,7 +82,8 @@ export function splitOf(sm: SplitModel, pp: number, vpp: number, chunks: Chunk[]
     classes[k].count++;
     return k;
   });
-  return { pp, vpp, chunks, rankClass, classes, kind };
+  const maxChunkLayers = chunks.reduce((m, c) => Math.max(m, c.layers), 0);
+  return { pp, vpp, chunks, rankClass, classes, kind, maxChunkLayers };
 }
 
 const chunk = (layers: number, embed = 0, mtp = 0, loss = 0): Chunk => ({ embed, layers, mtp, loss });

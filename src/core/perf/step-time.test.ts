@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLayout } from './evaluate.js';
+import { p2pS } from './comm.js';
+import { clusterCosts } from './cluster-costs.js';
+import { resolveParams } from './params.js';
 import { NEUTRAL_SOFTWARE } from './software.js';
 import { cluster, layout, model } from './test-fixtures.js';
 
@@ -68,5 +71,37 @@ describe('step-time model', () => {
     const ep = (n: number) => evaluateLayout(q, c, layout({ dp: 64, ep: n, gbs: 256, seq: 4096, mbs: 1 })).breakdown.epCommS;
     expect(ep(8)).toBeGreaterThan(0);
     expect(ep(64)).toBeGreaterThan(ep(8) * 3);
+  });
+
+  it('exposes two blocking pipeline transfers per micro-batch under plain 1F1B, none in steady state when interleaved', () => {
+    // tp4 pp8 dp2 on 8-GPU nodes: pipeline neighbours sit in different nodes (stride tp·cp·dp = 8).
+    const one = p2pS(clusterCosts(c64), resolveParams(), 8, (8192 * l70.hiddenSize * 2) / 4);
+    const m = 128 / 2;
+    const plain = evaluateLayout(l70, c64, base);
+    const inter = evaluateLayout(l70, c64, { ...base, vpp: 5 });
+    const exposed = (r: typeof plain) => r.breakdown.exposedCommS;
+    // The interleaved schedule overlaps its sends: only the warm-up and cool-down (2·(pp−1)) are exposed.
+    expect(exposed(plain) - exposed(inter)).toBeCloseTo(2 * m * one, 6);
+    expect(one).toBeGreaterThan(0);
+  });
+
+  it("reduces gradients in the release's reduce type: FP32 moves twice the bytes of BF16", () => {
+    const z1 = { ...base, tp: 8, pp: 1, dp: 8, zero: 1 as const };
+    const bf16 = evaluateLayout(l70, c64, z1, { software: { ...NEUTRAL_SOFTWARE, gradReduceBytes: 2 } });
+    const fp32 = evaluateLayout(l70, c64, z1, { software: { ...NEUTRAL_SOFTWARE, gradReduceBytes: 4 } });
+    // Distributed optimizer: reduce-scatter (gradients) + all-gather (BF16 parameters): 2 → 3 units.
+    expect(fp32.breakdown.dpCommS / bf16.breakdown.dpCommS).toBeCloseTo(1.5, 6);
+    const ddp = { ...z1, zero: 0 as const };
+    // DDP all-reduces the gradients: twice a reduce-scatter, all of it in the reduce type.
+    expect(evaluateLayout(l70, c64, ddp, { software: { ...NEUTRAL_SOFTWARE, gradReduceBytes: 4 } }).breakdown.dpCommS / evaluateLayout(l70, c64, ddp, { software: { ...NEUTRAL_SOFTWARE, gradReduceBytes: 2 } }).breakdown.dpCommS).toBeCloseTo(2, 6);
+  });
+
+  it("scales attention time with the release's attention factor (the kernel is software)", () => {
+    const long = { ...base, seq: 32768, gbs: 32, recompute: 'full' as const };
+    const a = evaluateLayout(l70, c64, long, { software: NEUTRAL_SOFTWARE });
+    const slow = evaluateLayout(l70, c64, long, { software: { ...NEUTRAL_SOFTWARE, attention: 0.5 } });
+    const fast = evaluateLayout(l70, c64, long, { software: { ...NEUTRAL_SOFTWARE, attention: 2 } });
+    expect(slow.stepTimeS).toBeGreaterThan(a.stepTimeS * 1.1);
+    expect(fast.stepTimeS).toBeLessThan(a.stepTimeS);
   });
 });

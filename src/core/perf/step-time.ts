@@ -22,7 +22,7 @@ import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import { M, type NumLayout } from './num-layout.js';
 import { classParams } from './memory.js';
-import type { PipelineSplit, StageClass } from './stages.js';
+import { recomputeShare, type PipelineSplit, type StageClass } from './stages.js';
 
 const U = newLayerUnits();
 const sp = new Float64Array(2);
@@ -32,21 +32,20 @@ let st = new Float64Array(8 * W);
 
 /** Per-layer communication: tp per layer, cp per layer, ep per MoE layer (totals). */
 const cu = new Float64Array(3);
-function commUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout): void {
+function commUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, rc: number): void {
   const T = (L.mbs * L.seq) / L.cp;
-  const full = L.recompute === 2;
-  cu[0] = L.tp > 1 ? (full ? 12 : 8) * ringS(cc, P, L.tp, 1, T * mc.hidden * 2) : 0;
+  cu[0] = L.tp > 1 ? (8 + 4 * rc) * ringS(cc, P, L.tp, 1, T * mc.hidden * 2) : 0;
   const kvBytes = (T * mc.kvWidth * 2) / L.tp;
   const cpStep = L.cp > 1 ? p2pS(cc, P, L.tp * L.cp > cc.domainGpus ? cc.domainGpus : L.tp, kvBytes) : 0;
-  cu[1] = (full ? 4 : 3) * (L.cp - 1) * cpStep;
+  cu[1] = (3 + rc) * (L.cp - 1) * cpStep;
   // ep·tp·cp beyond the GPUs means Megatron's expert-tensor-parallel-1 layout, which folds the
   // tensor ranks into the expert group: its members are then adjacent (stride 1).
   const epStride = L.ep * L.tp * L.cp > cc.gpus ? 1 : L.tp * L.cp;
-  cu[2] = mc.moeLayers > 0 && L.ep > 1 ? (full ? 6 : 4) * allToAllS(cc, P, L.ep, epStride, (T * mc.topK * mc.hidden * 2) / L.tp) : 0;
+  cu[2] = mc.moeLayers > 0 && L.ep > 1 ? (4 + 2 * rc) * allToAllS(cc, P, L.ep, epStride, (T * mc.topK * mc.hidden * 2) / L.tp) : 0;
 }
 
 /** One stage class's micro-batch (without data-parallel overlap) into st[o..o+W). */
-function stageMb(mc: ModelCosts, P: PerfParams, tpOverlap: number, L: NumLayout, c: StageClass, o: number): void {
+function stageMb(mc: ModelCosts, P: PerfParams, tpOverlap: number, L: NumLayout, c: StageClass, o: number, rc: number): void {
   const mtpMoe = mc.moeLayers > 0 ? c.mtp : 0;
   const nD = c.denseLayers + c.mtp - mtpMoe;
   const nM = c.moeLayers + mtpMoe;
@@ -62,7 +61,7 @@ function stageMb(mc: ModelCosts, P: PerfParams, tpOverlap: number, L: NumLayout,
   st[o + 6] = layers * cu[0];
   st[o + 7] = st[o + 6] * (1 - tpOverlap);
   st[o + 8] = layers * cu[1];
-  st[o + 9] = Math.max(0, st[o + 8] - st[o + 3] * (L.recompute === 2 ? 1.3 : 1));
+  st[o + 9] = Math.max(0, st[o + 8] - st[o + 3] * (1 + 0.3 * rc));
   st[o + 10] = nM * cu[2];
   // Megatron-Core hides the expert all-to-all behind another micro-batch's compute only in
   // the interleaved schedule (combined 1F1B with --overlap-moe-expert-parallel-comm).
@@ -89,14 +88,16 @@ function dataParallel(cc: ClusterCosts, P: PerfParams, L: NumLayout, m: number, 
   const n = L.dp * L.cp;
   const en = Math.max(1, n / L.ep);
   const ag = ringS(cc, P, n, L.tp, sp[0] * 2) + ringS(cc, P, en, L.tp * L.ep, sp[1] * 2);
+  // Gradients travel in the framework's reduce type (P.gradReduceBytes per element: 4 where it
+  // reduces in FP32, as Megatron-Core does for BF16 training), parameters are gathered in BF16.
+  const rs = ag * (P.gradReduceBytes / 2);
   const fwdWin = st[o] + st[o + 4] * 0.3;
   const bwdWin = st[o + 1] + st[o + 2];
   if (L.zero === 3) {
-    dpo[0] = m * 3 * ag;
-    dpo[1] = m * (Math.max(0, ag - fwdWin) + Math.max(0, 2 * ag - bwdWin)) + ag / Math.max(1, layers);
+    dpo[0] = m * (2 * ag + rs);
+    dpo[1] = m * (Math.max(0, ag - fwdWin) + Math.max(0, ag + rs - bwdWin)) + ag / Math.max(1, layers);
     return;
   }
-  const rs = ag;
   dpo[0] = L.zero === 0 ? 2 * rs : rs + ag;
   dpo[1] = L.zero === 0 ? Math.max(0, 2 * rs - bwdWin) : Math.max(0, rs - bwdWin) + Math.max(0, ag - fwdWin);
 }
@@ -106,12 +107,13 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
   const m = L.gbs / (L.dp * L.mbs);
   const cls = split.classes;
   if (st.length < cls.length * W) st = new Float64Array(cls.length * W * 2);
-  layerUnits(mc, cc, P, L, U);
-  commUnits(mc, cc, P, L);
+  const rc = recomputeShare(L.recompute, L.rlayers, split);
+  layerUnits(mc, cc, P, L, U, rc);
+  commUnits(mc, cc, P, L, rc);
   const tpOverlap = P.generation[cc.generation].tpOverlap;
   let crit = 0;
   for (let i = 0; i < cls.length; i++) {
-    stageMb(mc, P, tpOverlap, L, cls[i], i * W);
+    stageMb(mc, P, tpOverlap, L, cls[i], i * W, rc);
     if (stageT(P, i * W, 0) > st[crit * W + 14]) crit = i;
   }
   const c = cls[crit];
@@ -135,7 +137,11 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
   const eshard = L.zero >= 1 ? Math.max(1, (L.dp * L.cp) / L.ep) : 1;
   const optimizerS = ((sp[0] / shard + sp[1] / eshard) * P.optimizerBytesPerParam) / cc.hbmBandwidthBytesPerS;
   const T = (L.mbs * L.seq) / L.cp;
-  const p2p = L.pp > 1 ? 2 * (L.pp - 1) * p2pS(cc, P, L.tp * L.cp * L.dp, (T * mc.hidden * 2) / L.tp) : 0;
+  // Pipeline sends: the warm-up and cool-down transfers, and under plain 1F1B (vpp 1) the two
+  // blocking transfers of every micro-batch (Megatron-Core overlaps point-to-point
+  // communication with compute only in the interleaved schedule).
+  const p2pOne = L.pp > 1 ? p2pS(cc, P, L.tp * L.cp * L.dp, (T * mc.hidden * 2) / L.tp) : 0;
+  const p2p = 2 * (L.pp - 1 + (L.vpp === 1 ? m : 0)) * p2pOne;
   const computeS = m * st[o + 15] + optimizerS;
   const exposed = m * st[o + 13] + dpo[1] + p2p;
   out[M.computeS] = computeS;

@@ -6,6 +6,8 @@ import type { Precision } from '../hardware/types.js';
 
 export type Recompute = 'none' | 'selective' | 'full';
 export const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
+/** `full`, or `full(3)` when only 3 layers per virtual stage are recomputed (Layout.recomputeLayers). */
+export const recomputeLabel = (l: { recompute: Recompute; recomputeLayers?: number }): string => (l.recomputeLayers ? `${l.recompute}(${l.recomputeLayers})` : l.recompute);
 export type ZeroStage = 0 | 1 | 2 | 3;
 
 /** A parallel configuration. `tp·pp·cp·dp = gpus`; `ep` divides `dp·cp` (Megatron-Core). */
@@ -27,6 +29,13 @@ export interface Layout {
   seq: number;
   precision: Precision;
   recompute: Recompute;
+  /**
+   * With recompute 'full': layers of each virtual pipeline stage that are recomputed, the rest
+   * keeping all their activations (Megatron --recompute-method block --recompute-num-layers N).
+   * Absent: every layer. The planner, when recompute is not given, recomputes the fewest layers
+   * that fit in memory.
+   */
+  recomputeLayers?: number;
   /** Transformer layers of the first pipeline stage (Megatron --decoder-first-pipeline-num-layers); input. */
   ppFirstLayers?: number;
   /** Transformer layers of the last pipeline stage (--decoder-last-pipeline-num-layers); input. */

@@ -68,6 +68,10 @@ export function validateLayout(model: ModelSpec, cluster: Cluster, l: Layout, gi
     if (m % l.pp !== 0) fail('vpp', l.vpp, `interleaving needs the ${m} micro-batches to be a multiple of pp=${l.pp}`, [1]);
   }
   if (has('zero') && ![0, 1, 2, 3].includes(l.zero)) fail('zero', l.zero, 'must be 0, 1, 2 or 3', [0, 1, 2, 3]);
+  if (l.recomputeLayers !== undefined) {
+    if (!Number.isInteger(l.recomputeLayers) || l.recomputeLayers < 1) fail('recompute-layers', l.recomputeLayers, 'must be a positive whole number', []);
+    if (l.recompute !== 'full') fail('recompute-layers', l.recomputeLayers, `needs recompute 'full' (got '${l.recompute}')`, []);
+  }
   const peak = cluster.gpu.peakDenseFlops;
   if (l.precision !== 'bf16' && peak[l.precision] == null) {
     fail('precision', l.precision, `${cluster.gpu.id} has no ${l.precision} tensor cores`, ['bf16', ...(peak.fp8 ? ['fp8'] : [])]);

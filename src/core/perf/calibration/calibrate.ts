@@ -48,7 +48,7 @@ export function calibrate(cases: readonly CalibrationCase[], base: SoftwareParam
   const { fit, kept } = chooseFactors(cases);
   if (fit.length === 0) {
     throw new ColossusError('usage', `${cases.length} run(s) are too few to fit any factor without overfitting`, {
-      hint: `each factor needs ${MIN_ROWS_PER_FACTOR} runs that exercise it (BF16 runs for gemmBf16, FP8/FP4 runs for gemmLowPrecision, dropless-MoE runs for moeHost, expert-parallel runs for moeComm); measure more runs`,
+      hint: `each factor needs ${MIN_ROWS_PER_FACTOR} runs that exercise it (BF16 runs for gemmBf16, FP8/FP4 runs for gemmLowPrecision, dropless-MoE runs for moeHost, expert-parallel runs for moeComm, runs at 8,192 tokens or more for attention); measure more runs`,
       details: { kept },
     });
   }

@@ -11,10 +11,16 @@ import type { CalibrationCase } from './types.js';
 
 export type SoftwareKey = (typeof SOFTWARE_KEYS)[number];
 
+/**
+ * Rows whose attention is a large share of the compute: sequences of 8,192 tokens and more
+ * (attention FLOPs per token grow with the sequence; at 8k they are a third of a 7B model's).
+ */
+const longSequence = (c: CalibrationCase) => c.seq >= 8192;
+
 /** Rows a fitted factor needs (3 per factor: fewer would let it chase individual rows). */
 export const MIN_ROWS_PER_FACTOR = 3;
 
-const BOUNDS: Record<SoftwareKey, [number, number]> = { gemmBf16: [0.5, 1.6], gemmLowPrecision: [0.5, 1.6], moeHost: [0.2, 5], moeComm: [0.3, 3] };
+const BOUNDS: Record<SoftwareKey, [number, number]> = { gemmBf16: [0.5, 1.6], gemmLowPrecision: [0.5, 1.6], moeHost: [0.2, 5], moeComm: [0.3, 3], attention: [0.4, 2.5] };
 
 /** The rows that exercise each factor. */
 export function rowsPerFactor(cases: readonly CalibrationCase[]): Record<SoftwareKey, number> {
@@ -24,6 +30,7 @@ export function rowsPerFactor(cases: readonly CalibrationCase[]): Record<Softwar
     gemmLowPrecision: cases.filter((c) => c.fixed.precision !== 'bf16').length,
     moeHost: cases.filter(moe).length,
     moeComm: cases.filter((c) => c.model.moe !== undefined && (c.fixed.ep ?? 1) > 1).length,
+    attention: cases.filter(longSequence).length,
   };
 }
 
@@ -79,6 +86,6 @@ export function fitSoftware(cases: readonly CalibrationCase[], start: SoftwarePa
     }
   }
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  const params = { gemmBf16: round(best.gemmBf16), gemmLowPrecision: round(best.gemmLowPrecision), moeHost: round(best.moeHost), moeComm: round(best.moeComm) };
+  const params = { ...best, gemmBf16: round(best.gemmBf16), gemmLowPrecision: round(best.gemmLowPrecision), moeHost: round(best.moeHost), moeComm: round(best.moeComm), attention: round(best.attention ?? 1) };
   return { params, fitted: keys, before, after: runWith(cases, params, options) };
 }

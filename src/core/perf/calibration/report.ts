@@ -3,6 +3,8 @@
  * scale), as Markdown. Used by the calibration test and scripts/calibration-report.ts.
  */
 import { NEUTRAL_SOFTWARE, SOFTWARE_RELEASES, neighbourRelease } from '../software.js';
+import { recomputeLabel } from '../types.js';
+import { fitSoftware, identifiable } from './fit.js';
 import { bounded, contradicted, mape, memoryRows, releaseParams, runCase, scored, type CalibrationRun, type CaseResult } from './run.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -87,7 +89,7 @@ export function rowTable(run: CalibrationRun): string {
   const lines = [`| row | measure | measured | predicted | error | layout used |`, `|---|---|---:|---:|---:|---|`];
   for (const r of run.results) {
     const l = r.result?.layout;
-    const lay = l ? `tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute}` : (r.failure ?? '');
+    const lay = l ? `tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${recomputeLabel(l)}` : (r.failure ?? '');
     const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}${r.case.gpuVariant ? ' §' : ''}`;
     const fmt = (x: number) => (r.case.measure === 'stepTimeS' ? `${x.toFixed(2)} s` : x.toFixed(0));
     lines.push(`| ${r.case.id}${flags} | ${r.case.measure ?? 'memory'} | ${fmt(r.case.measured)} | ${fmt(r.predicted)} | ${pct(r.error)} | ${lay} |`);
@@ -105,7 +107,7 @@ export function memoryTable(run: CalibrationRun): string {
   const lines = [`| row | measured peak | model | error | layout used |`, `|---|---:|---:|---:|---|`];
   for (const r of memoryRows(run)) {
     const l = r.result!.layout;
-    lines.push(`| ${r.case.id} | ${gib(r.case.peakMemoryBytes!)} GiB | ${gib(r.result!.memoryPerGpuBytes)} GiB | ${pct(r.memoryError!)} | tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${l.recompute} |`);
+    lines.push(`| ${r.case.id} | ${gib(r.case.peakMemoryBytes!)} GiB | ${gib(r.result!.memoryPerGpuBytes)} GiB | ${pct(r.memoryError!)} | tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${recomputeLabel(l)} |`);
   }
   return lines.join('\n');
 }
@@ -113,14 +115,33 @@ export function memoryTable(run: CalibrationRun): string {
 /** Error per software release, with the factors each release was fitted to (software.ts). */
 export function releaseTable(run: CalibrationRun): string {
   const sc = scored(run);
-  const lines = [`| release | rows | MAPE | bias (+ = model faster) | max | gemm BF16 / FP8·FP4 | MoE host / comm |`, `|---|---:|---:|---:|---:|---:|---:|`];
+  const lines = [`| release | rows | MAPE | bias (+ = model faster) | max | gemm BF16 / FP8·FP4 | MoE host / comm | attention |`, `|---|---:|---:|---:|---:|---:|---:|---:|`];
   for (const rel of [...SOFTWARE_RELEASES.map((s) => s.name), 'unknown']) {
     const rs = sc.filter((r) => r.case.release === rel);
     if (rs.length === 0) continue;
     const p = releaseParams(rel);
-    lines.push(`| ${rel} | ${rs.length} | ${pct(mape(rs))} | ${pct(rs.reduce((s, r) => s + speedSign(r), 0) / rs.length)} | ${pct(Math.max(...rs.map((r) => Math.abs(r.error))))} | ${p.gemmBf16} / ${p.gemmLowPrecision} | ${p.moeHost} / ${p.moeComm} |`);
+    lines.push(`| ${rel} | ${rs.length} | ${pct(mape(rs))} | ${pct(rs.reduce((s, r) => s + speedSign(r), 0) / rs.length)} | ${pct(Math.max(...rs.map((r) => Math.abs(r.error))))} | ${p.gemmBf16} / ${p.gemmLowPrecision} | ${p.moeHost} / ${p.moeComm} | ${p.attention} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Leave-one-row-out: each verified row predicted with its release's factors refitted on that
+ * release's other rows only (from neutral, as scripts/calibration-fit-releases.ts fits them;
+ * neutral where the others identify no factor). The physics parameters stay as fitted on all
+ * rows. One fit per row: about two minutes for the public file.
+ */
+export function leaveOneRowOut(run: CalibrationRun): { results: CaseResult[]; mape: number; max: number } {
+  const sc = scored(run);
+  const results: CaseResult[] = [];
+  for (const r of sc) {
+    const rel = SOFTWARE_RELEASES.find((s) => s.name === r.case.release);
+    const start = { ...NEUTRAL_SOFTWARE, gradReduceBytes: rel?.params.gradReduceBytes };
+    const others = sc.filter((o) => o.case.release === r.case.release && o !== r).map((o) => o.case);
+    const software = identifiable(others).length > 0 ? fitSoftware(others, start).params : start;
+    results.push(runCase(r.case, { software }));
+  }
+  return { results, mape: mape(results), max: Math.max(...results.map((r) => Math.abs(r.error))) };
 }
 
 export interface HeldOut {
@@ -144,7 +165,8 @@ export function leaveOneReleaseOut(run: CalibrationRun): { perRelease: HeldOut[]
     const mine = sc.filter((r) => r.case.release === rel.name);
     if (mine.length === 0) continue;
     const nb = neighbourRelease(rel.name);
-    const rs = mine.map((r) => runCase(r.case, { software: nb?.params ?? NEUTRAL_SOFTWARE }));
+    // The neighbour's fitted factors; the release's own framework properties (not fitted) stay.
+    const rs = mine.map((r) => runCase(r.case, { software: { ...(nb?.params ?? NEUTRAL_SOFTWARE), gradReduceBytes: rel.params.gradReduceBytes } }));
     all.push(...rs);
     perRelease.push({ release: rel.name, predictedWith: nb?.name ?? 'neutral', rows: rs.length, mape: mape(rs) });
   }
