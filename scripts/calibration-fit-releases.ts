@@ -9,14 +9,13 @@
  */
 import { fitSoftware, identifiable, PENALTY_FROM } from '../src/core/perf/calibration/fit.js';
 import { normaliseRow } from '../src/core/perf/calibration/normalise.js';
-import { mape } from '../src/core/perf/calibration/run.js';
+import { mape, scoredCase } from '../src/core/perf/calibration/run.js';
 import type { CalibrationCase } from '../src/core/perf/calibration/types.js';
 import { NEUTRAL_SOFTWARE, SOFTWARE_RELEASES } from '../src/core/perf/software.js';
 import { loadCalibrationRows } from '../test/calibration/load-rows.js';
 
 const { rows } = loadCalibrationRows();
 const cases = rows.map((r) => normaliseRow(r as Record<string, unknown>)).filter((c): c is CalibrationCase => !('reason' in c));
-const scoredCase = (c: CalibrationCase) => c.verified && c.measure !== null && !c.gpuVariant;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const lines: string[] = [];
 for (const rel of SOFTWARE_RELEASES) {

@@ -17,7 +17,8 @@ const { rows, path } = loadCalibrationRows();
 const run = runCalibration(rows);
 const s = summarise(run);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log(`Calibration (${path}): ${rows.length} rows; ${run.results.length} run, ${s.skipped} not expressible; ${s.scored} verified throughput rows scored.`);
+const chosen = run.results.filter((r) => r.case.layoutChosen).length;
+console.log(`Calibration (${path}): ${rows.length} rows; ${run.results.length} run (${chosen} with the planner's layout, the row publishing none: shown, not scored), ${s.skipped} not expressible; ${s.scored} verified throughput rows scored.`);
 console.log(`MAPE ${pct(s.mape)}; max ${pct(s.max)}; ${s.contradicted.length} rows excluded from the 40% bound (identical-configuration contradictions, marked †); max over the rest ${pct(s.maxBounded)}; ${s.over40.length} of them beyond 40%.\n`);
 console.log(groupTable(run));
 console.log('\nPer software release (each release\'s factors fitted on its own rows only):\n');
@@ -39,7 +40,7 @@ if (s.over40.length > 0) {
 console.log('\nPeak memory per GPU (the rows that measured it; torchtitan on an H100 96 GB variant whose throughput is not scored):\n');
 console.log(memoryTable(run));
 if (process.argv.includes('--rows')) {
-  console.log('\n† excluded from the 40% bound: another row of the identical configuration measured > 1.4/0.6 apart and this one is farther from the model; ‡ the memory model says the published layout does not fit; § GPU variant not in the catalog (throughput shown, not scored).\n');
+  console.log('\n† excluded from the 40% bound: another row of the identical configuration measured > 1.4/0.6 apart and this one is farther from the model; ‡ the memory model says the published layout does not fit; § GPU variant not in the catalog (throughput shown, not scored); ¶ no layout published: the best layout the planner finds (shown, not scored).\n');
   console.log(rowTable(run));
   console.log('\nRows not run:\n');
   console.log(skippedTable(run));

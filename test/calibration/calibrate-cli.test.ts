@@ -25,6 +25,7 @@ const write = (name: string, rows: unknown[]) => {
 describe('colossus calibrate', () => {
   it.each([
     ['megatron-bridge-26.04', 'megatron-bridge-26.04.01', 'megatron-bridge-26.02.01'],
+    ['megatron-bridge-26.02', 'megatron-bridge-26.02.01', 'megatron-bridge-25.11'],
   ])('fitted on %s, predicts its runs left out (leave-one-out) and %s within a 10 percent MAPE (starting from %s)', async (release, next, start) => {
     const own = releaseCases(release);
     const out = join(dir, `${release}.params.json`);

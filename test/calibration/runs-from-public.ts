@@ -3,6 +3,7 @@
  * objects, cluster presets, the layout knobs each row states), for the calibrate tests.
  */
 import { normaliseRow } from '../../src/core/perf/calibration/normalise.js';
+import { scoredCase } from '../../src/core/perf/calibration/run.js';
 import type { CalibrationCase } from '../../src/core/perf/calibration/types.js';
 import { loadCalibrationRows } from './load-rows.js';
 
@@ -11,7 +12,7 @@ export function releaseCases(release: string): CalibrationCase[] {
   return loadCalibrationRows()
     .rows.map((r) => normaliseRow(r as Record<string, unknown>))
     .filter((c): c is CalibrationCase => !('reason' in c))
-    .filter((c) => c.release === release && c.verified && c.measure === 'tokensPerSPerGpu' && !c.gpuVariant && !c.variant.mtpLayers && !c.variant.moeTokenDrop);
+    .filter((c) => c.release === release && scoredCase(c) && c.measure === 'tokensPerSPerGpu' && !c.variant.mtpLayers && !c.variant.moeTokenDrop);
 }
 
 /** A case as a calibrate run row. */

@@ -43,12 +43,15 @@ export const ONE_LAYER_VPP_MARGIN = 0.01;
  * recompute for the layout to fit, given its memory with every layer recomputed; -1 when none
  * need be (then recompute 'none' fits and is faster). Returns 0 for "all". Leaves L.rlayers set.
  */
-function fewestRecomputed(s: LoopState, split: PipelineSplit, usable: number, memAll: number): number {
+function fewestRecomputed(s: LoopState, split: PipelineSplit, usable: number, memAll: number, knownNone: number): number {
   const L = s.L;
   const per = split.maxChunkLayers;
-  L.recompute = 0;
-  const memNone = memoryInto(s.p.mc, s.p.P, L, split, s.out);
-  L.recompute = 2;
+  let memNone = knownNone;
+  if (!Number.isFinite(memNone)) {
+    L.recompute = 0;
+    memNone = memoryInto(s.p.mc, s.p.P, L, split, s.out);
+    L.recompute = 2;
+  }
   if (memNone <= usable) return -1;
   if (per <= 1) return (L.rlayers = 0);
   // Memory is linear in the recomputed share; step up from the interpolated count until it fits.
@@ -66,12 +69,15 @@ function innermost(s: LoopState, split: PipelineSplit, zeros: number[], recomput
   const usable = s.ignoreMemory ? Infinity : s.p.cc.usableMemoryBytes;
   for (let zi = 0; zi < zeros.length; zi++) {
     L.zero = zeros[zi];
+    // Memory without recompute at this ZeRO stage, when the axis has evaluated it (it comes first).
+    let memNone = NaN;
     for (let ri = 0; ri < recomputes.length; ri++) {
       L.recompute = recomputes[ri];
       L.rlayers = L.recompute === 2 ? s.rlayers : 0;
       s.searched++;
       if ((s.searched & 0xffff) === 0 && s.onProgress) s.onProgress(s.searched);
       let mem = memoryInto(s.p.mc, s.p.P, L, split, s.out);
+      if (L.recompute === 0) memNone = mem;
       if (mem > usable) {
         if (s.feasible === 0 && mem < s.leastMem) {
           s.leastMem = mem;
@@ -81,7 +87,7 @@ function innermost(s: LoopState, split: PipelineSplit, zeros: number[], recomput
       }
       s.feasible++;
       if (L.recompute === 2 && s.partial) {
-        const n = fewestRecomputed(s, split, usable, mem);
+        const n = fewestRecomputed(s, split, usable, mem, memNone);
         if (n < 0) continue;
         if (n > 0) mem = memoryInto(s.p.mc, s.p.P, L, split, s.out);
       }

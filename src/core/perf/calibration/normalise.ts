@@ -27,7 +27,7 @@ const CLUSTERS: [RegExp, string, string][] = [
   [/^DGX-B300/, 'dgx-b300', 'blackwell-ultra'],
   [/^DGX-B200/, 'dgx-b200', 'blackwell'],
   [/^(DGX-H100|H100-SXM5-80GB)$/, 'dgx-h100', 'hopper'],
-  [/^A100-SXM4-80GB$|^A100 \(vTrain|^A100 \(80GB/, 'dgx-a100', 'ampere'],
+  [/^A100-SXM4-80GB$|^A100 \(vTrain|^A100 \(80GB|^NVIDIA Ampere \(A100 class\)$/, 'dgx-a100', 'ampere'],
 ];
 
 const NAMED: [RegExp, string][] = [
@@ -49,7 +49,9 @@ const NAMED: [RegExp, string][] = [
 /** The model a row names or describes; a string is the reason it cannot be built. */
 export function rowModel(m: Raw): ModelSpec | string {
   const name = String(m.name ?? '');
-  if (/nemotron_3/i.test(name)) return `${name} is a hybrid Mamba-Transformer; Mamba layers are not modelled`;
+  if (/nemotron_3/i.test(name)) {
+    return `${name} is a hybrid Mamba-2/Transformer MoE: Mamba-2 layers (state-space scan, convolution, state memory) are not modelled, and neither the row nor ../shared/data gives its architecture`;
+  }
   if (num(m.layers) && num(m.hidden) && num(m.heads)) {
     const h = num(m.hidden)!;
     const heads = num(m.heads)!;
@@ -133,7 +135,20 @@ function rowMeasure(r: Raw, model: ModelSpec, seq: number): { measure: Measure; 
     const perToken = 96 * l * h * h * (1 + seq / (6 * h) + V / (16 * l * h));
     return { measure: 'tokensPerSPerGpu', value: (tf * 1e12) / perToken, conversion: 'TFLOP/s ÷ Narayanan et al. FLOPs/token' };
   }
-  return 'no throughput the model can be compared with (only MFU, time-to-train or GPU-hours)';
+  const mfu = num(res.mfu_pct);
+  if (mfu) return { measure: 'mfu', value: mfu / 100, conversion: "MFU as published (the source's FLOP count; the model's is DESIGN.md's)" };
+  return 'no throughput the model can be compared with';
+}
+
+/** Why a row's result is not one run's throughput, or null. */
+function notARun(r: Raw): string | null {
+  const res = r.result ?? {};
+  if (res.time_to_train_min !== undefined) return "time-to-train to a target perplexity, not a throughput (the submission's token count is not in the row)";
+  if (num(res.tokens_per_s_per_gpu) === null && (res.gpu_hours !== undefined || res.gpu_hours_total !== undefined)) {
+    return 'a whole-campaign average (GPU-hours over all tokens, failures, restarts and long-context phases included), not one run';
+  }
+  if (res.tflops_per_gpu_up_to !== undefined) return "'up to' TFLOP/s per GPU is a peak, not a run's average, and its FLOP convention is not stated";
+  return null;
 }
 
 /** torchtitan's H100 SKU: 96 GB HBM2e at 2.4 TB/s (row notes); peak FLOP/s unpublished. */
@@ -152,14 +167,17 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const id = String(r.id);
   const skip = (reason: string): SkippedRow => ({ id, reason });
   const ver = String(r.verification ?? '');
-  if (/^U/.test(ver)) return skip('verification U (unverified)');
+  if (/^U/.test(ver)) return skip('verification U (unverified: the source was not opened)');
+  const why = notARun(r);
+  if (why) return skip(why);
   const variant = /^H100 96GB/.test(String(r.gpu_type)) ? H100_96GB : undefined;
   const c = variant ? (['', 'dgx-h100', 'hopper'] as const) : CLUSTERS.find(([re]) => re.test(String(r.gpu_type)));
   if (!c) return skip(`GPU '${r.gpu_type}' is not in the hardware catalog`);
   const model = rowModel(r.model ?? {});
   if (typeof model === 'string') return skip(model);
   const p = parseDesc(r.parallelism ?? {});
-  if (num(p.tp) === null && num(p.fsdp) === null && num(p.dp) === null) return skip('layout not published');
+  // No layout published: every knob is the planner's (run and shown, not scored).
+  const layoutChosen = num(p.tp) === null && num(p.fsdp) === null && num(p.dp) === null;
   const gpus = num(r.gpu_count);
   const seq = num(r.model?.seq_len);
   if (!gpus || !seq) return skip('GPU count or sequence length missing');
@@ -169,19 +187,19 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
   const cp = num(p.cp) ?? 1;
   const dp = gpus / (tp * pp * cp);
   // torchtitan's local batch is per data-parallel rank.
-  const gbs = num(b.global_seqs) ?? (num(b.global_tokens) ? num(b.global_tokens)! / seq : num(b.local_batch) ? num(b.local_batch)! * dp : null);
+  const gbs = num(b.global_seqs) ?? (num(b.global_tokens) ? num(b.global_tokens)! / seq : num(b.local_batch) && !layoutChosen ? num(b.local_batch)! * dp : null);
   if (!gbs) return skip('global batch not published');
-  if (!Number.isInteger(dp) || (num(p.dp) !== null && num(p.dp) !== dp)) return skip(`tp·pp·cp·dp ≠ ${gpus} GPUs in the row`);
+  if (!layoutChosen && (!Number.isInteger(dp) || (num(p.dp) !== null && num(p.dp) !== dp))) return skip(`tp·pp·cp·dp ≠ ${gpus} GPUs in the row`);
   const meas = rowMeasure(r, model, seq);
   const mem = num(r.result?.peak_mem_gib);
   if (typeof meas === 'string' && !mem) return skip(meas);
   const precision = rowPrecision(String(r.precision ?? ''));
-  const fixed: CalibrationCase['fixed'] = { tp, pp, cp, dp, ep: num(p.ep) ?? 1, precision };
+  const fixed: CalibrationCase['fixed'] = layoutChosen ? { precision } : { tp, pp, cp, dp, ep: num(p.ep) ?? 1, precision };
   const vpp = num(p.vp);
   if (vpp) fixed.vpp = vpp;
   // The Megatron-Bridge tables leave VP empty for recipes without interleaving.
-  else if (/Megatron-Bridge/.test(String(r.source)) || /^1F1B$/i.test(String(p.schedule ?? ''))) fixed.vpp = 1;
-  const mbs = num(b.micro) ?? (pp === 1 ? num(b.local_batch) : null);
+  else if (!layoutChosen && (/Megatron-Bridge/.test(String(r.source)) || /^1F1B$/i.test(String(p.schedule ?? '')))) fixed.vpp = 1;
+  const mbs = num(b.micro) ?? (pp === 1 && !layoutChosen ? num(b.local_batch) : null);
   if (mbs) fixed.mbs = mbs;
   const zero = rowZero(p);
   if (zero !== undefined) fixed.zero = zero;
@@ -197,5 +215,6 @@ export function normaliseRow(r: Raw): CalibrationCase | SkippedRow {
     peakMemoryBytes: mem ? mem * 2 ** 30 : null,
     group: { generation: c[2], kind: model.moe ? 'moe' : 'dense', precision, scale: scaleOf(gpus) },
     ...(variant ? { gpuVariant: variant } : {}),
+    ...(layoutChosen ? { layoutChosen: true } : {}),
   };
 }

@@ -90,8 +90,8 @@ export function rowTable(run: CalibrationRun): string {
   for (const r of run.results) {
     const l = r.result?.layout;
     const lay = l ? `tp${l.tp} pp${l.pp}${l.vpp > 1 ? `×${l.vpp}` : ''} cp${l.cp} ep${l.ep} dp${l.dp} z${l.zero} mbs${l.mbs} ${l.precision} ${recomputeLabel(l)}` : (r.failure ?? '');
-    const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}${r.case.gpuVariant ? ' §' : ''}`;
-    const fmt = (x: number) => (r.case.measure === 'stepTimeS' ? `${x.toFixed(2)} s` : x.toFixed(0));
+    const flags = `${r.case.verified ? '' : ' (unverified)'}${bad.has(r.case.id) ? ' †' : ''}${r.memoryMiss ? ' ‡' : ''}${r.case.gpuVariant ? ' §' : ''}${r.case.layoutChosen ? ' ¶' : ''}`;
+    const fmt = (x: number) => (r.case.measure === 'stepTimeS' ? `${x.toFixed(2)} s` : r.case.measure === 'mfu' ? `${(x * 100).toFixed(1)}% MFU` : x.toFixed(0));
     lines.push(`| ${r.case.id}${flags} | ${r.case.measure ?? 'memory'} | ${fmt(r.case.measured)} | ${fmt(r.predicted)} | ${pct(r.error)} | ${lay} |`);
   }
   return lines.join('\n');

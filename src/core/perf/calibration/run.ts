@@ -45,7 +45,7 @@ export function runCase(c: CalibrationCase, perfOptions: PerfOptions = {}): Case
   }
   const r = s.top[0];
   if (!r) return { case: c, result: null, predicted: NaN, error: NaN, memoryMiss, memoryError: null, failure: 'no valid layout matches the row (rules of validate.ts)' };
-  const predicted = c.measure === 'stepTimeS' ? r.stepTimeS : r.tokensPerSPerGpu;
+  const predicted = c.measure === 'stepTimeS' ? r.stepTimeS : c.measure === 'mfu' ? r.mfu : r.tokensPerSPerGpu;
   const memoryError = c.peakMemoryBytes ? (r.memoryPerGpuBytes - c.peakMemoryBytes) / c.peakMemoryBytes : null;
   return { case: c, result: r, predicted, error: c.measure ? (predicted - c.measured) / c.measured : NaN, memoryMiss, memoryError };
 }
@@ -66,9 +66,11 @@ export function runCalibration(rows: readonly unknown[], options: PerfOptions = 
   return { results, skipped };
 }
 
+/** A verified throughput row with its published layout on a catalog GPU: what the acceptance bounds apply to. */
+export const scoredCase = (c: CalibrationCase): boolean => c.verified && c.measure !== null && !c.gpuVariant && !c.layoutChosen;
+
 /** Verified throughput rows: what the acceptance bounds apply to. */
-export const scored = (run: CalibrationRun): CaseResult[] =>
-  run.results.filter((r) => r.case.verified && r.case.measure !== null && !r.case.gpuVariant && Number.isFinite(r.error));
+export const scored = (run: CalibrationRun): CaseResult[] => run.results.filter((r) => scoredCase(r.case) && Number.isFinite(r.error));
 
 /** Rows that measured peak memory, with the model's error on it. */
 export const memoryRows = (run: CalibrationRun): CaseResult[] => run.results.filter((r) => r.memoryError !== null);
@@ -110,7 +112,7 @@ export function contradicted(results: readonly CaseResult[]): Contradiction[] {
   const groups = new Map<string, CaseResult[]>();
   for (const r of results) {
     const c = r.case;
-    if (!c.verified || c.measure === null || c.gpuVariant || !Number.isFinite(r.error)) continue;
+    if (!scoredCase(c) || !Number.isFinite(r.error)) continue;
     const k = `${c.measure}|${configKey(c)}`;
     (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
   }

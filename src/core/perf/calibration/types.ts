@@ -3,7 +3,7 @@ import type { Cluster } from '../../cluster/types.js';
 import type { ModelSpec } from '../../model/types.js';
 import type { Layout } from '../types.js';
 
-export type Measure = 'tokensPerSPerGpu' | 'stepTimeS' | 'peakMemoryBytes';
+export type Measure = 'tokensPerSPerGpu' | 'stepTimeS' | 'mfu' | 'peakMemoryBytes';
 
 export interface CalibrationCase {
   id: string;
@@ -29,7 +29,12 @@ export interface CalibrationCase {
    * token dropping instead of dropless).
    */
   variant: { mtpLayers?: number; moeTokenDrop?: boolean };
-  /** Throughput measure (tokens/s/GPU or step time), if the row has one. */
+  /**
+   * The row publishes no layout: every knob is the planner's choice (the best layout that fits),
+   * so the row is run and shown but not scored (the run's own layout may have been slower).
+   */
+  layoutChosen?: boolean;
+  /** Throughput measure (tokens/s/GPU, step time or MFU as published), if the row has one. */
   measure: Measure | null;
   measured: number;
   /** Peak memory per GPU, bytes, if the row measured it. */
