@@ -23,8 +23,8 @@ export interface SoftwareParams {
   gemmLowPrecision: number;
   moeHost: number;
   moeComm: number;
-  /** Multiplier on flashEff (the attention kernel). Optional in params files written before it existed (1). */
-  attention: number;
+  /** Multiplier on flashEff (the attention kernel); absent (factors written before it existed): 1. */
+  attention?: number;
   /**
    * Bytes per gradient element the release's data-parallel reduction moves (4 FP32, 2 BF16/FP16);
    * a property of the framework, not fitted. Absent: the physics default (params.ts).

@@ -4,7 +4,7 @@
  * far off for the sake of the mean). Only the factors the rows can identify are fitted, each
  * needing MIN_ROWS_PER_FACTOR rows that exercise it; the rest keep their starting values.
  */
-import { SOFTWARE_KEYS, type SoftwareParams } from '../software.js';
+import { NEUTRAL_SOFTWARE, SOFTWARE_KEYS, type SoftwareParams } from '../software.js';
 import type { PerfOptions } from '../types.js';
 import { runCase, type CaseResult } from './run.js';
 import type { CalibrationCase } from './types.js';
@@ -64,7 +64,8 @@ export interface SoftwareFit {
 
 /** Fits the identifiable factors of `start` to `cases` (deterministic). */
 export function fitSoftware(cases: readonly CalibrationCase[], start: SoftwareParams, options: PerfOptions = {}, keys = identifiable(cases), steps = [1.25, 1.1, 1.04, 1.015]): SoftwareFit {
-  let best = { ...start };
+  // Factors written before a key existed (attention) start from neutral.
+  let best: SoftwareParams = { ...NEUTRAL_SOFTWARE, ...start };
   const before = runWith(cases, best, options);
   let bestScore = objective(before);
   for (const step of steps) {
@@ -72,7 +73,7 @@ export function fitSoftware(cases: readonly CalibrationCase[], start: SoftwarePa
       for (const k of keys) {
         for (const dir of [step, 1 / step]) {
           for (;;) {
-            const v = Math.min(BOUNDS[k][1], Math.max(BOUNDS[k][0], best[k] * dir));
+            const v = Math.min(BOUNDS[k][1], Math.max(BOUNDS[k][0], (best[k] ?? 1) * dir));
             if (v === best[k]) break;
             const cand = { ...best, [k]: v };
             const sc = objective(runWith(cases, cand, options));
