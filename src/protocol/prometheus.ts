@@ -74,24 +74,52 @@ function combine(stat: Stat, values: number[]): number {
  * read the same fleet figures either way (the last counts nodes, not GPUs, per node).
  */
 export function dcgmText(nodes: Iterable<NodeGpuMetrics>, perGpu: boolean): string {
-  const lines: string[][] = DCGM_METRICS.map((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} gauge`]);
-  for (const n of nodes) {
-    if (n.gpus.length === 0) continue;
+  const w = new DcgmWriter(perGpu);
+  for (const n of nodes) w.add(n);
+  return w.parts().join('');
+}
+
+/**
+ * dcgmText a node at a time, for a caller that yields between nodes (a 25,000-node
+ * scrape): lines are kept per metric and joined into one part per `cut()`, so the
+ * text is never one giant join and can be streamed part by part.
+ */
+export class DcgmWriter {
+  private readonly done: string[][] = DCGM_METRICS.map((m) => [`# HELP ${m.name} ${m.help}\n# TYPE ${m.name} gauge\n`]);
+  private readonly lines: string[][] = DCGM_METRICS.map(() => []);
+
+  constructor(private readonly perGpu: boolean) {}
+
+  add(n: NodeGpuMetrics): void {
+    if (n.gpus.length === 0) return;
     const host = labelValue(n.hostname);
     const model = labelValue(n.gpus[0].model);
     DCGM_METRICS.forEach((m, k) => {
-      if (perGpu) {
+      if (this.perGpu) {
         for (const g of n.gpus) {
           const v = m.value(g);
-          if (v !== undefined) lines[k].push(`${m.name}{gpu="${g.index}",UUID="${labelValue(g.uuid)}",device="nvidia${g.index}",modelName="${model}",Hostname="${host}"} ${num(v)}`);
+          if (v !== undefined) this.lines[k].push(`${m.name}{gpu="${g.index}",UUID="${labelValue(g.uuid)}",device="nvidia${g.index}",modelName="${model}",Hostname="${host}"} ${num(v)}\n`);
         }
         return;
       }
       const vs = n.gpus.map(m.value).filter((v): v is number => v !== undefined);
-      if (vs.length) lines[k].push(`${m.name}{gpu="all",modelName="${model}",Hostname="${host}"} ${num(combine(m.perNode, vs))}`);
+      if (vs.length) this.lines[k].push(`${m.name}{gpu="all",modelName="${model}",Hostname="${host}"} ${num(combine(m.perNode, vs))}\n`);
     });
   }
-  return lines.map((l) => l.join('\n')).join('\n') + '\n';
+
+  /** Closes a part per metric (call between slices). */
+  cut(): void {
+    this.lines.forEach((l, k) => {
+      if (l.length) this.done[k].push(l.join(''));
+      l.length = 0;
+    });
+  }
+
+  /** The exposition text in order, as parts. */
+  parts(): string[] {
+    this.cut();
+    return this.done.flat();
+  }
 }
 
 /** A family of series written by hand: name, type, help and (labels, value) samples. */

@@ -15,6 +15,7 @@ import { sendProblem } from './errors.js';
 import { clientErrorHandler, drainRefusedBody, uriLimitHook } from './http-edge.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Persister } from './persister.js';
+import { textStream } from './slices.js';
 import { StoreHealth } from './store-health.js';
 import type { Store, TokenRow, WriteBatch } from './store/store.js';
 import { registerApiRoutes } from './routes/index.js';
@@ -194,7 +195,7 @@ export async function createServer(opts: ServerOptions): Promise<ColossusServer>
       return reply.code(503).type('application/problem+json').send(JSON.stringify({ type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: `the ${opts.store.kind} store does not answer` }));
     }
   });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.render()));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(textStream(await metrics.renderParts())));
   const tickMs = opts.tickMs ?? 500;
   const timer = setInterval(() => void server.tick().catch((err) => app.log.error({ err }, 'tick failed')), tickMs || 2 ** 30);
   if (tickMs === 0) clearInterval(timer);

@@ -9,7 +9,8 @@ import type { Controller } from '../core/control/controller.js';
 import { freeGpus } from '../core/control/node-state.js';
 import { spareReserveView } from '../core/control/reserve-view.js';
 import type { Persister } from './persister.js';
-import { dcgmText, type NodeGpuMetrics } from '../protocol/prometheus.js';
+import { DcgmWriter, type NodeGpuMetrics } from '../protocol/prometheus.js';
+import { Slicer } from './slices.js';
 import { jobMetricsText } from './job-metrics.js';
 
 /** Where per-GPU readings come from: agents' heartbeat telemetry by default; the twin plugs in its simulated GPUs. */
@@ -83,9 +84,26 @@ export function createMetrics(ctl: Controller, persister: Persister) {
     },
     /** The whole exposition: prom-client's registry, then per-job and DCGM series. */
     async render(): Promise<string> {
+      return (await this.renderParts()).join('');
+    },
+    /**
+     * The exposition as parts to stream: the DCGM series (a line or more per node) are
+     * built a slice of nodes at a time, yielding to the event loop in between.
+     */
+    async renderParts(): Promise<string[]> {
       let gpus = 0;
       for (const n of ctl.nodes.values()) gpus += n.gpus.length;
-      return (await registry.metrics()) + jobMetricsText(ctl) + dcgmText(gpuSource(), gpus <= PER_GPU_SERIES_MAX_GPUS);
+      const head = (await registry.metrics()) + jobMetricsText(ctl);
+      const w = new DcgmWriter(gpus <= PER_GPU_SERIES_MAX_GPUS);
+      const slicer = new Slicer(16);
+      for (const n of gpuSource()) {
+        w.add(n);
+        if (slicer.due()) {
+          w.cut();
+          await slicer.yield();
+        }
+      }
+      return [head, ...w.parts()];
     },
     observe(route: string, method: string, status: number, seconds: number) {
       requests.inc({ route, method, status: `${Math.floor(status / 100)}xx` });

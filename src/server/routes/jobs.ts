@@ -8,6 +8,7 @@ import { jobDetail, jobSummary } from '../../core/control/views.js';
 import { queryJobs } from '../../core/control/queries.js';
 import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
+import { JsonList } from '../slices.js';
 import { defineRoute } from './define.js';
 
 /** The team a user token acts for (users submit to and cancel jobs of their own team only). */
@@ -60,7 +61,7 @@ export function registerJobRoutes(server: ColossusServer): void {
   defineRoute(server, ROUTES.listJobs, ({ query, reply }) => {
     const page = queryJobs(ctl, query);
     reply.header(TOTAL_COUNT_HEADER, String(page.total));
-    return page.items.map((j) => jobSummary(ctl, j));
+    return new JsonList(page.items, (j) => jobSummary(ctl, j));
   });
 
   defineRoute(server, ROUTES.showJob, ({ params }) => jobDetail(ctl, ctl.requireJob(params.id)));

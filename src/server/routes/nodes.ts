@@ -5,6 +5,7 @@ import { nodeCounts, queryNodes } from '../../core/control/queries.js';
 import { spareReserveView } from '../../core/control/reserve-view.js';
 import { TOTAL_COUNT_HEADER } from '../../protocol/common.js';
 import type { ColossusServer } from '../app.js';
+import { JsonList } from '../slices.js';
 import { defineRoute } from './define.js';
 
 export function registerNodeRoutes(server: ColossusServer): void {
@@ -20,7 +21,7 @@ export function registerNodeRoutes(server: ColossusServer): void {
   defineRoute(server, ROUTES.listNodes, ({ query, reply }) => {
     const page = queryNodes(ctl, query);
     reply.header(TOTAL_COUNT_HEADER, String(page.total));
-    return page.items.map(nodeSummary);
+    return new JsonList(page.items, nodeSummary);
   });
   defineRoute(server, ROUTES.nodeCounts, ({ query }) => {
     const groups = nodeCounts(ctl, query.by);

@@ -14,6 +14,7 @@ import { migrationProvider } from './migrations.js';
 import type { AttemptPart, AttemptRec, ControlEvent, JobRec, NodeRec } from '../../core/control/types.js';
 import type { Changes, Snapshot } from '../../core/control/controller.js';
 import { HISTORY_EVENT_KINDS, countHistory } from '../../core/control/fleet-history.js';
+import { Slicer, yieldTurn } from '../slices.js';
 
 export interface TokenRow {
   hash: string;
@@ -316,6 +317,9 @@ const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDataba
 /**
  * SQLite: inserts (or, with `key`, upserts) rows one by one through a cached prepared
  * statement on the connection Kysely's transaction holds, so they are part of it.
+ * A big write (a 12,288-node gang's rows) lets the event loop run every SLICE_MS
+ * (src/server/slices.ts): requests that need no write (most heartbeats) are answered
+ * meanwhile, those that do wait for the next group commit as usual.
  * Kysely's multi-row path compiled and prepared a fresh 500-row statement per chunk:
  * about half the store's CPU in the 200k-GPU twin's profile (docs/twin.md).
  */
@@ -324,27 +328,20 @@ async function insertRows<I>(raw: SqliteDatabase.Database, table: string, key: s
   if (!cache) statements.set(raw, (cache = new Map()));
   let cols: string[] = [];
   let stmt: SqliteDatabase.Statement | null = null;
-  for (let i = 0; i < items.length; i += CHUNK) {
-    if (i > 0) await yieldTurn();
-    for (let k = i; k < Math.min(items.length, i + CHUNK); k++) {
-      const row = toRow(items[k]);
-      if (!stmt) {
-        cols = Object.keys(row); // one call writes rows of one shape
-        const sqlText = `insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})${key ? ` on conflict (${key}) do update set ${cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ')}` : ''}`;
-        stmt = cache.get(sqlText) ?? raw.prepare(sqlText);
-        cache.set(sqlText, stmt);
-      }
-      stmt.run(cols.map((c) => row[c] ?? null));
+  const slicer = new Slicer(16);
+  for (const item of items) {
+    const row = toRow(item);
+    if (!stmt) {
+      cols = Object.keys(row); // one call writes rows of one shape
+      const sqlText = `insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})${key ? ` on conflict (${key}) do update set ${cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ')}` : ''}`;
+      stmt = cache.get(sqlText) ?? raw.prepare(sqlText);
+      cache.set(sqlText, stmt);
     }
+    stmt.run(cols.map((c) => row[c] ?? null));
+    if (slicer.due()) await slicer.yield();
   }
 }
 
-/**
- * Lets the event loop run between chunks of a big write (a 12,288-node gang's rows):
- * requests that need no write (most heartbeats) are answered meanwhile, those that
- * do wait for the next group commit as usual.
- */
-const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
 function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
