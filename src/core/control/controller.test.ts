@@ -243,6 +243,61 @@ describe('controller', () => {
     expect(restored.jobs.get(j.id)!.state).toBe('recovering'); // the agent restarted without it
   });
 
+  it('allocation changes rewrite no node row; a restore derives allocated/idle from the attempts', () => {
+    const { ctl, clock, job } = setup(2);
+    const rows = new Map(ctl.takeChanges().nodes.map((n) => [n.name, structuredClone(n)]));
+    const j = job(8);
+    ctl.tick();
+    const node = ctl.attempts.get(j.attemptIds[0])!.parts[0].node;
+    const c = ctl.takeChanges();
+    expect(c.nodes).toEqual([]); // the GPUs changed hands: no node row …
+    expect(c.events.filter((e) => e.kind === 'node.state').map((e) => [e.node, e.data?.to])).toEqual([[node, 'allocated']]); // … but a durable transition
+    const restoreFrom = (nodes: Map<string, (typeof ctl.nodes extends Map<string, infer N> ? N : never)>) => {
+      const r = new Controller(clock, ctl.policy);
+      r.restore({ nodes: [...nodes.values()], jobs: structuredClone([...ctl.jobs.values()]), attempts: structuredClone([...ctl.attempts.values()]), quotas: [], lastEventSeq: 0 });
+      return r;
+    };
+    expect(rows.get(node)!.state).toBe('idle'); // the stored row still says idle
+    expect(restoreFrom(rows).nodes.get(node)!.state).toBe('allocated');
+    ctl.cancelJob(j.id, 'test');
+    ctl.heartbeat(node, []); // the agent no longer has it: the part exits
+    expect(ctl.nodes.get(node)!.state).toBe('idle');
+    for (const n of ctl.takeChanges().nodes) rows.set(n.name, structuredClone(n));
+    rows.get(node)!.state = 'allocated'; // a row written while the node ran the attempt
+    expect(restoreFrom(rows).nodes.get(node)!.state).toBe('idle');
+  });
+
+  it('times out exactly the nodes whose heartbeats stopped, reading only those (monotonic clock)', () => {
+    let mono = 0;
+    const clock = { nowMs: () => 1_000_000 + mono, monotonicMs: () => mono };
+    const ctl = new Controller(clock, { ...DEFAULT_POLICY, nodeTimeoutS: 30 });
+    const gpus = [{ index: 0, uuid: 'GPU-0', model: 'H100' }];
+    for (const name of ['a', 'b', 'c', 'd']) ctl.registerNode({ name, gpus, topology: {}, address: null, attempts: [] });
+    const down = () => [...ctl.nodes.values()].filter((n) => n.down).map((n) => n.name).sort();
+    mono = 20_000;
+    ctl.heartbeat('a', []); // a, then c beat; b and d stay silent
+    mono = 25_000;
+    ctl.heartbeat('c', []);
+    mono = 31_000;
+    ctl.tick();
+    expect(down()).toEqual(['b', 'd']);
+    mono = 40_000;
+    ctl.heartbeat('b', []); // back
+    ctl.tick();
+    expect(down()).toEqual(['d']);
+    mono = 51_000; // a's last beat was 31 s ago, c's 26 s, b's 11 s
+    ctl.tick();
+    expect(down()).toEqual(['a', 'd']);
+    mono = 56_000;
+    ctl.tick();
+    expect(down()).toEqual(['a', 'c', 'd']);
+    mono = 71_000;
+    ctl.tick();
+    expect(down()).toEqual(['a', 'b', 'c', 'd']);
+    const reasons = ctl.takeChanges().events.filter((e) => e.kind === 'node.state' && e.data?.to === 'down').map((e) => `${e.node}: ${e.reason}`);
+    expect(reasons).toEqual(['b: no heartbeat for 31 s (timeout 30 s)', 'd: no heartbeat for 31 s (timeout 30 s)', 'a: no heartbeat for 31 s (timeout 30 s)', 'c: no heartbeat for 31 s (timeout 30 s)', 'b: no heartbeat for 31 s (timeout 30 s)']);
+  });
+
   it('keeps FIFO within a priority (no backfill past a waiting gang) but skips jobs the fleet can never hold', () => {
     const { ctl, job } = setup(2);
     const small = job(8);

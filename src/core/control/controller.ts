@@ -6,11 +6,12 @@
  */
 import { classifyXid } from '../health/xid.js';
 import { ColossusError } from '../errors.js';
-import { attemptsOn, deriveNodeState, freeIndices } from './node-state.js';
+import { attemptsOn, deriveNodeState, freeIndices, isSchedulable } from './node-state.js';
+import { CapacityIndex } from './capacity-index.js';
 import { decideRecovery, isLemon } from './recovery.js';
 import { forgetSpecs } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
-import { runSchedulingPass } from './scheduler.js';
+import { nodeCap, runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
@@ -51,7 +52,11 @@ export class Controller {
   private readonly fenceMono = new WeakMap<AttemptRec, number>();
   /** Monotonic time of the last timeout scan (rate limit). */
   private lastTimeoutCheckMono = -Infinity;
-  /** Monotonic time of each node's last heartbeat (memory only; `lastHeartbeatMs` is the wall-clock record). */
+  /**
+   * Monotonic time of each live node's last heartbeat (memory only; `lastHeartbeatMs` is the
+   * wall-clock record), kept in the order of those times (a beat moves the node to the end),
+   * so the timeout check reads only the nodes that timed out: O(expired), not O(nodes).
+   */
   private readonly heartbeatMono = new Map<string, number>();
   /** Monotonic time each attempt started in this process (memory only; restored attempts count from the restore). */
   private readonly attemptMono = new WeakMap<AttemptRec, number>();
@@ -59,6 +64,8 @@ export class Controller {
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them (monotonic). */
   restoredMono = -Infinity;
+  /** Free GPUs of the schedulable nodes, updated on every node refresh (scheduling passes read it). */
+  capacity = new CapacityIndex();
   /** Highest heartbeat seq seen per node since its agent registered (memory only). */
   private readonly lastSeq = new Map<string, number>();
   /**
@@ -92,7 +99,7 @@ export class Controller {
     const mono = this.mono();
     for (const n of s.nodes) {
       this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
-      this.heartbeatMono.set(n.name, mono);
+      if (!n.down) this.beat(n.name, mono);
     }
     for (const j of s.jobs) {
       this.jobs.set(j.id, j);
@@ -112,6 +119,11 @@ export class Controller {
         if (!p.exited && n) for (const i of p.gpuIndices) n.busy[i] = a.id;
       }
     }
+    // a row keeps the state of its last write; GPUs changing hands since then are in the attempts
+    for (const n of this.nodes.values()) {
+      n.state = deriveNodeState(n);
+      this.capacity.set(nodeCap(n), isSchedulable(n));
+    }
     for (const [team, q] of s.quotas) this.quotas.set(team, q);
     this.fleet.reset(s.history);
     this.basisMono = -Infinity;
@@ -127,6 +139,7 @@ export class Controller {
    */
   reload(s: Snapshot): void {
     for (const m of [this.nodes, this.jobs, this.attempts, this.quotas, this.waiting, this.lastSeq]) m.clear();
+    this.capacity = new CapacityIndex();
     this.takeChanges();
     this.jobSeq = 0;
     this.lastTimeoutCheckMono = -Infinity;
@@ -226,10 +239,17 @@ export class Controller {
   };
   touchPart = (a: AttemptRec, index: number) => void this.dirtyParts.set(`${a.id}#${index}`, { attemptId: a.id, index, part: a.parts[index] });
 
-  /** Re-derives the node's state and records the transition, if any. */
-  refreshNode(n: NodeRec, reason: string, source: string): void {
+  /**
+   * Re-derives the node's state and records the transition, if any. `persist` false: only
+   * the node's GPUs changed hands (an attempt placed or ended on it), which its row does not
+   * hold — the state is derived again from the attempts on restore, and the transition's
+   * event is durable — so the row is not rewritten (a 23,000-node gang's restart wrote
+   * 46,000 node rows for it).
+   */
+  refreshNode(n: NodeRec, reason: string, source: string, persist = true): void {
     const to = deriveNodeState(n);
-    this.touchNode(n);
+    if (persist) this.touchNode(n);
+    this.capacity.set(nodeCap(n), isSchedulable(n));
     if (to === n.state) return;
     const from = n.state;
     n.state = to;
@@ -259,7 +279,7 @@ export class Controller {
     n.address = n.adminAddress ?? input.address;
     n.joinAllowed = false;
     n.lastHeartbeatMs = now;
-    this.heartbeatMono.set(n.name, this.mono());
+    this.beat(n.name, this.mono());
     n.down = false;
     this.lastSeq.delete(n.name); // a new agent process counts from 0 again
     this.emit('node.registered', isNew ? `registered with ${input.gpus.length} GPUs` : `re-registered with ${input.attempts.length} live attempts`, { node: n.name });
@@ -273,7 +293,7 @@ export class Controller {
   heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }, seq?: number): DesiredState {
     const n = this.requireNode(name);
     n.lastHeartbeatMs = this.now();
-    this.heartbeatMono.set(name, this.mono());
+    this.beat(name, this.mono());
     if (seq !== undefined) {
       const last = this.lastSeq.get(name);
       // a heartbeat overtaken by a newer one only proves liveness: its attempt list is stale
@@ -364,24 +384,41 @@ export class Controller {
   /** Marks nodes whose heartbeats stopped as down and fails their attempts. */
   checkTimeouts(): void {
     const mono = this.mono();
-    if (mono - this.lastTimeoutCheckMono < 1000) return; // O(nodes): at most once a second
+    if (mono - this.lastTimeoutCheckMono < 1000) return; // at most once a second
     this.lastTimeoutCheckMono = mono;
     const deadline = mono - this.policy.nodeTimeoutS * 1000;
-    for (const n of this.nodes.values()) {
-      if (n.down) continue;
-      const last = this.lastBeatMono(n, mono);
-      if (last >= deadline) continue;
-      n.down = true;
-      const reason = `no heartbeat for ${((mono - last) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
-      this.refreshNode(n, reason, 'health');
-      const fencedUntilMs = n.lastHeartbeatMs + fenceBoundMs(this.policy.nodeTimeoutS);
-      const fencedUntilMono = last + fenceBoundMs(this.policy.nodeTimeoutS);
-      for (const id of attemptsOn(n)) {
-        const att = this.attempts.get(id)!;
-        this.fence(att, fencedUntilMs, fencedUntilMono);
-        this.partExited(att, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
+    if (this.clock.monotonicMs) {
+      // oldest beat first: stop at the first node that beat recently enough
+      for (const [name, last] of this.heartbeatMono) {
+        if (last >= deadline) break;
+        this.heartbeatMono.delete(name); // back with its next heartbeat or registration
+        const n = this.nodes.get(name);
+        if (n && !n.down) this.timedOut(n, mono, last);
       }
+      return;
     }
+    // a clock without a monotonic side (the twin's virtual clock): `lastHeartbeatMs`, set in bulk, O(nodes)
+    for (const n of this.nodes.values()) if (!n.down && n.lastHeartbeatMs < deadline) this.timedOut(n, mono, n.lastHeartbeatMs);
+  }
+
+  /** The node's heartbeats stopped at `last` (monotonic): down, its attempts fenced and failed. */
+  private timedOut(n: NodeRec, mono: number, last: number): void {
+    n.down = true;
+    const reason = `no heartbeat for ${((mono - last) / 1000).toFixed(0)} s (timeout ${this.policy.nodeTimeoutS} s)`;
+    this.refreshNode(n, reason, 'health');
+    const fencedUntilMs = n.lastHeartbeatMs + fenceBoundMs(this.policy.nodeTimeoutS);
+    const fencedUntilMono = last + fenceBoundMs(this.policy.nodeTimeoutS);
+    for (const id of attemptsOn(n)) {
+      const att = this.attempts.get(id)!;
+      this.fence(att, fencedUntilMs, fencedUntilMono);
+      this.partExited(att, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
+    }
+  }
+
+  /** A node's heartbeat (or registration, or restore) at `mono`: to the end of the order. */
+  private beat(name: string, mono: number): void {
+    this.heartbeatMono.delete(name);
+    this.heartbeatMono.set(name, mono);
   }
 
   /** Ranks of `att` may run until `untilMs` (a silent node self-fences by then): hold the job's next attempt. */
@@ -400,19 +437,6 @@ export class Controller {
     if (!att || att.fencedUntilMs == null) return false;
     const mono = this.fenceMono.get(att); // the bound is a timeout: measured on the monotonic clock
     return mono !== undefined ? mono > this.mono() : att.fencedUntilMs > this.now();
-  }
-
-  /**
-   * Monotonic time of the node's last heartbeat. A clock without a monotonic side (the
-   * twin's virtual clock, which never steps) uses the record itself: the twin lands
-   * quiet agents' heartbeats in bulk by setting `lastHeartbeatMs`.
-   */
-  private lastBeatMono(n: NodeRec, mono: number): number {
-    if (!this.clock.monotonicMs) return n.lastHeartbeatMs;
-    const last = this.heartbeatMono.get(n.name);
-    if (last !== undefined) return last;
-    this.heartbeatMono.set(n.name, mono);
-    return mono;
   }
 
   requireNode(name: string): NodeRec {
@@ -514,7 +538,7 @@ export class Controller {
     const racks = new Set(placement.map((p) => this.nodes.get(p.name)!.rack ?? '')).size;
     this.emit('attempt.placed', `attempt ${number} on ${placement.length} node(s) in ${racks} rack(s)`, { jobId: job.id, data: { attemptId: id, nodes: placement.map((p) => p.name) } });
     this.setJobState(job, 'running', `attempt ${number} placed`);
-    for (const p of parts) this.refreshNode(this.nodes.get(p.node)!, `attempt ${id}`, 'scheduler');
+    for (const p of parts) this.refreshNode(this.nodes.get(p.node)!, `attempt ${id}`, 'scheduler', false);
     return att;
   }
 
@@ -605,7 +629,7 @@ export class Controller {
     const n = this.nodes.get(node);
     if (n) {
       for (const i of part.gpuIndices) if (n.busy[i] === att.id) n.busy[i] = null;
-      this.refreshNode(n, `attempt ${att.id} ended on it`, 'agent');
+      this.refreshNode(n, `attempt ${att.id} ended on it`, 'agent', false);
     }
     this.needsSchedule = true;
     if (!att.stop && att.state !== 'succeeded') {

@@ -23,7 +23,7 @@ import { freeGpus, isSchedulable } from './node-state.js';
 import { bestFitNode, pickTopology, placeGang, type NodeCap, type Placement } from './placement.js';
 import type { Controller } from './controller.js';
 import { pickReserve, type Gang } from './reserve.js';
-import type { AttemptRec, JobRec } from './types.js';
+import type { AttemptRec, JobRec, NodeRec } from './types.js';
 
 /** Nodes of a recovering gang's last attempt, held for it (rank order). */
 export interface Reservation {
@@ -41,19 +41,28 @@ export function runSchedulingPass(ctl: Controller): number {
   if (pending.length === 0) return 0;
   const reservations = gangReservations(ctl);
   const reservedNames = new Set(reservations.flatMap((r) => r.nodes));
+  // the controller's capacity index is up to date (no O(nodes) rebuild per pass)
+  const index = ctl.capacity;
+  const spare = spareReserve(ctl, () => index.idle(), reservedNames);
   /** Reserved nodes in service (copies, updated as the pass places jobs). */
   const reservedCaps = new Map<string, NodeCap>();
-  const all = schedulableCaps(ctl);
-  const spare = spareReserve(ctl, all, reservedNames);
-  const open: NodeCap[] = [];
-  for (const c of all) {
-    if (reservedNames.has(c.name) || spare.names.has(c.name)) reservedCaps.set(c.name, { ...c });
-    else open.push(c);
+  for (const name of [...reservedNames, ...spare.names]) {
+    const n = ctl.nodes.get(name);
+    if (n && isSchedulable(n) && n.gpus.length > 0) reservedCaps.set(name, nodeCap(n));
   }
   /** The spare reserve's capacity, for jobs at least as large as the gang. */
   const spareCaps = [...spare.names].map((n) => reservedCaps.get(n)!);
-  const index = new CapacityIndex(open);
-  const fleetGpus = all.reduce((s, c) => s + c.totalGpus, 0);
+  // reserved and spare nodes stay out of the index for this pass
+  index.beginPass(reservedCaps.keys());
+  try {
+    return placePending(ctl, pending, index, reservations, reservedCaps, spare, spareCaps);
+  } finally {
+    index.endPass();
+  }
+}
+
+function placePending(ctl: Controller, pending: JobRec[], index: CapacityIndex, reservations: Reservation[], reservedCaps: Map<string, NodeCap>, spare: SpareReserve, spareCaps: NodeCap[]): number {
+  const fleetGpus = index.schedulableGpus;
   const teamUse = ctl.quotas.size > 0 ? gpusInUseByTeam(ctl) : new Map<string, number>();
   let barrier = -Infinity;
   let started = 0;
@@ -79,7 +88,7 @@ export function runSchedulingPass(ctl: Controller): number {
     const preferred = isGang ? spareCaps : [];
     const placement = own.length + extra.length + preferred.length === 0 ? index.place(job.spec.gpus) : placeWithReserved(index, own, extra, job.spec.gpus, preferred);
     if (placement) {
-      index.take(placement);
+      // startAttempt refreshes the nodes, which updates the index
       for (const p of placement) {
         const c = reservedCaps.get(p.name);
         if (c) c.freeGpus -= p.gpus;
@@ -98,13 +107,19 @@ export function runSchedulingPass(ctl: Controller): number {
   return started;
 }
 
-/** The spare reserve this pass keeps: the gang it is for and the idle nodes held (reserve.ts). */
-export function spareReserve(ctl: Controller, caps: readonly NodeCap[], reservedNames: ReadonlySet<string>): { gang: Gang | null; target: number; names: Set<string> } {
+interface SpareReserve {
+  gang: Gang | null;
+  target: number;
+  names: Set<string>;
+}
+
+/** The spare reserve this pass keeps: the gang it is for and the idle nodes held (reserve.ts); `caps` (idle schedulable nodes at least) are listed only when a reserve is kept. */
+export function spareReserve(ctl: Controller, caps: () => readonly NodeCap[], reservedNames: ReadonlySet<string>): SpareReserve {
   if (ctl.policy.spareReserve === 0) return { gang: null, target: 0, names: new Set() };
   const gang = ctl.reserveGang();
   const { target } = ctl.reserveTarget(gang);
   if (!gang || target === 0) return { gang, target, names: new Set() };
-  return { gang, target, names: new Set(pickReserve(caps, gang, target, reservedNames, ctl.nodes).map((c) => c.name)) };
+  return { gang, target, names: new Set(pickReserve(caps(), gang, target, reservedNames, ctl.nodes).map((c) => c.name)) };
 }
 
 /** Recovering multi-node jobs hold the nodes of their last attempt. O(size of those attempts). */
@@ -159,13 +174,16 @@ function placeWithReserved(index: CapacityIndex, own: NodeCap[], extra: NodeCap[
   });
 }
 
+/** Every schedulable node's capacity (O(nodes): views, not scheduling passes). */
 export function schedulableCaps(ctl: Controller): NodeCap[] {
   const out: NodeCap[] = [];
-  for (const n of ctl.nodes.values()) {
-    if (!isSchedulable(n) || n.gpus.length === 0) continue;
-    out.push({ name: n.name, rack: n.rack ?? '', array: n.array ?? '', totalGpus: n.gpus.length, freeGpus: freeGpus(n) });
-  }
+  for (const n of ctl.nodes.values()) if (isSchedulable(n) && n.gpus.length > 0) out.push(nodeCap(n));
   return out;
+}
+
+/** A node's capacity as placement sees it (unlabelled: '' for rack and array). */
+export function nodeCap(n: NodeRec): NodeCap {
+  return { name: n.name, rack: n.rack ?? '', array: n.array ?? '', totalGpus: n.gpus.length, freeGpus: freeGpus(n) };
 }
 
 function gpusInUseByTeam(ctl: Controller): Map<string, number> {
