@@ -4,7 +4,8 @@
 // register the nodes not yet registered (64 in flight), then heartbeat every node
 // once per interval with uniformly spread phases for `seconds`, 1 in 10 with a
 // telemetry delta; a node echoes the attempts the server wants running as
-// running (so a gang placed on it stays up). Prints one JSON line per phase on stdout:
+// running (so a gang placed on it stays up) and, told to stop one, reports its exit at
+// once (POST …/attempts/:id/events, as an agent does when the ranks are gone). Prints one JSON line per phase on stdout:
 // {"phase":"register"|"heartbeat", nodes, requests, errors, seconds, perS, p50Ms, p99Ms, maxMs}.
 // Usage: node control-plane-loadgen.mjs URL JOIN_TOKEN INTERVAL_S SECONDS N1 [N2 …]
 import http from 'node:http';
@@ -44,6 +45,10 @@ const gpus = Array.from({ length: 8 }, (_, i) => ({ index: i, uuid: `GPU-${i}`, 
 const tokens = [];
 /** Attempts each simulated agent holds (echoed from the server's desired state). */
 const held = [];
+/** Stop orders already answered with an exit report ("node/attempt"). */
+const reported = new Set();
+let events = 0;
+let eventErrors = 0;
 
 async function register(from, to) {
   const lat = [];
@@ -97,6 +102,15 @@ async function heartbeats(n) {
             // play the agent: what the server wants running is running
             const d = JSON.parse(r.text);
             held[i] = d.run.map((a) => ({ attemptId: a.attemptId, state: 'running' }));
+            // a stop order: the ranks are killed and the exit reported at once, as an agent does
+            for (const o of d.stop) {
+              if (reported.has(`${i}/${o.attemptId}`)) continue;
+              reported.add(`${i}/${o.attemptId}`);
+              events++;
+              post(`/api/v1/agents/node-${String(i).padStart(5, '0')}/attempts/${o.attemptId}/events`, tokens[i], { events: [{ type: 'exited', exitCode: null, signal: 'SIGTERM' }] }).then((e) => {
+                if (e.status !== 200) eventErrors++;
+              });
+            }
           }
           lat.push(r.ms);
           if (process.env.LOADGEN_TRACE) {
@@ -110,7 +124,11 @@ async function heartbeats(n) {
     tick();
   });
   if (process.env.LOADGEN_TRACE) console.error(`loadgen: max latency per second (ms): ${trace.map((v) => Math.round(v)).join(' ')}`);
-  return summary('heartbeat', n, lat, errors, seconds);
+  const row = summary('heartbeat', n, lat, errors, seconds);
+  row.exitReports = events;
+  row.exitReportErrors = eventErrors;
+  events = eventErrors = 0;
+  return row;
 }
 
 let registered = 0;
