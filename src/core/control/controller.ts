@@ -15,7 +15,7 @@ import { nodeCap, runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
-import { largestGang, reserveBasis, reserveTarget, type Gang, type ReserveBasis } from './reserve.js';
+import { largestGang, reserveBasisOf, reserveTarget, type Gang, type ReserveBasis } from './reserve.js';
 import type { HistoryCounts } from './fleet-history.js';
 import { tallyCheckpoint } from './advice.js';
 import { FleetTracker } from './fleet-tracker.js';
@@ -208,7 +208,7 @@ export class Controller {
     if (this.policy.spareReserve !== 'auto') return null;
     if (!this.basis || this.mono() - this.basisMono >= this.policy.reserveRecomputeS * 1000) {
       const old = this.basis;
-      this.basis = reserveBasis([...this.nodes.values()], this.fleet.history, this.now(), this.fleet.givenPrior());
+      this.basis = reserveBasisOf(this.fleet.estimate(this.now()), this.fleet.prior(), this.now());
       this.basisMono = this.mono();
       // a pass only when the gang's reserve changes size (the rate drifts with every GPU-hour)
       const gang = old ? this.reserveGang() : null;

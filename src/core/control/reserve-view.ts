@@ -40,7 +40,7 @@ export function spareReserveView(ctl: Controller): SpareReserveView {
   const basis = mode === 'auto' ? ctl.reserveBasis() : null;
   return {
     mode, setting, targetNodes: mode === 'off' ? 0 : target, heldNodes: held.length, nodes: held.slice(0, 100).map((c) => c.name),
-    gang: gang ? { jobId: gang.jobId, gpus: gang.gpus, nodes: gang.nodes.length } : null,
+    gang: gang ? { jobId: gang.jobId, gpus: gang.gpus, nodes: gang.nodes } : null,
     auto: basis ? { preset: basis.preset, hardwarePerGpuHour: basis.hardwarePerGpuHour, repairMeanS: basis.repairMeanS, computedAtMs: basis.computedAtMs, meanNodesInRepair: auto?.meanNodesInRepair ?? null, spares: auto?.spares ?? null } : null,
   };
 }

@@ -16,7 +16,7 @@
  * Pure: the caller passes the clock's now.
  */
 import { meanOf } from '../sim/distributions.js';
-import { fleetReliabilityOf, fleetShape, priorModel, type HistoryCounts } from './fleet-history.js';
+import type { FleetReliability } from './fleet-history.js';
 import type { FailureModel } from '../reliability/types.js';
 import type { NodeCap } from './placement.js';
 import { autoSpareReserve } from './spare-reserve.js';
@@ -35,22 +35,21 @@ export interface ReserveBasis {
   computedAtMs: number;
 }
 
-/** `prior`: the failure model the server was given (`--failure-rates`), else the preset of the fleet's GPUs; its repair time too. */
-export function reserveBasis(nodes: readonly NodeRec[], counts: HistoryCounts, nowMs: number, prior: FailureModel | null = null): ReserveBasis {
-  const shape = fleetShape(nodes);
-  const model = priorModel(shape, prior);
-  const r = fleetReliabilityOf(shape, counts, nowMs, model);
+/** The basis from the fleet's estimate (the controller's FleetTracker) and the prior model (its repair time). */
+export function reserveBasisOf(r: FleetReliability, prior: FailureModel, nowMs: number): ReserveBasis {
   const rate = (cause: string) => r.causes.find((c) => c.cause === cause)?.posteriorMeanPerGpuHour ?? 0;
-  return { preset: r.preset, gpusPerNode: r.gpusPerNode, hardwarePerGpuHour: rate('gpu-hardware') + rate('node-lost'), repairMeanS: meanOf(model.model.repair), computedAtMs: nowMs };
+  return { preset: r.preset, gpusPerNode: r.gpusPerNode, hardwarePerGpuHour: rate('gpu-hardware') + rate('node-lost'), repairMeanS: meanOf(prior.repair), computedAtMs: nowMs };
 }
 
 /** The largest multi-node job that runs or is recovering. */
 export interface Gang {
   jobId: string;
   gpus: number;
-  /** Nodes of its live (or, recovering, its last) attempt. */
-  nodes: string[];
-  /** GPUs per node of those nodes (the size a spare must have). */
+  /** Its live (or, recovering, its last) attempt: the nodes the reserve stays near. */
+  attempt: AttemptRec;
+  /** Nodes of that attempt. */
+  nodes: number;
+  /** GPUs per node of those nodes (the size a spare must have; a gang takes nodes of one size). */
   nodeGpus: number;
 }
 
@@ -67,10 +66,23 @@ export function largestGang(jobs: Iterable<JobRec>, attempts: ReadonlyMap<string
     bestAtt = att;
   }
   if (!best || !bestAtt) return null;
-  const names = bestAtt.parts.map((p) => p.node);
-  let nodeGpus = 0;
-  for (const n of names) nodeGpus = Math.max(nodeGpus, nodes.get(n)?.gpus.length ?? 0);
-  return { jobId: best.id, gpus: best.spec.gpus, nodes: names, nodeGpus };
+  return { jobId: best.id, gpus: best.spec.gpus, attempt: bestAtt, nodes: bestAtt.parts.length, nodeGpus: nodes.get(bestAtt.parts[0]!.node)?.gpus.length ?? 0 };
+}
+
+/** The racks and arrays of an attempt's nodes (cached: an attempt's nodes never change). */
+const topologyOf = new WeakMap<AttemptRec, { racks: Set<string>; arrays: Set<string> }>();
+
+function gangTopology(att: AttemptRec, nodes: ReadonlyMap<string, NodeRec>): { racks: Set<string>; arrays: Set<string> } {
+  let t = topologyOf.get(att);
+  if (t) return t;
+  t = { racks: new Set(), arrays: new Set() };
+  for (const p of att.parts) {
+    const n = nodes.get(p.node);
+    if (n?.rack) t.racks.add(`${n.array ?? ''}\u0000${n.rack}`);
+    if (n?.array) t.arrays.add(n.array);
+  }
+  topologyOf.set(att, t);
+  return t;
 }
 
 export type ReserveMode = 'off' | 'fixed' | 'auto';
@@ -89,7 +101,7 @@ export interface AutoSizing {
 export function reserveTarget(setting: number | 'auto', gang: Gang | null, basis: ReserveBasis | null): { target: number; auto: AutoSizing | null } {
   if (setting !== 'auto') return { target: Math.max(0, setting), auto: null };
   if (!gang || !basis) return { target: 0, auto: null };
-  const gangNodes = gang.nodes.length;
+  const gangNodes = gang.nodes;
   const r = autoSpareReserve({ nodes: gangNodes, gpusPerNode: basis.gpusPerNode, hardwarePerGpuHour: basis.hardwarePerGpuHour, repairMeanS: basis.repairMeanS });
   return { target: r.spares, auto: { basis, gangNodes, meanNodesInRepair: r.meanNodesInRepair, spares: r.spares } };
 }
@@ -100,13 +112,7 @@ export function reserveTarget(setting: number | 'auto', gang: Gang | null, basis
  */
 export function pickReserve(caps: readonly NodeCap[], gang: Gang, target: number, excluded: ReadonlySet<string>, nodes: ReadonlyMap<string, NodeRec>): NodeCap[] {
   if (target <= 0) return [];
-  const racks = new Set<string>();
-  const arrays = new Set<string>();
-  for (const name of gang.nodes) {
-    const n = nodes.get(name);
-    if (n?.rack) racks.add(`${n.array ?? ''}\u0000${n.rack}`);
-    if (n?.array) arrays.add(n.array);
-  }
+  const { racks, arrays } = gangTopology(gang.attempt, nodes);
   const tiers: NodeCap[][] = [[], [], []];
   for (const c of caps) {
     if (excluded.has(c.name) || c.totalGpus !== gang.nodeGpus || c.freeGpus !== c.totalGpus || c.totalGpus === 0) continue;
