@@ -66,13 +66,14 @@ export class Persister {
 
 /** Concatenates batches; for rows written twice the later version wins. */
 export function merge(batches: WriteBatch[]): WriteBatch {
-  const nodes = new Map(), jobs = new Map(), attempts = new Map(), parts = new Map(), quotas = new Map<string, number | null>(), tokens = new Map();
+  const nodes = new Map(), jobs = new Map(), attempts = new Map(), parts = new Map(), placements = new Map(), quotas = new Map<string, number | null>(), tokens = new Map();
   const events = [], logs = [], del: string[] = [], delHashes: string[] = [];
   for (const b of batches) {
     for (const n of b.changes?.nodes ?? []) nodes.set(n.name, n);
     for (const j of b.changes?.jobs ?? []) jobs.set(j.id, j);
     for (const a of b.changes?.attempts ?? []) attempts.set(a.id, a);
     for (const p of b.changes?.parts ?? []) parts.set(`${p.attemptId}#${p.index}`, p);
+    for (const p of b.changes?.placements ?? []) placements.set(p.attemptId, p);
     for (const [t, q] of b.changes?.quotas ?? []) quotas.set(t, q);
     // loops, not push(...xs): a batch can hold 10^5+ events, past the stack's argument limit
     for (const e of b.changes?.events ?? []) events.push(e);
@@ -82,7 +83,7 @@ export function merge(batches: WriteBatch[]): WriteBatch {
     for (const t of b.tokensPut ?? []) tokens.set(t.node ? `node:${t.node}` : t.hash, t);
   }
   return {
-    changes: { nodes: [...nodes.values()], jobs: [...jobs.values()], attempts: [...attempts.values()], parts: [...parts.values()], events, quotas: [...quotas] },
+    changes: { nodes: [...nodes.values()], jobs: [...jobs.values()], attempts: [...attempts.values()], parts: [...parts.values()], placements: [...placements.values()], events, quotas: [...quotas] },
     tokensPut: [...tokens.values()],
     nodeTokensDelete: del,
     tokensDelete: delHashes,

@@ -51,6 +51,8 @@ export interface Changes {
   attempts: AttemptRec[];
   /** Attempt parts changed (a 12,288-node gang must not rewrite every part when one starts). */
   parts: { attemptId: string; index: number; part: AttemptPart }[];
+  /** New attempts' parts as placed: stored as a few rows of many parts each, not a row per part. */
+  placements?: { attemptId: string; parts: AttemptPart[] }[];
   events: ControlEvent[];
   quotas: [string, number | null][];
 }

@@ -46,6 +46,8 @@ export class Controller {
   private dirtyJobs = new Set<string>();
   private dirtyAttempts = new Set<string>();
   private dirtyParts = new Map<string, { attemptId: string; index: number; part: AttemptPart }>();
+  /** Attempts placed since the last takeChanges (their parts go out as placement rows). */
+  private newPlacements = new Map<string, AttemptRec>();
   /** Earliest fence bound still ahead, monotonic (a scheduling pass is due then). */
   private nextFenceExpiryMs = Infinity;
   /** Each fenced attempt's bound on the monotonic clock (memory only; `fencedUntilMs` is the wall-clock record). */
@@ -64,6 +66,12 @@ export class Controller {
   private pendingEvents: ControlEvent[] = [];
   /** After a restore, live attempts get a fresh grace before a heartbeat that lacks them fails them (monotonic). */
   restoredMono = -Infinity;
+  /**
+   * With a clock without a monotonic side: the nodes that may have stopped heartbeating, in
+   * node order (the twin's silent agents: it lands every other node's heartbeat in bulk), so
+   * the timeout check is not O(nodes) every interval. Default: every node.
+   */
+  timeoutCandidates: (() => Iterable<NodeRec>) | null = null;
   /** Free GPUs of the schedulable nodes, updated on every node refresh (scheduling passes read it). */
   capacity = new CapacityIndex();
   /** Highest heartbeat seq seen per node since its agent registered (memory only). */
@@ -115,6 +123,7 @@ export class Controller {
         this.nextFenceExpiryMs = Math.min(this.nextFenceExpiryMs, mono + fenceBoundMs(this.policy.nodeTimeoutS));
       }
       for (const p of a.parts) {
+        if (a.endedAtMs !== null) p.exited = true; // parts that stopped after the attempt failed have no row of their own
         const n = this.nodes.get(p.node);
         if (!p.exited && n) for (const i of p.gpuIndices) n.busy[i] = a.id;
       }
@@ -155,6 +164,7 @@ export class Controller {
       jobs: [...this.dirtyJobs].flatMap((j) => this.jobs.get(j) ?? []),
       attempts: [...this.dirtyAttempts].flatMap((a) => this.attempts.get(a) ?? []),
       parts: [...this.dirtyParts.values()],
+      placements: [...this.newPlacements.values()].map((a) => ({ attemptId: a.id, parts: a.parts })),
       events: this.pendingEvents,
       quotas: [...this.dirtyQuotas],
     };
@@ -162,6 +172,7 @@ export class Controller {
     this.dirtyJobs = new Set();
     this.dirtyAttempts = new Set();
     this.dirtyParts = new Map();
+    this.newPlacements = new Map();
     this.dirtyQuotas = new Map();
     this.pendingEvents = [];
     return c;
@@ -177,7 +188,7 @@ export class Controller {
   }
 
   hasChanges(): boolean {
-    return this.pendingEvents.length > 0 || this.dirtyNodes.size + this.dirtyJobs.size + this.dirtyAttempts.size + this.dirtyParts.size + this.dirtyQuotas.size > 0;
+    return this.pendingEvents.length > 0 || this.dirtyNodes.size + this.dirtyJobs.size + this.dirtyAttempts.size + this.dirtyParts.size + this.newPlacements.size + this.dirtyQuotas.size > 0;
   }
 
   emit(kind: string, reason: string, ref: { jobId?: string | null; node?: string | null; data?: Record<string, unknown> } = {}): void {
@@ -397,8 +408,8 @@ export class Controller {
       }
       return;
     }
-    // a clock without a monotonic side (the twin's virtual clock): `lastHeartbeatMs`, set in bulk, O(nodes)
-    for (const n of this.nodes.values()) if (!n.down && n.lastHeartbeatMs < deadline) this.timedOut(n, mono, n.lastHeartbeatMs);
+    // a clock without a monotonic side (the twin's virtual clock): `lastHeartbeatMs`, set in bulk
+    for (const n of this.timeoutCandidates?.() ?? this.nodes.values()) if (!n.down && n.lastHeartbeatMs < deadline) this.timedOut(n, mono, n.lastHeartbeatMs);
   }
 
   /** The node's heartbeats stopped at `last` (monotonic): down, its attempts fenced and failed. */
@@ -534,7 +545,7 @@ export class Controller {
     this.attemptMono.set(att, this.mono());
     job.attemptIds.push(id);
     this.touchAttempt(att);
-    parts.forEach((_, i) => this.touchPart(att, i));
+    this.newPlacements.set(id, att);
     const racks = new Set(placement.map((p) => this.nodes.get(p.name)!.rack ?? '')).size;
     this.emit('attempt.placed', `attempt ${number} on ${placement.length} node(s) in ${racks} rack(s)`, { jobId: job.id, data: { attemptId: id, nodes: placement.map((p) => p.name) } });
     this.setJobState(job, 'running', `attempt ${number} placed`);
@@ -624,8 +635,12 @@ export class Controller {
    */
   partExited(att: AttemptRec, node: string, exitCode: number | null, signal: string | null, why?: string, fault?: FailureFault): void {
     const { part, groupRank } = partOn(att, node)!;
+    const stopping = att.stop !== null;
     markExited(att, part, exitCode);
-    this.touchPart(att, groupRank);
+    // a part of an attempt already stopping is not a row: its exit decides nothing (the attempt's
+    // outcome is set); a restore counts every part of an ended attempt as exited, and one before
+    // the end finds the agent without it (23,000 rows per gang restart)
+    if (!stopping) this.touchPart(att, groupRank);
     const n = this.nodes.get(node);
     if (n) {
       for (const i of part.gpuIndices) if (n.busy[i] === att.id) n.busy[i] = null;

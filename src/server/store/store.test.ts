@@ -52,6 +52,56 @@ describe.each([
     await again.close();
   });
 
+  it.skipIf(!enabled)('a 2,500-node gang: placement in a few rows, stopped parts without rows; restores the same parts, exits and node states', async () => {
+    const clock = { t: 1_700_000_000_000, nowMs() { return this.t; } };
+    const ctl = new Controller(clock, DEFAULT_POLICY);
+    const gpus = [0, 1].map((i) => ({ index: i, uuid: `U${i}`, model: 'H100' }));
+    for (let i = 0; i < 2600; i++) ctl.registerNode({ name: `n${String(i).padStart(4, '0')}`, gpus, topology: { rack: `r${i >> 4}` }, address: null, attempts: [] });
+    const store = await backend.open('gang');
+    await store.write({ changes: ctl.takeChanges() });
+    const job = ctl.submitJob({ name: 'gang', gpus: 5000, priority: 0, team: 't', maxRestarts: 0, command: ['x'], cwd: null, env: {}, gracePeriodS: 3 });
+    ctl.tick();
+    const att = ctl.attempts.get(job.attemptIds[0])!;
+    expect(att.parts).toHaveLength(2500);
+    const placed = ctl.takeChanges();
+    expect(placed.parts).toEqual([]); // no row per part …
+    expect(placed.placements?.map((p) => p.parts.length)).toEqual([2500]); // … one placement
+    await store.write({ changes: placed });
+    // a live attempt restores part by part, in rank order
+    const live = await store.loadSnapshot();
+    expect(live.attempts[0].parts).toEqual(att.parts);
+    // rank 0's node fails the attempt (a row); the other parts stop (no rows), then it ends
+    const [first, second, ...rest] = att.parts.map((p) => p.node);
+    ctl.partExited(att, first, 3, null);
+    ctl.partExited(att, second, null, 'SIGTERM');
+    const failed = ctl.takeChanges();
+    expect(failed.parts.map((p) => p.index)).toEqual([0]);
+    await store.write({ changes: failed });
+    // restored while stopping: the stopped part's exit was not written, so its GPUs count as busy until its agent reports
+    const ctlMid = new Controller(clock, DEFAULT_POLICY);
+    ctlMid.restore(await store.loadSnapshot());
+    expect(ctlMid.nodes.get(first)!.state).toBe('idle');
+    expect(ctlMid.nodes.get(second)!.state).toBe('allocated');
+    for (const n of rest) ctl.partExited(att, n, null, 'SIGTERM');
+    expect(att.endedAtMs).not.toBeNull();
+    const ended = ctl.takeChanges();
+    expect(ended.parts).toEqual([]);
+    await store.write({ changes: ended });
+    await store.close();
+
+    const again = await backend.open('gang');
+    const ctl2 = new Controller(clock, DEFAULT_POLICY);
+    ctl2.restore(await again.loadSnapshot());
+    const att2 = ctl2.attempts.get(att.id)!;
+    expect(att2.state).toBe('failed');
+    expect(att2.parts.map((p) => p.node)).toEqual(att.parts.map((p) => p.node));
+    expect(att2.parts.map((p) => p.firstRank)).toEqual(att.parts.map((p) => p.firstRank));
+    expect(att2.parts[0]).toMatchObject({ exited: true, exitCode: 3 });
+    expect(att2.parts.every((p) => p.exited)).toBe(true);
+    expect([...ctl2.nodes.values()].every((n) => n.state === 'idle')).toBe(true);
+    await again.close();
+  });
+
   it.skipIf(!enabled)('upserts many rows in chunks within one transaction', async () => {
     const ctl = new Controller({ nowMs: () => 5 }, DEFAULT_POLICY);
     for (let i = 0; i < 1200; i++) ctl.registerNode({ name: `n${i}`, gpus: [{ index: 0, uuid: 'u', model: 'm' }], topology: {}, address: null, attempts: [] });

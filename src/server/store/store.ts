@@ -200,6 +200,7 @@ export class Store {
         await upsert(tx, 'nodes', 'name', c.nodes, (n) => ({ name: n.name, state: n.state, data: JSON.stringify({ ...n, busy: undefined, telemetry: undefined }) }), this.raw);
         await upsert(tx, 'jobs', 'id', c.jobs, (j) => ({ id: j.id, seq: j.seq, state: j.state, data: JSON.stringify(j) }), this.raw);
         await upsert(tx, 'attempts', 'id', c.attempts, (a) => ({ id: a.id, job_id: a.jobId, data: JSON.stringify({ ...a, parts: undefined }) }), this.raw);
+        await upsert(tx, 'attempt_parts', 'id', placementRows(c.placements ?? []), (r) => ({ id: r.id, attempt_id: r.attemptId, idx: r.idx, data: JSON.stringify(r.parts) }), this.raw);
         await upsert(tx, 'attempt_parts', 'id', c.parts, (p) => ({ id: `${p.attemptId}#${p.index}`, attempt_id: p.attemptId, idx: p.index, data: JSON.stringify(p.part) }), this.raw);
         const eventRow = (e: ControlEvent) => ({ seq: e.seq, at_ms: e.atMs, kind: e.kind, job_id: e.jobId, node: e.node, reason: e.reason, data: e.data ? JSON.stringify(e.data) : null });
         if (this.raw) await insertRows(this.raw, 'events', null, c.events, eventRow);
@@ -290,8 +291,32 @@ export class Store {
 function withParts(attempts: AttemptRec[], rows: { attempt_id: string; idx: number; data: string }[]): AttemptRec[] {
   const byId = new Map(attempts.map((a) => [a.id, a]));
   for (const a of attempts) a.parts ??= [];
-  for (const r of rows) byId.get(r.attempt_id)?.parts.splice(Number(r.idx), 1, JSON.parse(r.data) as AttemptPart);
+  for (const r of rows) {
+    const parts = byId.get(r.attempt_id)?.parts;
+    if (!parts) continue;
+    const idx = Number(r.idx);
+    if (idx < 0) for (const p of JSON.parse(r.data) as AttemptPart[]) parts.push(p); // a placement row (they come first, in order)
+    else parts.splice(idx, 1, JSON.parse(r.data) as AttemptPart); // a part changed since
+  }
   return attempts;
+}
+
+/** Parts per placement row. */
+const PLACEMENT_PARTS = 1024;
+/** Placement rows have idx PLACEMENT_IDX + k (k = 0, 1, …): negative, before every part row, in order. */
+const PLACEMENT_IDX = -1_000_000;
+
+/**
+ * A new attempt's parts as placed, PLACEMENT_PARTS to a row (`<attempt>#p<k>`) in the
+ * attempt_parts table, instead of a row per part: a 23,000-node gang's placement is 23 rows.
+ * A part that changes later gets its own row (index ≥ 0), which wins on load.
+ */
+function placementRows(placements: readonly { attemptId: string; parts: readonly AttemptPart[] }[]): { id: string; attemptId: string; idx: number; parts: readonly AttemptPart[] }[] {
+  const rows: { id: string; attemptId: string; idx: number; parts: readonly AttemptPart[] }[] = [];
+  for (const { attemptId, parts } of placements) {
+    for (let k = 0; k * PLACEMENT_PARTS < parts.length; k++) rows.push({ id: `${attemptId}#p${k}`, attemptId, idx: PLACEMENT_IDX + k, parts: parts.slice(k * PLACEMENT_PARTS, (k + 1) * PLACEMENT_PARTS) });
+  }
+  return rows;
 }
 
 /** Inserts or updates rows by `key`, 500 at a time; each chunk is serialised just before it is written. */
