@@ -8,8 +8,10 @@
 import type { LocalAttempt } from '../core/control/controller.js';
 
 export class Agents {
-  /** 1 while the node's agent heartbeats. */
+  /** 1 while the node's agent heartbeats (change it with `setUp`). */
   readonly up: Uint8Array;
+  /** Nodes whose agents are down: the only ones whose heartbeats can time out. */
+  readonly silent = new Set<number>();
   /** 1 while a real heartbeat is scheduled. */
   readonly hbPending: Uint8Array;
   /** Attempts each node's agent holds (attempt id → local state). */
@@ -23,6 +25,17 @@ export class Agents {
     this.held = Array.from({ length: nodes }, () => new Map());
     this.phaseS = new Float64Array(nodes);
     for (let i = 0; i < nodes; i++) this.phaseS[i] = (((i * 2654435761) >>> 0) % 1000) / 1000 * intervalS;
+  }
+
+  setUp(node: number, up: boolean): void {
+    this.up[node] = up ? 1 : 0;
+    if (up) this.silent.delete(node);
+    else this.silent.add(node);
+  }
+
+  /** Silent nodes in node order. */
+  silentNodes(): number[] {
+    return [...this.silent].sort((a, b) => a - b);
   }
 
   /** Virtual time of the node's next heartbeat after `nowS`. */

@@ -93,7 +93,7 @@ export class Incidents {
       this.t.inRepair.set(node, `${c.label}: XID ${c.xid} on GPU ${gpu}`);
       this.t.schedule(this.t.nowS + detectS + this.t.repairS(this.t.rng), K_REPAIRED, node);
     } else if (c.kind === 'node-crash') {
-      this.t.agents.up[node] = 0;
+      this.t.agents.setUp(node, false);
       this.t.agents.held[node].clear();
       this.t.inRepair.set(node, c.label);
       this.t.schedule(this.t.nowS + this.t.repairS(this.t.rng), K_REPAIRED, node);
@@ -157,7 +157,7 @@ export class Incidents {
     const f = this.t.fleet.nodes[node];
     this.t.failedGpu.fill(0, f.firstGpu, f.firstGpu + this.t.fleet.gpusPerNode);
     if (!this.t.agents.up[node]) {
-      this.t.agents.up[node] = 1;
+      this.t.agents.setUp(node, true);
       this.t.ctl.registerNode({ name: f.name, gpus: f.gpus, topology: { rack: f.rack, array: f.array, hall: f.hall }, address: this.t.nodeRecs[node].address, attempts: [] });
     }
     this.uncordon(node, `repaired (${why})`);

@@ -89,6 +89,8 @@ export class Twin {
     this.ctl = opts.ctl;
     this.ctl.watch.job = (j) => void this.touchedJobs.add(j.id);
     this.ctl.watch.attempt = (a) => void this.touchedAttempts.add(a.id);
+    // every up agent's heartbeat lands in bulk each interval (tick): only silent ones can time out
+    this.ctl.timeoutCandidates = () => this.agents.silentNodes().map((i) => this.nodeRecs[i]);
     this.clock = opts.clock;
     this.fleet = buildFleet(opts.cluster);
     this.intervalS = opts.ctl.policy.heartbeatIntervalS;
