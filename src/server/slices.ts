@@ -85,3 +85,8 @@ export function textStream(parts: readonly string[], perTurn = 8): Readable {
     { objectMode: false },
   );
 }
+
+/** A response already serialised as JSON (sent as is). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}

@@ -1,9 +1,12 @@
 /** Agent routes: register (join token → node credential), heartbeat, attempt events. */
 import { ColossusError } from '../../core/errors.js';
+import type { DesiredState } from '../../core/control/controller.js';
+import type { AttemptSpecView } from '../../core/control/attempt-spec.js';
 import { ROUTES } from '../../protocol/routes.js';
 import { hashToken, newToken } from '../auth.js';
 import type { ColossusServer } from '../app.js';
 import type { LogRow } from '../store/store.js';
+import { RawJson } from '../slices.js';
 import { defineRoute } from './define.js';
 
 export function registerAgentRoutes(server: ColossusServer): void {
@@ -41,7 +44,7 @@ export function registerAgentRoutes(server: ColossusServer): void {
     } else if (ctl.hasChanges()) {
       server.commit().catch((err) => server.app.log.error({ err }, 'lazy commit failed'));
     }
-    return desired;
+    return new RawJson(desiredJson(desired));
   });
 
   defineRoute(server, ROUTES.attemptEvents, async ({ body, params }) => {
@@ -56,4 +59,24 @@ export function registerAgentRoutes(server: ColossusServer): void {
     if (body.events.some((e) => e.type === 'exited')) server.kick();
     return { keepRunning };
   });
+}
+
+/**
+ * The heartbeat reply as JSON, each running attempt's spec serialised once: a node running
+ * a gang gets its spec (per-rank environments, a few KiB) with every heartbeat, and a full
+ * 25,000-node fleet would otherwise stringify ~5,000 of them a second. Specs never change
+ * during an attempt (src/core/control/attempt-spec.ts keeps one object per attempt and node).
+ */
+export function desiredJson(d: DesiredState): string {
+  const head = JSON.stringify({ ...d, run: [] });
+  if (d.run.length === 0) return head;
+  const at = head.indexOf('"run":[]') + '"run":['.length; // a key: inside a JSON string the quotes would be escaped
+  return head.slice(0, at) + d.run.map(specJson).join(',') + head.slice(at);
+}
+
+const specTexts = new WeakMap<AttemptSpecView, string>();
+function specJson(spec: AttemptSpecView): string {
+  let text = specTexts.get(spec);
+  if (text === undefined) specTexts.set(spec, (text = JSON.stringify(spec)));
+  return text;
 }

@@ -10,7 +10,7 @@ import { authorize } from '../auth.js';
 import { ProblemError, problemOf } from '../errors.js';
 import type { ColossusServer } from '../app.js';
 import type { TokenRow } from '../store/store.js';
-import { JsonList, STREAM_MIN_ITEMS, jsonListStream } from '../slices.js';
+import { JsonList, RawJson, STREAM_MIN_ITEMS, jsonListStream } from '../slices.js';
 
 export interface RouteContext<B, Q> {
   body: B;
@@ -40,6 +40,7 @@ export function defineRoute<D extends RouteDef>(
       const body = def.body ? parse(def.body, req.body ?? undefined, 'body') : undefined;
       const query = def.query ? parse(def.query, req.query ?? {}, 'query') : undefined;
       const result = await handler({ body, query, params, auth, req, reply } as never);
+      if (result instanceof RawJson) return reply.code(def.status ?? 200).type('application/json; charset=utf-8').send(result.text);
       if (result instanceof JsonList) {
         // a long list is written in slices (heartbeats are answered in between); a short one at once
         if (result.items.length >= STREAM_MIN_ITEMS) return reply.code(def.status ?? 200).type('application/json; charset=utf-8').send(jsonListStream(result));
