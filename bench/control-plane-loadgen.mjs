@@ -14,7 +14,9 @@ const [url, joinToken, intervalArg, secondsArg, ...counts] = process.argv.slice(
 const intervalS = Number(intervalArg);
 const seconds = Number(secondsArg);
 const { hostname, port } = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// Real agents each hold their own connection: up to 1,024 requests in flight here, so requests
+// that wait for a commit (exit reports) do not hold back the others in a small pool.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
 function post(path, token, body) {
   const data = JSON.stringify(body);
@@ -45,10 +47,14 @@ const gpus = Array.from({ length: 8 }, (_, i) => ({ index: i, uuid: `GPU-${i}`, 
 const tokens = [];
 /** Attempts each simulated agent holds (echoed from the server's desired state). */
 const held = [];
+/** Heartbeat sequence number per node, across phases (the server takes a lower one as stale). */
+const seq = [];
 /** Stop orders already answered with an exit report ("node/attempt"). */
 const reported = new Set();
 let events = 0;
 let eventErrors = 0;
+let stopOrders = 0;
+let withRun = 0;
 
 async function register(from, to) {
   const lat = [];
@@ -73,7 +79,6 @@ async function register(from, to) {
 async function heartbeats(n) {
   const lat = [];
   let errors = 0;
-  const seq = new Array(n).fill(0);
   const periodMs = intervalS * 1000;
   const t0 = performance.now();
   const endAt = t0 + seconds * 1000;
@@ -91,7 +96,8 @@ async function heartbeats(n) {
       const due = Math.floor(((now - t0) / periodMs) * n);
       for (; k < due; k++) {
         const i = k % n;
-        const s = seq[i]++;
+        const s = seq[i] ?? 0;
+        seq[i] = s + 1;
         const body = { seq: s, attempts: held[i] ?? [] };
         if (s % 10 === 9) body.telemetry = { gpus: [{ index: s % 8, temperatureC: 40 + (s % 30), powerW: 300 + (s % 400) }] };
         inflight++;
@@ -102,8 +108,10 @@ async function heartbeats(n) {
             // play the agent: what the server wants running is running
             const d = JSON.parse(r.text);
             held[i] = d.run.map((a) => ({ attemptId: a.attemptId, state: 'running' }));
+            if (d.run.length) withRun++;
             // a stop order: the ranks are killed and the exit reported at once, as an agent does
             for (const o of d.stop) {
+              stopOrders++;
               if (reported.has(`${i}/${o.attemptId}`)) continue;
               reported.add(`${i}/${o.attemptId}`);
               events++;
@@ -127,7 +135,9 @@ async function heartbeats(n) {
   const row = summary('heartbeat', n, lat, errors, seconds);
   row.exitReports = events;
   row.exitReportErrors = eventErrors;
-  events = eventErrors = 0;
+  row.repliesWithRun = withRun;
+  row.stopOrders = stopOrders;
+  events = eventErrors = stopOrders = withRun = 0;
   return row;
 }
 

@@ -4,7 +4,8 @@
 // prints, for the longest ones and summed over all of them, the functions they spent
 // their time in (inclusive: each function once per sample). Wall durations include time
 // the process waited for a core on a loaded machine; compare sample counts too.
-//   node bench/long-tasks.mjs PROFILE.cpuprofile [--min-ms 5] [--top 12]
+//   node bench/long-tasks.mjs PROFILE.cpuprofile [--min-ms 5] [--top 12] [--show 6] [--from S] [--to S]
+// (--from/--to: only tasks starting in that window, seconds since the profile began)
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -48,7 +49,8 @@ for (let i = 0; i <= prof.samples.length; i++) {
   if (busy && start < 0) start = i;
   if (!busy && start >= 0) {
     const ms = (times[i - 1] - times[start]) / 1000 + (times[start] - (times[start - 1] ?? times[start])) / 1000;
-    if (ms >= minMs) tasks.push({ from: start, to: i, ms, atS: times[start] / 1e6 });
+    const atS = times[start] / 1e6;
+    if (ms >= minMs && atS >= opt('--from', 0) && atS <= opt('--to', Infinity)) tasks.push({ from: start, to: i, ms, atS });
     start = -1;
   }
 }
