@@ -428,6 +428,7 @@ export class Controller {
 
   /** A node's heartbeat (or registration, or restore) at `mono`: to the end of the order. */
   private beat(name: string, mono: number): void {
+    if (!this.clock.monotonicMs) return; // the timeout check reads `lastHeartbeatMs` then (the twin)
     this.heartbeatMono.delete(name);
     this.heartbeatMono.set(name, mono);
   }

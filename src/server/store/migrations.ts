@@ -1,5 +1,5 @@
 /** Schema migrations, the same for SQLite and PostgreSQL (portable column types only). */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -98,6 +98,20 @@ const loginSessions: Migration = {
   },
 };
 
+/**
+ * Events by job and by node are indexed only where they have one: most events are a node's
+ * (`node.state`, no job), and an index entry per NULL cost every such insert a B-tree write.
+ * `job_id = ?` and `node = ?` imply IS NOT NULL, so both stores still use the indexes.
+ */
+const eventIndexesPartial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex('events_job').execute();
+    await db.schema.dropIndex('events_node').execute();
+    await sql`create index events_job on events (job_id, seq) where job_id is not null`.execute(db);
+    await sql`create index events_node on events (node, seq) where node is not null`.execute(db);
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease, '0004-token-team': tokenTeam, '0005-login-sessions': loginSessions }),
+  getMigrations: async () => ({ '0001-initial': initial, '0002-attempt-parts': attemptParts, '0003-meta-lease': metaAndLease, '0004-token-team': tokenTeam, '0005-login-sessions': loginSessions, '0006-event-indexes-partial': eventIndexesPartial }),
 };
