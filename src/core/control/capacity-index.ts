@@ -113,17 +113,26 @@ export class CapacityIndex {
 
   /** Adds a node or updates its capacity and whether it takes work (O(log nodes); nothing when unchanged). */
   set(cap: NodeCap, schedulable: boolean): void {
-    let e = this.entries.get(cap.name);
+    this.update(cap.name, cap.rack, cap.array, cap.totalGpus, cap.freeGpus, schedulable);
+  }
+
+  /** `set` without a NodeCap to allocate (the controller calls it on every node refresh). */
+  update(name: string, rack: string, array: string, totalGpus: number, freeGpus: number, schedulable: boolean): void {
+    let e = this.entries.get(name);
     if (!e) {
-      e = { cap: { ...cap }, ordinal: this.nextOrdinal++, schedulable: false, excluded: false, on: false, key: 0, stamp: 0, moved: false };
+      e = { cap: { name, rack, array, totalGpus, freeGpus }, ordinal: this.nextOrdinal++, schedulable: false, excluded: false, on: false, key: 0, stamp: 0, moved: false };
       e.key = e.ordinal;
-      this.entries.set(cap.name, e);
-    } else if (e.schedulable === schedulable && e.cap.freeGpus === cap.freeGpus && e.cap.totalGpus === cap.totalGpus && e.cap.rack === cap.rack && e.cap.array === cap.array) {
+      this.entries.set(name, e);
+    } else if (e.schedulable === schedulable && e.cap.freeGpus === freeGpus && e.cap.totalGpus === totalGpus && e.cap.rack === rack && e.cap.array === array) {
       return;
     }
     this.unindex(e);
     if (e.schedulable) this.schedulableGpus -= e.cap.totalGpus;
-    Object.assign(e.cap, cap);
+    const c = e.cap;
+    c.rack = rack;
+    c.array = array;
+    c.totalGpus = totalGpus;
+    c.freeGpus = freeGpus;
     e.schedulable = schedulable;
     if (e.schedulable) this.schedulableGpus += e.cap.totalGpus;
     if (this.inPass) {
@@ -150,10 +159,14 @@ export class CapacityIndex {
   endPass(): void {
     this.inPass = false;
     for (const e of [...this.movedInPass, ...this.excludedInPass]) {
-      this.unindex(e);
       e.moved = false;
+      const wasExcluded = e.excluded;
       e.excluded = false;
+      if (e.key === e.ordinal && !wasExcluded) continue;
       e.key = e.ordinal;
+      // a node in no bucket (no free GPU, or out of service) needs only its key back
+      if (!wasExcluded && (!e.on || e.cap.freeGpus === 0)) continue;
+      this.unindex(e);
       this.index(e);
     }
     this.movedInPass.length = 0;

@@ -11,7 +11,7 @@ import { CapacityIndex } from './capacity-index.js';
 import { decideRecovery, isLemon } from './recovery.js';
 import { forgetSpecs } from './attempt-spec.js';
 import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, partOn } from './attempt-index.js';
-import { nodeCap, runSchedulingPass } from './scheduler.js';
+import { runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
 import { desiredState, reconcile } from './agent-sync.js';
@@ -107,6 +107,7 @@ export class Controller {
     const mono = this.mono();
     for (const n of s.nodes) {
       this.nodes.set(n.name, { ...n, busy: n.gpus.map(() => null), lastHeartbeatMs: n.down ? n.lastHeartbeatMs : now, telemetry: {} });
+      this.byName = null;
       if (!n.down) this.beat(n.name, mono);
     }
     for (const j of s.jobs) {
@@ -131,7 +132,7 @@ export class Controller {
     // a row keeps the state of its last write; GPUs changing hands since then are in the attempts
     for (const n of this.nodes.values()) {
       n.state = deriveNodeState(n);
-      this.capacity.set(nodeCap(n), isSchedulable(n));
+      this.updateCapacity(n);
     }
     for (const [team, q] of s.quotas) this.quotas.set(team, q);
     this.fleet.reset(s.history);
@@ -149,6 +150,7 @@ export class Controller {
   reload(s: Snapshot): void {
     for (const m of [this.nodes, this.jobs, this.attempts, this.quotas, this.waiting, this.lastSeq]) m.clear();
     this.capacity = new CapacityIndex();
+    this.byName = null;
     this.takeChanges();
     this.jobSeq = 0;
     this.lastTimeoutCheckMono = -Infinity;
@@ -260,7 +262,7 @@ export class Controller {
   refreshNode(n: NodeRec, reason: string, source: string, persist = true): void {
     const to = deriveNodeState(n);
     if (persist) this.touchNode(n);
-    this.capacity.set(nodeCap(n), isSchedulable(n));
+    this.updateCapacity(n);
     if (to === n.state) return;
     const from = n.state;
     n.state = to;
@@ -278,6 +280,7 @@ export class Controller {
     if (!n) {
       n = { name: input.name, state: 'idle', hold: null, holdReason: null, down: false, gpus: [], rack: null, array: null, hall: null, address: null, registeredAtMs: now, lastHeartbeatMs: now, busy: [], failuresMs: [], telemetry: {} };
       this.nodes.set(n.name, n);
+      this.byName = null;
       this.emit('node.state', 'registered', { node: n.name, data: { from: null, to: 'idle', source: 'agent' } });
     }
     const busy = n.busy;
@@ -424,6 +427,20 @@ export class Controller {
       this.fence(att, fencedUntilMs, fencedUntilMono);
       this.partExited(att, n.name, null, 'node-down', `node ${n.name} down: ${reason}`);
     }
+  }
+
+  private byName: NodeRec[] | null = null;
+
+  /** Every node, in name order (kept until a node registers or the state is restored). */
+  nodesByName(): NodeRec[] {
+    this.byName ??= [...this.nodes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.byName;
+  }
+
+  private updateCapacity(n: NodeRec): void {
+    let free = 0;
+    for (const b of n.busy) if (b === null) free++;
+    this.capacity.update(n.name, n.rack ?? '', n.array ?? '', n.gpus.length, free, isSchedulable(n));
   }
 
   /** A node's heartbeat (or registration, or restore) at `mono`: to the end of the order. */

@@ -31,6 +31,17 @@ describe('list queries', () => {
     expect(queryJobs(ctl, { sort: '-gpus', offset: 1, limit: 3 }).items.map((j) => j.id)).toEqual(jobs.slice(1, 4));
   });
 
+  it('lists by name from the kept order, which follows new registrations', () => {
+    const names = [...ctl.nodes.keys()].sort();
+    expect(queryNodes(ctl, {}).items.map((n) => n.name)).toEqual(names);
+    expect(queryNodes(ctl, { sort: '-name', offset: 2, limit: 3 }).items.map((n) => n.name)).toEqual([...names].reverse().slice(2, 5));
+    expect(queryNodes(ctl, { rack: 'r3', sort: 'name' }).total).toBe([...ctl.nodes.values()].filter((n) => n.rack === 'r3').length);
+    const c2 = fleet();
+    expect(queryNodes(c2, { limit: 2 }).items.map((n) => n.name)).toEqual(['n000', 'n001']);
+    c2.registerNode({ name: 'n0000', gpus: [], topology: {}, address: null, attempts: [] });
+    expect(queryNodes(c2, { limit: 2 }).items.map((n) => n.name)).toEqual(['n000', 'n0000']);
+  });
+
   it('sorts by the key, ties by name', () => {
     const page = queryNodes(ctl, { sort: '-gpusFree', limit: 299 }).items;
     for (let i = 1; i < page.length; i++) {

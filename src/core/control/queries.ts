@@ -124,8 +124,16 @@ export function queryNodes(ctl: Controller, q: NodeQuery): Page<NodeRec> {
     }
     return true;
   };
+  const sort = q.sort ?? 'name';
+  if (sort === 'name' || sort === '-name') {
+    // the controller keeps the nodes in name order (until one registers): no sort of 25,000 names per request
+    const all = ctl.nodesByName().filter(match);
+    if (sort === '-name') all.reverse();
+    const offset = q.offset ?? 0;
+    return { total: all.length, items: all.slice(offset, offset + (q.limit ?? all.length)) };
+  }
   const all = [...ctl.nodes.values()].filter(match);
-  return { total: all.length, items: sortPage(all, NODE_KEYS, q.sort ?? 'name', q.offset ?? 0, q.limit ?? all.length, 'name') };
+  return { total: all.length, items: sortPage(all, NODE_KEYS, sort, q.offset ?? 0, q.limit ?? all.length, 'name') };
 }
 
 export interface JobQuery {
