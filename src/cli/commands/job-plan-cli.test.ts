@@ -5,56 +5,31 @@
  * carries it as environment and as its plan; `job show` compares achieved with planned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../main.js';
-import { createServer, type ColossusServer } from '../../server/app.js';
-import { Store } from '../../server/store/store.js';
-import { ensureTokenFiles } from '../../server/tokens-files.js';
+import { startCliServer, type CliServer } from '../testing/in-process.js';
+import type { ColossusServer } from '../../server/app.js';
 import { clusterByName } from '../../core/cluster/catalog.js';
 import { getModelPreset } from '../../core/model/catalog.js';
 import { DEFAULT_SOFTWARE, softwareRelease } from '../../core/perf/software.js';
 import { jobPlanEnv, jobPlanSpec, planJobLayout } from '../../core/control/job-plan.js';
 
 let server: ColossusServer;
-let url: string;
 let dir: string;
-let admin: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const cut = args.includes('--') ? args.indexOf('--') : args.length;
-    const code = await main([...args.slice(0, cut), '--server', url, '--token', admin, ...args.slice(cut)]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
+let h: CliServer;
+const cli = (args: string[]) => h.cli(args);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'colossus-plan-cli-'));
-  const tokens = ensureTokenFiles(dir, {});
-  admin = tokens.admin;
-  server = await createServer({ store: await Store.open({ dataDir: dir }), bootstrapTokens: tokens, tickMs: 0 });
-  url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  h = await startCliServer('colossus-plan-cli-');
+  ({ server, dir } = h);
   const gpus = Array.from({ length: 8 }, (_, i) => ({ index: i, uuid: `G${i}`, model: 'NVIDIA H100 80GB HBM3' }));
   for (const name of ['n1', 'n2']) server.controller.registerNode({ name, gpus, topology: { rack: 'r1' }, address: null, attempts: [] });
   await server.commit();
 });
 
 afterAll(async () => {
-  await server.close();
-  await server.store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 describe('colossus job submit --model', () => {

@@ -3,44 +3,21 @@
  * against a real server on loopback: 2 halls × 2 arrays × 2 racks × 2 nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../main.js';
-import { createServer, type ColossusServer } from '../../server/app.js';
-import { Store } from '../../server/store/store.js';
-import { ensureTokenFiles } from '../../server/tokens-files.js';
+import { startCliServer, type CliServer } from '../testing/in-process.js';
+import type { ColossusServer } from '../../server/app.js';
 
 let server: ColossusServer;
 let url: string;
-let dir: string;
 let admin: string;
 const ids: Record<string, string> = {};
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main([...args, '--server', url, '--token', admin]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
+let h: CliServer;
+const cli = (args: string[]) => h.cli(args);
 const json = async (args: string[]) => JSON.parse((await cli([...args, '--json'])).stdout);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'colossus-lists-'));
-  const tokens = ensureTokenFiles(dir, {});
-  admin = tokens.admin;
-  server = await createServer({ store: await Store.open({ dataDir: dir }), bootstrapTokens: tokens, tickMs: 0 });
-  url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  h = await startCliServer('colossus-lists-');
+  ({ server, url, admin } = h);
   let k = 0;
   for (const hall of ['h1', 'h2'])
     for (const array of ['a1', 'a2'])
@@ -58,9 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
-  await server.store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 describe('node and job lists, filtered on the server', () => {
