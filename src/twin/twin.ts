@@ -233,7 +233,7 @@ export class Twin {
     const held = this.agents.held[node];
     const xids = this.pendingXids[node];
     this.pendingXids[node] = null;
-    const desired = this.ctl.heartbeat(name, [...held.values()], xids ? { xids } : undefined);
+    const desired = this.ctl.heartbeatIds(name, [...held.values()], xids ? { xids } : undefined); // ids only: the twin never reads a spec
     for (const spec of desired.run) {
       if (held.has(spec.attemptId)) continue;
       held.set(spec.attemptId, { attemptId: spec.attemptId, state: 'running' });

@@ -5,7 +5,7 @@
  */
 import { attemptsOn } from './node-state.js';
 import { partOn } from './attempt-index.js';
-import { attemptSpecFor, type AttemptSpecView } from './attempt-spec.js';
+import { attemptSpecFor } from './attempt-spec.js';
 import type { Controller } from './controller.js';
 import type { DesiredState, LocalAttempt, StopOrderView } from './controller-types.js';
 import type { AttemptRec, NodeRec } from './types.js';
@@ -39,13 +39,22 @@ export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fr
 }
 
 export function desiredState(ctl: Controller, n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState {
-  const run: AttemptSpecView[] = [];
+  return desiredWith(ctl, n, local, ack, (att) => attemptSpecFor(ctl.jobs.get(att.jobId)!, att, n.name));
+}
+
+/** The desired state with only the ids of the attempts to run (no specs built: an in-process agent, the twin). */
+export function desiredIds(ctl: Controller, n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState<{ attemptId: string }> {
+  return desiredWith(ctl, n, local, ack, (att) => (partOn(att, n.name) ? { attemptId: att.id } : null));
+}
+
+function desiredWith<R>(ctl: Controller, n: NodeRec, local: LocalAttempt[], ack: string[], view: (att: AttemptRec) => R | null): DesiredState<R> {
+  const run: R[] = [];
   const stop: StopOrderView[] = [];
   for (const id of attemptsOn(n)) {
     const att = ctl.attempts.get(id)!;
     if (att.stop) stop.push(stopOrder(ctl, att, att.stop.reason, att.stop.warn));
     else {
-      const spec = attemptSpecFor(ctl.jobs.get(att.jobId)!, att, n.name);
+      const spec = view(att);
       if (spec) run.push(spec);
     }
   }

@@ -26,9 +26,10 @@ export interface StopOrderView {
   killGraceS: number;
 }
 
-export interface DesiredState {
+export interface DesiredState<R = AttemptSpecView> {
   heartbeatIntervalS: number;
-  run: AttemptSpecView[];
+  /** Attempts to run: their specs (the API), or only their ids (`Controller.heartbeatIds`). */
+  run: R[];
   stop: StopOrderView[];
   ack: string[];
   serverTimeMs: number;

@@ -14,7 +14,7 @@ import { allExited, allExitedOk, allStarted, anyLive, markExited, markStarted, p
 import { runSchedulingPass } from './scheduler.js';
 import { fenceBoundMs } from './fencing.js';
 import { noteProgress } from './throughput.js';
-import { desiredState, reconcile } from './agent-sync.js';
+import { desiredIds, desiredState, reconcile } from './agent-sync.js';
 import { largestGang, reserveBasisOf, reserveTarget, type Gang, type ReserveBasis } from './reserve.js';
 import type { HistoryCounts } from './fleet-history.js';
 import { tallyCheckpoint } from './advice.js';
@@ -27,6 +27,15 @@ import type { AttemptPart, AttemptRec, Clock, ControlEvent, ControlPolicy, GpuTe
 export type { LocalAttempt, RegisterInput, StopOrderView, DesiredState, AttemptEventInput, Changes, Snapshot, FailureFault } from './controller-types.js';
 
 const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** [0, 1, …, k-1], one array per k: a whole node's GPU list, shared by the parts that use it (a kept 23,000-part attempt holds 23,000 of them). Never mutated. */
+const firstIndices: number[][] = [];
+function shared(indices: number[]): number[] {
+  for (let i = 0; i < indices.length; i++) if (indices[i] !== i) return indices;
+  return (firstIndices[indices.length] ??= Object.freeze([...indices]) as number[]);
+}
+
+type HeartbeatTelemetry = { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] };
 
 /** Default attribution of a part's end: the server's own node evidence ('node-down', 'lost') is the node's; exit codes and signals are the job's. */
 const failureFault = (signal: string | null): FailureFault => (signal === 'node-down' || signal === 'lost' ? 'node' : 'job');
@@ -304,14 +313,25 @@ export class Controller {
   }
 
   /** A heartbeat: liveness, telemetry, reconciliation; returns the node's desired state. */
-  heartbeat(name: string, attempts: LocalAttempt[], telemetry?: { gpus?: ({ index: number } & GpuTelemetry)[]; xids?: { code: number; gpuIndex?: number; message?: string }[] }, seq?: number): DesiredState {
+  heartbeat(name: string, attempts: LocalAttempt[], telemetry?: HeartbeatTelemetry, seq?: number): DesiredState {
+    const b = this.receiveBeat(name, attempts, telemetry, seq);
+    return desiredState(this, b.n, b.local, b.ack);
+  }
+
+  /** `heartbeat` for an in-process agent that needs only the ids of the attempts to run (the twin): no specs are built. */
+  heartbeatIds(name: string, attempts: LocalAttempt[], telemetry?: HeartbeatTelemetry): DesiredState<{ attemptId: string }> {
+    const b = this.receiveBeat(name, attempts, telemetry);
+    return desiredIds(this, b.n, b.local, b.ack);
+  }
+
+  private receiveBeat(name: string, attempts: LocalAttempt[], telemetry?: HeartbeatTelemetry, seq?: number): { n: NodeRec; local: LocalAttempt[]; ack: string[] } {
     const n = this.requireNode(name);
     n.lastHeartbeatMs = this.now();
     this.beat(name, this.mono());
     if (seq !== undefined) {
       const last = this.lastSeq.get(name);
       // a heartbeat overtaken by a newer one only proves liveness: its attempt list is stale
-      if (last !== undefined && seq <= last) return desiredState(this, n, [], []);
+      if (last !== undefined && seq <= last) return { n, local: [], ack: [] };
       this.lastSeq.set(name, seq);
     }
     if (n.down) {
@@ -321,8 +341,9 @@ export class Controller {
     if (telemetry?.gpus) for (const g of telemetry.gpus) n.telemetry[g.index] = { ...n.telemetry[g.index], ...g };
     if (telemetry?.xids) for (const x of telemetry.xids) this.onXid(n, x.code, x.gpuIndex, x.message);
     const ack = reconcile(this, n, attempts, false);
-    return desiredState(this, n, attempts, ack);
+    return { n, local: attempts, ack };
   }
+
 
   private onXid(n: NodeRec, code: number, gpuIndex?: number, message?: string): void {
     const c = classifyXid(code);
@@ -546,7 +567,7 @@ export class Controller {
     let rank = 0;
     const parts = placement.map((p) => {
       const n = this.nodes.get(p.name)!;
-      const gpuIndices = freeIndices(n, p.gpus);
+      const gpuIndices = shared(freeIndices(n, p.gpus));
       for (const i of gpuIndices) n.busy[i] = id;
       const part = { node: p.name, gpuIndices, firstRank: rank, started: false, exited: false, exitCode: null };
       rank += p.gpus;
