@@ -309,6 +309,11 @@ function autoIntervalS(opt, env) {
 }
 
 async function main() {
+  // Handlers first: a stop may come while this rank is still loading (another rank is
+  // already stepping); dying of the default action would lose the clean 128+N exit.
+  let stopSignal;
+  let wake = () => {};
+  for (const sig of Object.keys(SIGNAL_NUMBERS)) process.on(sig, () => ((stopSignal = sig), wake()));
   const opt = readOptions();
   const env = readEnv();
   const corpus = loadCorpus();
@@ -321,9 +326,10 @@ async function main() {
   } else if (env.rank === 0) process.stderr.write('tiny-train: COLOSSUS_CHECKPOINT_DIR is not set; no checkpoints will be written\n');
   emit({ start: true, rank: env.rank, worldSize: env.worldSize, jobId: env.jobId, attempt: env.attempt, resumedFromStep: step });
 
-  let stopSignal;
-  let wake = () => {};
-  for (const sig of Object.keys(SIGNAL_NUMBERS)) process.on(sig, () => ((stopSignal = sig), wake()));
+  if (stopSignal) {
+    emit({ step, stopped: stopSignal });
+    process.exit(128 + SIGNAL_NUMBERS[stopSignal]);
+  }
   const writer = env.rank === 0 && env.checkpointDir;
   if (writer) markAttempt(env.checkpointDir, env.attempt);
   let lastSaved = step;
