@@ -106,6 +106,13 @@ for (const backend of backends) {
       expect(done.result).toMatchObject({ done: true, step: 200, weightsSha256: await reference(200) });
       expect(done.attempts).toHaveLength(1);
       expect(done.restarts).toBe(0);
+      // Leave a settled fleet to the next test: every agent has re-attached to the restarted
+      // server (on PostgreSQL it first stands by until the dead leader's lease expires).
+      const restartedAtMs = Date.now() - 1_000;
+      await waitFor('every agent heard from after the server restart', async () => {
+        const nodes = await c.admin.listNodes();
+        return nodes.every((n) => n.state === 'idle' && n.lastHeartbeatAt !== null && Date.parse(n.lastHeartbeatAt) > restartedAtMs);
+      });
     });
 
     it('preemption: SIGUSR1 lets the low-priority job checkpoint; it resumes later and ends with the uninterrupted hash', async () => {
