@@ -19,7 +19,7 @@ const s = summarise(run);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const chosen = run.results.filter((r) => r.case.layoutChosen).length;
 console.log(`Calibration (${path}): ${rows.length} rows; ${run.results.length} run (${chosen} with the planner's layout, the row publishing none: shown, not scored), ${s.skipped} not expressible; ${s.scored} verified throughput rows scored.`);
-console.log(`MAPE ${pct(s.mape)}; max ${pct(s.max)}; ${s.contradicted.length} rows excluded from the 40% bound (identical-configuration contradictions, marked †); max over the rest ${pct(s.maxBounded)}; ${s.over40.length} of them beyond 40%.\n`);
+console.log(`MAPE ${pct(s.mape)}; max ${pct(s.max)}; ${s.contradicted.length} rows excluded from the 40% bound (identical-configuration contradictions, marked †); max over the rest ${pct(s.maxBounded)}; ${s.over40.length} of them beyond 40%, ${s.over30.length} beyond 30%${s.over30.length ? ` (${s.over30.map((r) => `${r.case.id} ${pct(r.error)}`).join(', ')})` : ''}.\n`);
 console.log(groupTable(run));
 console.log('\nPer software release (each release\'s factors fitted on its own rows only):\n');
 console.log(releaseTable(run));

@@ -49,6 +49,8 @@ export interface Summary {
   maxBounded: number;
   /** Bounded rows beyond 40%, worst first. */
   over40: CaseResult[];
+  /** Bounded rows beyond 30% (issue 11's target bound), worst first. */
+  over30: CaseResult[];
   skipped: number;
 }
 
@@ -62,6 +64,7 @@ export function summarise(run: CalibrationRun): Summary {
     contradicted: contradicted(run.results).map((c) => c.id),
     maxBounded: Math.max(...b.map((r) => Math.abs(r.error))),
     over40: b.filter((r) => Math.abs(r.error) > 0.4).sort((x, y) => Math.abs(y.error) - Math.abs(x.error)),
+    over30: b.filter((r) => Math.abs(r.error) > 0.3).sort((x, y) => Math.abs(y.error) - Math.abs(x.error)),
     skipped: run.skipped.length,
   };
 }
