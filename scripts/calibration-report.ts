@@ -3,12 +3,13 @@
  *   node --import tsx scripts/calibration-report.ts            # summary + per-group table
  *   node --import tsx scripts/calibration-report.ts --rows     # + every row, + the rows not run
  *   node --import tsx scripts/calibration-report.ts --leave-one-row-out   # + each row predicted by a fit without it (~2 min)
+ *   node --import tsx scripts/calibration-report.ts --host-floor          # + the dropless-MoE rows whose CPU-issue floor binds
  *   node --import tsx scripts/calibration-report.ts --write-readme        # rewrite the README's calibration tables
  * Reads ../shared/data/calibration-runs.json when it exists beside the repo, else the copy in
  * test/calibration/.
  */
 import { runCalibration } from '../src/core/perf/calibration/run.js';
-import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, leaveOneRowOut, memoryTable, recipeMoves, releaseTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
+import { contradictionTable, groupTable, heldOutTable, hostFloorTable, leaveOneReleaseOut, leaveOneRowOut, memoryTable, recipeMoves, releaseTable, rowTable, skippedTable, summarise } from '../src/core/perf/calibration/report.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCalibrationRows } from '../test/calibration/load-rows.js';
@@ -39,6 +40,10 @@ if (s.over40.length > 0) {
 }
 console.log('\nPeak memory per GPU (the rows that measured it; torchtitan on an H100 96 GB variant whose throughput is not scored):\n');
 console.log(memoryTable(run));
+if (process.argv.includes('--host-floor')) {
+  console.log('\nVerified dropless-MoE rows whose CPU-issue floor sets the model\'s step time (time per micro-batch = step time ÷ micro-batches per step; GPU-only: the model without the host floor):\n');
+  console.log(hostFloorTable(run));
+}
 if (process.argv.includes('--rows')) {
   console.log('\n† excluded from the 40% bound: another row of the identical configuration measured > 1.4/0.6 apart and this one is farther from the model; ‡ the memory model says the published layout does not fit; § GPU variant not in the catalog (throughput shown, not scored); ¶ no layout published: the best layout the planner finds (shown, not scored).\n');
   console.log(rowTable(run));

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bounded, contradicted, mape, runCalibration, scored } from '../../src/core/perf/calibration/run.js';
-import { contradictionTable, groupTable, heldOutTable, leaveOneReleaseOut, memoryTable, releaseTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
+import { contradictionTable, groupTable, heldOutTable, hostFloorRows, hostFloorTable, leaveOneReleaseOut, memoryTable, releaseTable, rowTable, skippedTable } from '../../src/core/perf/calibration/report.js';
 import { identifiable } from '../../src/core/perf/calibration/fit.js';
 import { SOFTWARE_RELEASES } from '../../src/core/perf/software.js';
 import { loadCalibrationRows, REPO_ROWS_PATH, SHARED_ROWS_PATH } from './load-rows.js';
@@ -91,6 +91,24 @@ describe('calibration against published runs', () => {
     const over30 = bounded(run).filter((r) => Math.abs(r.error) > 0.3);
     for (const r of over30) console.log(`beyond 30%: ${r.case.id} measured ${r.case.measured.toFixed(0)}, model ${r.predicted.toFixed(0)} (${pct(r.error)})`);
     expect(over30.length).toBeLessThanOrEqual(1);
+  });
+
+  it('lists the dropless-MoE rows whose host floor sets the step time, with their host-work drivers', () => {
+    const hf = hostFloorRows(run);
+    console.log(hostFloorTable(run));
+    expect(hf.length).toBeGreaterThan(0);
+    const byId = new Map(sc.map((r) => [r.case.id, r]));
+    for (const h of hf) {
+      const r = byId.get(h.id)!;
+      const L = r.result!.layout;
+      // Removing the floor speeds the prediction up; token-dropping rows never have one.
+      expect(h.gpuOnlyS).toBeLessThan(h.predictedS);
+      expect(r.case.variant.moeTokenDrop).toBeFalsy();
+      expect(h.chunkPasses).toBe(L.pp > 1 ? 2 * L.vpp : 0);
+      expect(h.localExperts * L.ep).toBe(r.case.model.moe!.experts);
+      // The measured time per micro-batch is the row's own tokens/s turned back into time.
+      expect(h.measuredS * (L.gbs / (L.dp * L.mbs))).toBeCloseTo((L.gbs * L.seq) / (r.case.measured * r.case.gpus), 9);
+    }
   });
 
   it('uses one parameter set for every row (no per-row fitting)', () => {

@@ -202,3 +202,61 @@ export function recipeMoves(run: CalibrationRun, limit = 12): string {
   }
   return lines.join('\n');
 }
+
+/** A verified dropless-MoE row whose CPU-issue floor binds in the model (compute.ts, step-time.ts). */
+export interface HostFloorRow {
+  id: string;
+  release: string;
+  /** MoE layers on the pacing pipeline rank (all MoE layers when pp = 1). */
+  moeLayers: number;
+  localExperts: number;
+  /** Pipeline-chunk receive waits per micro-batch (2·vpp under pp > 1, else 0). */
+  chunkPasses: number;
+  mbs: number;
+  /** Measured, predicted and GPU-only (host floor removed) time per micro-batch, s. */
+  measuredS: number;
+  predictedS: number;
+  gpuOnlyS: number;
+}
+
+/**
+ * The verified dropless-MoE throughput rows where the host floor sets the model's step time
+ * (removing it speeds the prediction up by more than 0.5%), with the host-work drivers and
+ * the measured time per micro-batch (step time ÷ micro-batches per step): the data behind
+ * docs/plan.md's "The row beyond 30%".
+ */
+export function hostFloorRows(run: CalibrationRun): HostFloorRow[] {
+  const out: HostFloorRow[] = [];
+  for (const r of scored(run)) {
+    const c = r.case;
+    const moe = c.model.moe;
+    if (!moe || c.variant.moeTokenDrop || c.measure !== 'tokensPerSPerGpu' || !r.result) continue;
+    const sw = releaseParams(c.release);
+    const g = runCase(c, { software: { ...sw, moeHost: 1e-9 } }).result;
+    if (!g || g.stepTimeS > r.result.stepTimeS * 0.995) continue;
+    const L = r.result.layout;
+    const m = L.gbs / (L.dp * L.mbs);
+    const stages = r.result.pipeline?.stages;
+    const pace = stages ? stages.reduce((a, b) => (b.microbatchTimeS > a.microbatchTimeS ? b : a)) : null;
+    out.push({
+      id: c.id, release: c.release,
+      moeLayers: pace ? pace.moeLayers : c.model.layers - (moe.denseLayers ?? 0),
+      localExperts: moe.experts / L.ep,
+      chunkPasses: L.pp > 1 ? 2 * L.vpp : 0,
+      mbs: L.mbs,
+      measuredS: (L.gbs * L.seq) / (c.measured * c.gpus) / m,
+      predictedS: r.result.stepTimeS / m,
+      gpuOnlyS: g.stepTimeS / m,
+    });
+  }
+  return out.sort((a, b) => a.release.localeCompare(b.release) || a.id.localeCompare(b.id));
+}
+
+export function hostFloorTable(run: CalibrationRun): string {
+  const ms = (s: number) => (s * 1000).toFixed(0);
+  return [
+    `| row | MoE layers/rank | local experts | chunk passes | mbs | measured ms/micro-batch | model | model GPU-only |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|`,
+    ...hostFloorRows(run).map((h) => `| ${h.id} | ${h.moeLayers} | ${h.localExperts} | ${h.chunkPasses} | ${h.mbs} | ${ms(h.measuredS)} | ${ms(h.predictedS)} | ${ms(h.gpuOnlyS)} |`),
+  ].join('\n');
+}
