@@ -129,7 +129,8 @@ for (const backend of backends) {
       await job(c, high.id, (j) => j.state === 'succeeded', 'the high-priority job');
       const done = await job(c, low.id, (j) => j.state === 'succeeded', 'the low-priority job, resumed');
       expect(done.attempts.at(-1)!.resumedFromStep).toBe(stopStep);
-      expect(done.restarts).toBe(0); // preemption is not a failure
+      const attemptsSeen = JSON.stringify(done.attempts.map((a) => ({ id: a.id, state: a.state, exitCode: a.exitCode, reason: a.reason, nodes: a.nodes })));
+      expect(done.restarts, `attempts: ${attemptsSeen}`).toBe(0); // preemption is not a failure
       expect(done.result).toMatchObject({ step: 150, weightsSha256: await reference(150) });
     });
 
