@@ -8,6 +8,7 @@ import { createServer, type ColossusServer } from '../../src/server/app.js';
 import { Store } from '../../src/server/store/store.js';
 import { ApiClient } from '../../src/protocol/client.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { colossusArgs } from '../../src/cli/testing/cli-command.js';
 import { waitFor } from './harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'agent-cli-'));
@@ -45,7 +46,7 @@ describe('colossus agent', () => {
   });
 
   it('--metrics-port serves the node’s GPUs under DCGM exporter’s names, one series per GPU', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'metrics-node', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w-metrics'), '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, colossusArgs(['agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'metrics-node', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w-metrics'), '--metrics-port', '0', '--metrics-host', '127.0.0.1']), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('close', r));
@@ -75,7 +76,7 @@ describe('colossus agent', () => {
   it('reads real-looking GPUs through nvidia-smi (a fake one on PATH) and reports them', async () => {
     const fixtures = resolve(repoRoot, 'src/agent/fixtures');
     const env = { ...process.env, PATH: `${join(fixtures, 'bin')}:${process.env.PATH}`, FAKE_NVIDIA_SMI_FIXTURE: join(fixtures, 'h100-8gpu.csv') };
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'smi-node', '--work-dir', join(tmp, 'w3')], { stdio: 'ignore', env });
+    const child = spawn(process.execPath, colossusArgs(['agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'smi-node', '--work-dir', join(tmp, 'w3')]), { stdio: 'ignore', env });
     const exited = new Promise<number | null>((r) => child.on('close', r));
     const admin = new ApiClient({ server: url, token: 'cli-admin-token-123456' });
     const node = await waitFor('smi-node with telemetry', async () => {
@@ -90,7 +91,7 @@ describe('colossus agent', () => {
   });
 
   it('registers, and on SIGTERM exits 0 printing a JSON summary with --json', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'cli-node', '--rack', 'r9', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w2'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, colossusArgs(['agent', '--server', url, '--token', 'cli-join-token-123456', '--name', 'cli-node', '--rack', 'r9', '--simulate-gpus', '4', '--work-dir', join(tmp, 'w2'), '--json']), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -12,11 +12,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ApiClient } from '../../src/protocol/client.js';
 import { repoRoot } from '../helpers/cli.js';
+import { colossusArgs } from '../../src/cli/testing/cli-command.js';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export const AGENT_TOKEN = 'e2e-agent-token-0123456789';
 export const TINY_TRAIN = resolve(repoRoot, 'examples/workloads/tiny-train.mjs');
-const ENTRY = resolve(repoRoot, 'src/cli/entry.ts');
 export const PG_ADMIN_URL = process.env.COLOSSUS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export function freePort(): Promise<number> {
@@ -55,7 +55,7 @@ export interface Proc {
 }
 
 export function spawnCli(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, colossusArgs(args), { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
     out += d.toString();

@@ -1,14 +1,11 @@
 /**
- * Runs the real `colossus` CLI from source in a child process (tsx), as a user would.
+ * Runs the real `colossus` CLI in a child process, as a user would: built when dist/ is
+ * fresh, else from source (src/cli/testing/cli-command.ts).
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { colossusArgs, repoRoot } from '../../src/cli/testing/cli-command.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** tsx by absolute URL, so the CLI runs from any working directory. */
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export { repoRoot };
 
 export interface CliResult {
   code: number;
@@ -21,7 +18,7 @@ export function runCli(
   options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', tsx, resolve(repoRoot, 'src/cli/entry.ts'), ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...colossusArgs(args)], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

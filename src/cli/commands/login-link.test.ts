@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../../../test/helpers/cli.js';
+import { colossusArgs } from '../testing/cli-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'login-link-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts `colossus server` in its text mode and resolves once it printed the dashboard line. */
 function startServer(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/entry.ts'), 'server', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { cwd: repoRoot, env: { ...process.env, COLOSSUS_ADMIN_TOKEN: '', COLOSSUS_AGENT_TOKEN: '', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, colossusArgs(['server', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']), { cwd: repoRoot, env: { ...process.env, COLOSSUS_ADMIN_TOKEN: '', COLOSSUS_AGENT_TOKEN: '', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const started = new Promise<string>((ok, fail) => {

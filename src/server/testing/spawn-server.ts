@@ -1,12 +1,9 @@
 /**
- * Starts `colossus server` as a real child process (from source, via tsx) on a
+ * Starts `colossus server` as a real child process (built, or from source: cli-command.ts) on a
  * free loopback port and waits for its JSON line. For tests that kill -9 it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { colossusArgs, repoRoot } from '../../cli/testing/cli-command.js';
 
 export interface SpawnedServer {
   child: ChildProcess;
@@ -18,7 +15,7 @@ export interface SpawnedServer {
 }
 
 export function spawnServer(args: string[], env: Record<string, string | undefined> = {}, port = 0): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'src/cli/entry.ts'), 'server', '--port', String(port), '--json', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, colossusArgs(['server', '--port', String(port), '--json', '--log-level', 'warn', ...args]), {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
