@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../../test/helpers/cli.js';
 
@@ -14,7 +15,10 @@ async function modulesLoadedBy(args: string[]): Promise<string[]> {
   const file = join(mkdtempSync(join(tmpdir(), 'trace-')), 'modules.txt');
   const r = await runCli(args, { env: { MODULE_TRACE_FILE: file }, nodeArgs: ['--import', join(repoRoot, 'test/helpers/module-trace.mjs')] });
   expect(r.code, r.stderr).toBe(0);
-  return readFileSync(file, 'utf8').trim().split('\n');
+  // The built CLI's modules (dist/…/x.js) named as their sources (src/…/x.ts), so one set of checks covers both.
+  const built = pathToFileURL(join(repoRoot, 'dist')).href + '/';
+  const source = pathToFileURL(join(repoRoot, 'src')).href + '/';
+  return readFileSync(file, 'utf8').trim().split('\n').map((u) => (u.startsWith(built) ? source + u.slice(built.length).replace(/\.js$/, '.ts') : u));
 }
 
 describe('lazy loading', () => {
