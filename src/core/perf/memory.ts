@@ -57,27 +57,47 @@ export function inFlightLayerMicrobatches(layers: number, rank: number, pp: numb
 }
 
 const sc = new Float64Array(2);
+const zs = new Float64Array(4);
+
+/**
+ * Weights, gradients and optimizer state of a stage class's `params` parameters (`sharded` of
+ * them per GPU once sharded over the data-parallel group) at a ZeRO stage, bytes, into
+ * out[0..2]; out[3] is the ZeRO-3 gather buffer (counted in the weights).
+ */
+export function stateBytes(L: NumLayout, zero: number, params: number, sharded: number, layers: number, out: Float64Array): void {
+  const lowPrecCopy = L.precision === 0 ? 0 : 1;
+  const zeroBuffer = zero === 3 ? (2 * params * 2) / Math.max(1, layers) : 0;
+  out[0] = (zero === 3 ? sharded : params) * (2 + lowPrecCopy) + zeroBuffer;
+  out[1] = (zero >= 2 ? sharded : params) * 4;
+  out[2] = (zero >= 1 ? sharded : params) * 12;
+  out[3] = zeroBuffer;
+}
+
+/** Activation bytes a stage class holds at its peak, given one layer's (layerActivation). */
+export function classActivationBytes(mc: ModelCosts, L: NumLayout, c: StageClass, layerAct: number): number {
+  const microbatches = L.gbs / (L.dp * L.mbs);
+  const tokens = (L.mbs * L.seq) / L.cp;
+  const transient = L.recompute === 2 ? layerActivationBytes(mc, L, 0) : 0;
+  let act = inFlightLayerMicrobatches(c.denseLayers + c.moeLayers, c.rank, L.pp, L.vpp, microbatches) * layerAct + transient;
+  if (c.embed) act += (tokens * 2 * mc.hidden) / L.tp;
+  if (c.loss) act += (tokens * mc.vocab * 6) / L.tp;
+  return act;
+}
+
+/** Framework buffers and fragmentation, bytes, over the activations and the ZeRO-3 buffer. */
+export const otherBytes = (P: PerfParams, act: number, zeroBuffer: number): number => P.frameworkBytes + P.fragmentation * (act + zeroBuffer);
 
 /** Total bytes of one stage class; with `o`, the breakdown into o[M.weights..M.total]. */
 export function classMemory(mc: ModelCosts, P: PerfParams, L: NumLayout, c: StageClass, share: number, o?: Float64Array, layerAct = layerActivation(mc, L, share)): number {
-  const microbatches = L.gbs / (L.dp * L.mbs);
   const shard = L.dp * L.cp;
   const eshard = Math.max(1, shard / L.ep);
   classParams(mc, L, c, sc);
-  const params = sc[0] + sc[1];
-  const sharded = sc[0] / shard + sc[1] / eshard;
-  const lowPrecCopy = L.precision === 0 ? 0 : 1;
-  const layers = c.denseLayers + c.moeLayers;
-  const zeroBuffer = L.zero === 3 ? (2 * params * 2) / Math.max(1, layers) : 0;
-  const weights = (L.zero === 3 ? sharded : params) * (2 + lowPrecCopy) + zeroBuffer;
-  const grads = (L.zero >= 2 ? sharded : params) * 4;
-  const optim = (L.zero >= 1 ? sharded : params) * 12;
-  const tokens = (L.mbs * L.seq) / L.cp;
-  const transient = L.recompute === 2 ? layerActivationBytes(mc, L, 0) : 0;
-  let act = inFlightLayerMicrobatches(layers, c.rank, L.pp, L.vpp, microbatches) * layerAct + transient;
-  if (c.embed) act += (tokens * 2 * mc.hidden) / L.tp;
-  if (c.loss) act += (tokens * mc.vocab * 6) / L.tp;
-  const other = P.frameworkBytes + P.fragmentation * (act + zeroBuffer);
+  stateBytes(L, L.zero, sc[0] + sc[1], sc[0] / shard + sc[1] / eshard, c.denseLayers + c.moeLayers, zs);
+  const weights = zs[0];
+  const grads = zs[1];
+  const optim = zs[2];
+  const act = classActivationBytes(mc, L, c, layerAct);
+  const other = otherBytes(P, act, zs[3]);
   const total = weights + grads + optim + act + other;
   if (o) {
     o[M.weights] = weights;

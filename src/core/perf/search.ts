@@ -22,6 +22,11 @@ export interface SearchRequest {
   top?: number;
   /** Rank layouts even when they do not fit (calibration against runs that did fit). */
   ignoreMemory?: boolean;
+  /**
+   * Compute the step time of every layout that fits instead of skipping those a lower bound
+   * shows cannot rank (the same answer, slower; for tests of the branch and bound).
+   */
+  exhaustive?: boolean;
   /** Called every ~65k layouts with the count so far (progress bars). */
   onProgress?: (searched: number) => void;
 }
@@ -34,6 +39,8 @@ export interface SearchResult {
   top: PerfResult[];
   /** The valid layout with the least memory, when none fits (for the negative answer). */
   leastMemory: PerfResult | null;
+  /** Of the feasible layouts, those whose step time the branch and bound skipped. */
+  pruned: number;
 }
 
 /** The values one knob may take. */

@@ -17,7 +17,7 @@
  */
 import { allToAllS, p2pS, ringS } from './comm.js';
 import type { ClusterCosts } from './cluster-costs.js';
-import { layerUnits, newLayerUnits } from './compute.js';
+import { layerUnits, newLayerUnits, type LayerUnits, type Unit } from './compute.js';
 import type { ModelCosts } from './model-costs.js';
 import type { PerfParams } from './params.js';
 import { M, type NumLayout } from './num-layout.js';
@@ -25,6 +25,8 @@ import { classParams } from './memory.js';
 import { recomputeShare, type PipelineSplit, type StageClass } from './stages.js';
 
 const U = newLayerUnits();
+/** U's own units (shapeLowerBound points U at a BoundUnits' for one call). */
+const ownUnits = { dense: U.dense, moe: U.moe, head: U.head };
 const sp = new Float64Array(2);
 /** Per stage class: fwd, bwd, rec, attn, ovh, host, tpT, tpE, cpT, cpE, epT, epE, gpuNoDp, exposed, t. */
 const W = 16;
@@ -159,4 +161,167 @@ export function stepTimeInto(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L:
 /** Micro-batch time of each stage class of the last stepTimeInto call, s (for reports). */
 export function lastStageTimes(classes: number): number[] {
   return Array.from({ length: classes }, (_, i) => st[i * W + 14]);
+}
+
+/**
+ * A shape's per-layer units for stepTimeLowerBounds: compute with nothing recomputed, with
+ * selective recompute, with every layer fully recomputed; communication per layer at recomputed
+ * shares 0 and 1 (cu[0..2], cu[3..5]). Both are linear in the share (compute.ts, commUnits).
+ */
+export interface BoundUnits {
+  u: [LayerUnits, LayerUnits, LayerUnits];
+  cu: Float64Array;
+}
+
+export const newBoundUnits = (): BoundUnits => ({ u: [newLayerUnits(), newLayerUnits(), newLayerUnits()], cu: new Float64Array(6) });
+
+/** Fills `b` for the layout's tp, cp, ep, mbs, seq, precision and pp > 1 (L.recompute is restored). */
+export function boundUnits(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, b: BoundUnits): void {
+  const recompute = L.recompute;
+  L.recompute = 0;
+  layerUnits(mc, cc, P, L, b.u[0], 0);
+  commUnits(mc, cc, P, L, 0);
+  b.cu.set(cu, 0);
+  L.recompute = 1;
+  layerUnits(mc, cc, P, L, b.u[1], 0);
+  L.recompute = 2;
+  layerUnits(mc, cc, P, L, b.u[2], 1);
+  commUnits(mc, cc, P, L, 1);
+  b.cu.set(cu, 3);
+  L.recompute = recompute;
+}
+
+function lerpUnit(out: Unit, a: Unit, b: Unit, f: number): void {
+  out.fwdS = a.fwdS + f * (b.fwdS - a.fwdS);
+  out.bwdS = a.bwdS + f * (b.bwdS - a.bwdS);
+  out.recomputeS = a.recomputeS + f * (b.recomputeS - a.recomputeS);
+  out.attnS = a.attnS + f * (b.attnS - a.attnS);
+  out.overheadS = a.overheadS + f * (b.overheadS - a.overheadS);
+  out.hostS = a.hostS + f * (b.hostS - a.hostS);
+}
+
+/**
+ * Lower bounds on stepTimeInto's step time of the layout's shape (tp, pp, vpp, cp, ep, mbs,
+ * split, precision) with recompute `r` and a recomputed share of at least `rc` (0 unless r is
+ * full), into lb[zero] for each ZeRO stage (the planner's branch and bound, search-loop.ts);
+ * `b` holds the shape's units (boundUnits). Built from the terms that only grow with the
+ * recomputed share (compute, recompute, overheads, tensor- and expert-parallel exposure, the
+ * overlap slowdown) at `rc`; the pipeline sends; for ZeRO 0–2 (where the data-parallel overlap
+ * only lengthens micro-batches) the bubble of those stage times; and the overlap slowdown of the
+ * data-parallel traffic and the optimizer step of the stage class with the fewest parameters.
+ * Exposed data-parallel and context-parallel time and the CPU floor only add to the step. All
+ * are 0 (no bound) when the parameters break the monotonicity this relies on.
+ */
+export function stepTimeLowerBounds(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, split: PipelineSplit, b: BoundUnits, r: number, rc: number, lb: Float64Array, at = 0): void {
+  const tpOverlap = P.generation[cc.generation].tpOverlap;
+  const s = P.overlapSlowdown;
+  lb.fill(0, at, at + 4);
+  if (!(s >= 0 && s <= 1 && tpOverlap >= 0 && tpOverlap <= 1 && P.epOverlap >= 0 && P.epOverlap <= 1 && P.layerOverheadS >= 0 && P.gradReduceBytes >= 0 && P.optimizerBytesPerParam >= 0)) return;
+  const cls = split.classes;
+  if (st.length < cls.length * W) st = new Float64Array(cls.length * W * 2);
+  const f = r === 2 ? rc : 0;
+  if (f === 0) {
+    // The units as computed (none and selective recompute; full at share 0): U points at them for this call.
+    const u = b.u[r === 2 ? 0 : r];
+    U.dense = u.dense;
+    U.moe = u.moe;
+    U.head = u.head;
+    U.chunkHostS = u.chunkHostS;
+    cu[0] = b.cu[0];
+    cu[1] = b.cu[1];
+    cu[2] = b.cu[2];
+  } else {
+    const from = b.u[0];
+    const to = b.u[2];
+    lerpUnit(U.dense, from.dense, to.dense, f);
+    lerpUnit(U.moe, from.moe, to.moe, f);
+    lerpUnit(U.head, from.head, to.head, f);
+    U.chunkHostS = from.chunkHostS;
+    for (let k = 0; k < 3; k++) cu[k] = b.cu[k] + f * (b.cu[3 + k] - b.cu[k]);
+  }
+  let tMax = 0;
+  let sum = 0;
+  let minDense = Infinity;
+  let minExpert = Infinity;
+  for (let i = 0; i < cls.length; i++) {
+    const o = i * W;
+    stageMb(mc, P, tpOverlap, L, cls[i], o, f);
+    const t = st[o + 12] + st[o + 7] + st[o + 11];
+    sum += cls[i].count * t;
+    if (t > tMax) tMax = t;
+    classParams(mc, L, cls[i], sp);
+    if (sp[0] < minDense) minDense = sp[0];
+    if (sp[1] < minExpert) minExpert = sp[1];
+  }
+  const m = L.gbs / (L.dp * L.mbs);
+  const T = (L.mbs * L.seq) / L.cp;
+  const p2pOne = L.pp > 1 ? p2pS(cc, P, L.tp * L.cp * L.dp, (T * mc.hidden * 2) / L.tp) : 0;
+  const p2p = 2 * (L.pp - 1 + (L.vpp === 1 ? m : 0)) * p2pOne;
+  // Data-parallel traffic (dataParallel's totals) and optimizer (stepTimeInto's) of the lightest class.
+  const n = L.dp * L.cp;
+  const ag = ringS(cc, P, n, L.tp, minDense * 2) + ringS(cc, P, Math.max(1, n / L.ep), L.tp * L.ep, minExpert * 2);
+  const rs = ag * (P.gradReduceBytes / 2);
+  const perByte = P.optimizerBytesPerParam / cc.hbmBandwidthBytesPerS;
+  const opt0 = (minDense + minExpert) * perByte;
+  const opt1 = (minDense / n + minExpert / Math.max(1, n / L.ep)) * perByte;
+  const base = m * tMax + p2p;
+  const bubble = (sum - tMax) / L.vpp;
+  U.dense = ownUnits.dense;
+  U.moe = ownUnits.moe;
+  U.head = ownUnits.head;
+  lb[at] = base + bubble + s * 2 * rs + opt0;
+  lb[at + 1] = base + bubble + s * (rs + ag) + opt1;
+  lb[at + 2] = lb[at + 1];
+  lb[at + 3] = base + s * m * (2 * ag + rs) + opt1;
+}
+
+/** The whole model as one stage class, scaled by 1/pp (shapeLowerBound). */
+const avgClass: StageClass = { rank: 0, count: 1, denseLayers: 0, moeLayers: 0, embed: 0, loss: 0, mtp: 0 };
+
+/**
+ * A lower bound on stepTimeInto's step time of every layout of the shape (tp, pp, cp, ep, mbs:
+ * any vpp, split, ZeRO stage and recompute), from the shape's units `b` (boundUnits) and any
+ * pipeline split of the model (all cover the same layers): the slowest rank is at least the
+ * average of the ranks, whose sum is the whole model's micro-batch time (each term is linear
+ * in a class's layers); the interleaved schedule's expert-parallel overlap and pipeline sends,
+ * which are the smaller. 0 when the parameters break the monotonicity this relies on.
+ */
+export function shapeLowerBound(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, split: PipelineSplit, b: BoundUnits): number {
+  const tpOverlap = P.generation[cc.generation].tpOverlap;
+  const s = P.overlapSlowdown;
+  if (!(s >= 0 && s <= 1 && tpOverlap >= 0 && tpOverlap <= 1 && P.epOverlap >= 0 && P.epOverlap <= 1 && P.layerOverheadS >= 0)) return 0;
+  let dense = 0;
+  let moe = 0;
+  let loss = 0;
+  let mtp = 0;
+  for (const c of split.classes) {
+    dense += c.count * c.denseLayers;
+    moe += c.count * c.moeLayers;
+    loss += c.count * c.loss;
+    mtp += c.count * c.mtp;
+  }
+  avgClass.denseLayers = dense / L.pp;
+  avgClass.moeLayers = moe / L.pp;
+  avgClass.loss = loss / L.pp;
+  avgClass.mtp = mtp / L.pp;
+  const u = b.u[0];
+  U.dense = u.dense;
+  U.moe = u.moe;
+  U.head = u.head;
+  U.chunkHostS = u.chunkHostS;
+  cu[0] = b.cu[0];
+  cu[1] = b.cu[1];
+  cu[2] = b.cu[2];
+  const vpp = L.vpp;
+  L.vpp = L.pp > 1 ? 2 : 1;
+  stageMb(mc, P, tpOverlap, L, avgClass, 0, 0);
+  L.vpp = vpp;
+  const t = st[12] + st[7] + st[11];
+  U.dense = ownUnits.dense;
+  U.moe = ownUnits.moe;
+  U.head = ownUnits.head;
+  const m = L.gbs / (L.dp * L.mbs);
+  const T = (L.mbs * L.seq) / L.cp;
+  const p2pOne = L.pp > 1 ? p2pS(cc, P, L.tp * L.cp * L.dp, (T * mc.hidden * 2) / L.tp) : 0;
+  return m * t + 2 * (L.pp - 1) * p2pOne;
 }
