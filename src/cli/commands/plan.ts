@@ -12,7 +12,7 @@ import { countLayouts, searchLayouts, trainingEstimate, type PerfResult } from '
 import { parseQuantity } from '../../core/units.js';
 import { loadCluster, loadModel } from '../load.js';
 import { nonNegative, positiveInt } from '../options.js';
-import { printJson, progressBar } from '../output.js';
+import { printJson, progressBar, type Progress } from '../output.js';
 import { addPipelineFlags, addWorkloadFlags, fixedFrom, type LayoutFlags } from '../plan-options.js';
 import { layoutLabel, renderTop, renderTraining } from '../plan-format.js';
 import { sweepSvg, topSvg } from '../plan-svg.js';
@@ -35,9 +35,17 @@ function planOne(model: ModelSpec, cluster: Cluster, f: PlanFlags, showProgress:
   const hasSplit = split.ppFirstLayers !== undefined || split.ppLastLayers !== undefined || split.ppLayout !== undefined;
   // Ask for more than --top so that ZeRO/recompute variants can fold into distinct layouts.
   const req = { gbs: f.gbs, seq: f.seq, precision: f.precision ?? 'bf16', top: Math.min(f.top * 8, 200), fixed: hasSplit ? { ...JSON.parse(JSON.stringify(split)), precision: f.precision ?? 'bf16' } : undefined };
-  const total = showProgress ? countLayouts(model, cluster, req) : 0;
-  const bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
-  const s = searchLayouts(model, cluster, { ...req, onProgress: bar ? (n) => bar.update(n) : undefined }, { software: software.params });
+  // The bar (a terminal only) for searches over 200k layouts; the search reports progress first
+  // at 65,536 layouts, so smaller searches never count their layouts.
+  let bar: Progress | null | undefined;
+  const onProgress = (n: number) => {
+    if (bar === undefined) {
+      const total = countLayouts(model, cluster, req);
+      bar = total > 200_000 ? progressBar(`plan ${cluster.gpus} GPUs`, total) : null;
+    }
+    bar?.update(n);
+  };
+  const s = searchLayouts(model, cluster, { ...req, onProgress: showProgress && process.stderr.isTTY ? onProgress : undefined }, { software: software.params });
   bar?.done();
   const withTraining = (r: PerfResult) => (f.tokens ? { ...r, training: trainingEstimate(cluster, r, f.tokens, f.gpuHourUsd) } : r);
   const distinct = foldPlans(s.top, f.top);
