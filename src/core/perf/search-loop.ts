@@ -47,13 +47,13 @@ interface LoopState {
 
 /**
  * The memory of a shape's layouts from its parts (memory.ts: the sum classMemory makes, in its
- * order): per stage class i, weights + gradients + optimizer and the ZeRO-3 buffer per ZeRO
- * stage z (slot i·4 + z), and activations per recompute r (slot i·3 + r).
+ * order): per stage class i, weights + gradients + optimizer per ZeRO stage z (state slot
+ * i·8 + z) and the ZeRO-3 buffer (slot i·8 + 4 + z), and activations per recompute r (slot i·3 + r).
  */
 interface ShapeMemory {
   classes: number;
   state: Float64Array;
-  zeroBuffer: Float64Array;
+  stateBySplit: Map<PipelineSplit, Float64Array>;
   act: Float64Array;
   /** Framework and fragmentation bytes per recompute (slot i·3 + r) without a ZeRO-3 buffer. */
   other: Float64Array;
@@ -67,26 +67,32 @@ function shapeMemory(s: LoopState, split: PipelineSplit, zeros: number[], recomp
   const cls = split.classes;
   const n = cls.length;
   if (mem.act.length < n * 3) {
-    mem.state = new Float64Array(n * 8);
-    mem.zeroBuffer = new Float64Array(n * 8);
     mem.act = new Float64Array(n * 6);
     mem.other = new Float64Array(n * 6);
   }
   mem.classes = n;
-  const shard = L.dp * L.cp;
-  const eshard = Math.max(1, shard / L.ep);
-  for (let i = 0; i < n; i++) {
-    const c = cls[i];
-    classParams(mc, L, c, scratch);
-    const params = scratch[0] + scratch[1];
-    const sharded = scratch[0] / shard + scratch[1] / eshard;
-    for (let zi = 0; zi < zeros.length; zi++) {
-      const z = zeros[zi];
-      stateBytes(L, z, params, sharded, c.denseLayers + c.moeLayers, scratch);
-      mem.state[i * 4 + z] = scratch[0] + scratch[1] + scratch[2];
-      mem.zeroBuffer[i * 4 + z] = scratch[3];
+  // The states depend on tp, pp, cp, ep, dp and the split, not on mbs: kept per split while
+  // (tp, pp, cp, ep) stay (searchLayouts clears stateBySplit).
+  let state = mem.stateBySplit.get(split);
+  if (!state) {
+    state = new Float64Array(n * 8);
+    const shard = L.dp * L.cp;
+    const eshard = Math.max(1, shard / L.ep);
+    for (let i = 0; i < n; i++) {
+      const c = cls[i];
+      classParams(mc, L, c, scratch);
+      const params = scratch[0] + scratch[1];
+      const sharded = scratch[0] / shard + scratch[1] / eshard;
+      for (let zi = 0; zi < zeros.length; zi++) {
+        const z = zeros[zi];
+        stateBytes(L, z, params, sharded, c.denseLayers + c.moeLayers, scratch);
+        state[i * 8 + z] = scratch[0] + scratch[1] + scratch[2];
+        state[i * 8 + 4 + z] = scratch[3];
+      }
     }
+    mem.stateBySplit.set(split, state);
   }
+  mem.state = state;
   for (let ri = 0; ri < recomputes.length; ri++) {
     const r = recomputes[ri];
     L.recompute = r;
@@ -107,7 +113,7 @@ function shapeMemoryOf(s: LoopState, z: number, r: number): number {
   for (let i = 0; i < mem.classes; i++) {
     const act = mem.act[i * 3 + r];
     // Without ZeRO-3 the buffer is 0 and act + 0 is act: the precomputed other bytes are the same number.
-    const b = mem.state[i * 4 + z] + act + (z === 3 ? otherBytes(s.p.P, act, mem.zeroBuffer[i * 4 + z]) : mem.other[i * 3 + r]);
+    const b = mem.state[i * 8 + z] + act + (z === 3 ? otherBytes(s.p.P, act, mem.state[i * 8 + 7]) : mem.other[i * 3 + r]);
     if (b > best) best = b;
   }
   return best;
@@ -240,7 +246,7 @@ export function searchLayouts(model: ModelSpec, cluster: Cluster, req: SearchReq
     p, L, out: new Float64Array(M.size), best: new TopK(req.top ?? 10),
     searched: 0, feasible: 0, leastMem: Infinity, leastL: null, onProgress: req.onProgress, ignoreMemory: req.ignoreMemory ?? false,
     partial: req.fixed?.recompute === undefined && ax.recompute.includes(0), rlayers: req.fixed?.recomputeLayers ?? 0, shapeBest: Infinity,
-    prune: !req.exhaustive, lb: new Float64Array(12), bounded: 0, units: newBoundUnits(), unitsReady: false, shapeLb: 0, pruned: 0, mem: { classes: 0, state: new Float64Array(0), zeroBuffer: new Float64Array(0), act: new Float64Array(0), other: new Float64Array(0) },
+    prune: !req.exhaustive, lb: new Float64Array(12), bounded: 0, units: newBoundUnits(), unitsReady: false, shapeLb: 0, pruned: 0, mem: { classes: 0, state: new Float64Array(0), stateBySplit: new Map(), act: new Float64Array(0), other: new Float64Array(0) },
   };
   for (const tp of ax.tp) {
     for (const pp of ax.pp) {
@@ -251,6 +257,7 @@ export function searchLayouts(model: ModelSpec, cluster: Cluster, req: SearchReq
         Object.assign(L, { tp, pp, cp, dp });
         for (const ep of ax.ep(dp * cp)) {
           L.ep = ep;
+          s.mem.stateBySplit.clear();
           for (const mbs of ax.mbs(req.gbs / dp)) {
             L.mbs = mbs;
             const m = req.gbs / (dp * mbs);
