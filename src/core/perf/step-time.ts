@@ -283,8 +283,8 @@ const avgClass: StageClass = { rank: 0, count: 1, denseLayers: 0, moeLayers: 0, 
  * any vpp, split, ZeRO stage and recompute), from the shape's units `b` (boundUnits) and any
  * pipeline split of the model (all cover the same layers): the slowest rank is at least the
  * average of the ranks, whose sum is the whole model's micro-batch time (each term is linear
- * in a class's layers); the interleaved schedule's expert-parallel overlap and pipeline sends,
- * which are the smaller. 0 when the parameters break the monotonicity this relies on.
+ * in a class's layers), and at least a rank of ⌈layers/pp⌉ layers of the cheaper kind; the
+ * interleaved schedule's expert-parallel overlap and pipeline sends, which are the smaller. 0 when the parameters break the monotonicity this relies on.
  */
 export function shapeLowerBound(mc: ModelCosts, cc: ClusterCosts, P: PerfParams, L: NumLayout, split: PipelineSplit, b: BoundUnits): number {
   const tpOverlap = P.generation[cc.generation].tpOverlap;
@@ -300,10 +300,6 @@ export function shapeLowerBound(mc: ModelCosts, cc: ClusterCosts, P: PerfParams,
     loss += c.count * c.loss;
     mtp += c.count * c.mtp;
   }
-  avgClass.denseLayers = dense / L.pp;
-  avgClass.moeLayers = moe / L.pp;
-  avgClass.loss = loss / L.pp;
-  avgClass.mtp = mtp / L.pp;
   const u = b.u[0];
   U.dense = u.dense;
   U.moe = u.moe;
@@ -314,14 +310,23 @@ export function shapeLowerBound(mc: ModelCosts, cc: ClusterCosts, P: PerfParams,
   cu[2] = b.cu[2];
   const vpp = L.vpp;
   L.vpp = L.pp > 1 ? 2 : 1;
-  stageMb(mc, P, tpOverlap, L, avgClass, 0, 0);
+  const t = (d: number, e: number, l: number, x: number): number => {
+    avgClass.denseLayers = d;
+    avgClass.moeLayers = e;
+    avgClass.loss = l;
+    avgClass.mtp = x;
+    stageMb(mc, P, tpOverlap, L, avgClass, 0, 0);
+    return st[12] + st[7] + st[11];
+  };
+  // The average rank; and some rank holds at least ⌈layers/pp⌉ whole layers, each of them at least the cheaper kind.
+  const perRank = Math.ceil((dense + moe) / L.pp);
+  const tMax = Math.max(t(dense / L.pp, moe / L.pp, loss / L.pp, mtp / L.pp), Math.min(dense > 0 ? t(perRank, 0, 0, 0) : Infinity, moe > 0 ? t(0, perRank, 0, 0) : Infinity));
   L.vpp = vpp;
-  const t = st[12] + st[7] + st[11];
   U.dense = ownUnits.dense;
   U.moe = ownUnits.moe;
   U.head = ownUnits.head;
   const m = L.gbs / (L.dp * L.mbs);
   const T = (L.mbs * L.seq) / L.cp;
   const p2pOne = L.pp > 1 ? p2pS(cc, P, L.tp * L.cp * L.dp, (T * mc.hidden * 2) / L.tp) : 0;
-  return m * t + 2 * (L.pp - 1) * p2pOne;
+  return m * tMax + 2 * (L.pp - 1) * p2pOne;
 }
