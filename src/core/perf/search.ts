@@ -1,6 +1,10 @@
 /**
  * The planner: enumerates every valid layout of a model on a GPU count (or the layouts that
  * match the knobs the caller fixed), prunes by memory first, and keeps the K fastest.
+ * Memory comes from per-shape terms (the same numbers as memoryInto); the step time is computed
+ * only for layouts whose lower bound (step-time.ts stepTimeLowerBounds, shapeLowerBound) does
+ * not already rule them out of the top K (branch and bound; `exhaustive` turns both off, and
+ * search-prune.test.ts checks the answers agree).
  * The inner loop works on one mutable numeric layout and preallocated vectors: no objects,
  * no validation library, no allocation per layout. Deterministic: equal step times rank the layout
  * with less memory first, then the one enumerated first (tp, pp, cp, ep, mbs, vpp, zero, recompute).
