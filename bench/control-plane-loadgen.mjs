@@ -107,8 +107,8 @@ async function heartbeats(n) {
           else if (r.text.length > 200 || held[i]) {
             // play the agent: what the server wants running is running
             const d = JSON.parse(r.text);
-            held[i] = d.run.map((a) => ({ attemptId: a.attemptId, state: 'running' }));
-            if (d.run.length) withRun++;
+            held[i] = [...d.run.map((a) => a.attemptId), ...(d.keep ?? [])].map((attemptId) => ({ attemptId, state: 'running' })); // run: new specs; keep: ones held
+            if (d.run.length || d.keep?.length) withRun++;
             // a stop order: the ranks are killed and the exit reported at once, as an agent does
             for (const o of d.stop) {
               stopOrders++;

@@ -48,12 +48,13 @@ export class AttemptManager {
     return busy;
   }
 
-  apply(res: Pick<HeartbeatResponse, 'run' | 'stop' | 'ack'>): void {
+  apply(res: Pick<HeartbeatResponse, 'run' | 'stop' | 'ack'> & { keep?: string[] }): void {
     for (const spec of res.run) if (!this.launched.has(spec.attemptId)) this.launch(spec);
     for (const order of res.stop) {
       this.stop(order.attemptId, { warnSignal: order.warnSignal, warnGraceS: order.warnGraceS, killGraceS: order.killGraceS }, order.reason);
     }
     const mentioned = new Set([...res.run, ...res.stop].map((a) => a.attemptId));
+    for (const id of res.keep ?? []) mentioned.add(id);
     for (const id of this.held.keys()) {
       if (!mentioned.has(id)) this.stop(id, { killGraceS: UNASSIGNED_KILL_GRACE_S }, 'not-assigned');
     }

@@ -158,8 +158,10 @@ export type StopOrder = z.infer<typeof stopOrderSchema>;
 export const heartbeatResponseSchema = z.object({
   /** Next heartbeat in this many seconds (add ±10 % jitter). */
   heartbeatIntervalS: z.number().positive(),
-  /** Attempts that should be running here (the full desired set). */
+  /** Attempts that should be running here and that this heartbeat did not report holding, with their specs. */
   run: z.array(attemptSpecSchema),
+  /** Attempts this heartbeat reported holding (starting or running) that should keep running: ids only, their specs came in an earlier reply. run + keep is the full desired set. */
+  keep: z.array(attemptIdSchema).default([]),
   /** Attempts to stop now (idempotent; repeated until the agent reports them exited). */
   stop: z.array(stopOrderSchema),
   /** Exited attempts the server has recorded; the agent may forget them. */

@@ -45,7 +45,7 @@ describe('a wall-clock step in the server process', () => {
           for (const n of beating) {
             const attempts = (held.get(n) ?? []).map((attemptId) => ({ attemptId, state: 'running' as const }));
             const r = await call(s.url, `/api/v1/agents/${n}/heartbeat`, { seq: ++seq, attempts }, tokens[n]).catch(() => undefined);
-            if (r?.status === 200) held.set(n, r.json.run.map((x: { attemptId: string }) => x.attemptId));
+            if (r?.status === 200) held.set(n, [...r.json.run.map((x: { attemptId: string }) => x.attemptId), ...r.json.keep]);
           }
           await sleep(250);
         }

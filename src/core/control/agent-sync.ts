@@ -39,7 +39,18 @@ export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fr
 }
 
 export function desiredState(ctl: Controller, n: NodeRec, local: LocalAttempt[], ack: string[]): DesiredState {
-  return desiredWith(ctl, n, local, ack, (att) => attemptSpecFor(ctl.jobs.get(att.jobId)!, att, n.name));
+  // An attempt the agent reports holding (starting or running) is named in `keep`, not sent
+  // again: its spec went out when it started, and a 12,288-node gang's specs repeated every
+  // beat were a quarter of the server's CPU at 25,000 nodes (bench control-plane).
+  const holding = new Set<string>();
+  for (const l of local) if (l.state !== 'exited') holding.add(l.attemptId);
+  const keep: string[] = [];
+  const d = desiredWith(ctl, n, local, ack, (att) => {
+    if (!holding.has(att.id)) return attemptSpecFor(ctl.jobs.get(att.jobId)!, att, n.name);
+    keep.push(att.id);
+    return null;
+  });
+  return { ...d, keep };
 }
 
 /** The desired state with only the ids of the attempts to run (no specs built: an in-process agent, the twin). */

@@ -30,6 +30,8 @@ export interface DesiredState<R = AttemptSpecView> {
   heartbeatIntervalS: number;
   /** Attempts to run: their specs (the API), or only their ids (`Controller.heartbeatIds`). */
   run: R[];
+  /** Attempts the agent reported holding that should keep running: ids only, their specs were sent before (the API's heartbeat). */
+  keep?: string[];
   stop: StopOrderView[];
   ack: string[];
   serverTimeMs: number;

@@ -238,7 +238,8 @@ describe('controller', () => {
     restored.heartbeat(node, []); // an agent that has not re-sent its list yet
     expect(j.state).toBe('running');
     const d = restored.heartbeat(node, [{ attemptId: id, state: 'running' }]);
-    expect(d.run.map((r) => r.attemptId)).toEqual([id]);
+    expect(d.keep).toEqual([id]); // kept running, named only (the agent has its spec)
+    expect(d.run).toEqual([]);
     restored.registerNode({ name: node, gpus: restored.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] });
     expect(restored.jobs.get(j.id)!.state).toBe('recovering'); // the agent restarted without it
   });
