@@ -31,7 +31,11 @@ export function reconcile(ctl: Controller, n: NodeRec, local: LocalAttempt[], fr
   for (const id of attemptsOn(n)) {
     if (seen.has(id)) continue;
     const att = ctl.attempts.get(id)!;
-    if (fromRegister || att.stop || ctl.attemptAgeMs(att) > graceMs) {
+    // A register that does not list a part the agent never started (placed while the register
+    // was on its way, its spec not yet sent) loses nothing: the next reply sends the spec, and the
+    // heartbeat grace below still ends a part no agent takes up.
+    const lostOnRestart = fromRegister && partOn(att, n.name)!.part.started;
+    if (lostOnRestart || att.stop || ctl.attemptAgeMs(att) > graceMs) {
       ctl.partExited(att, n.name, null, 'lost', fromRegister ? 'the agent restarted without it' : 'the agent no longer has it');
     }
   }

@@ -181,7 +181,8 @@ describe('controller', () => {
     const j = job(8, { maxRestarts: 10 });
     ctl.tick();
     const node = ctl.attempts.get(j.attemptIds[0])!.parts[0].node;
-    ctl.registerNode({ name: node, gpus: ctl.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] }); // agent restarted without it
+    beat(node, [{ attemptId: j.attemptIds[0], state: 'running' }]); // the agent started it …
+    ctl.registerNode({ name: node, gpus: ctl.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] }); // … and restarted without it
     expect(ctl.nodes.get(node)!.failuresMs).toHaveLength(1);
     ctl.tick();
     const other = ctl.attempts.get(j.attemptIds[1])!.parts[0].node;
@@ -242,6 +243,24 @@ describe('controller', () => {
     expect(d.run).toEqual([]);
     restored.registerNode({ name: node, gpus: restored.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] });
     expect(restored.jobs.get(j.id)!.state).toBe('recovering'); // the agent restarted without it
+  });
+
+  it('a register that crossed a new placement (attempt not yet sent, never started) does not fail it', () => {
+    const { ctl, clock, job } = setup(2);
+    const j = job(8);
+    ctl.tick();
+    const id = j.attemptIds[0];
+    const node = ctl.attempts.get(id)!.parts[0].node;
+    // the agent lost the server, registers again holding nothing; the placement happened meanwhile
+    ctl.registerNode({ name: node, gpus: ctl.nodes.get(node)!.gpus, topology: {}, address: null, attempts: [] });
+    expect(j.state).toBe('running');
+    expect(j.restarts).toBe(0);
+    const d = ctl.heartbeat(node, []);
+    expect(d.run.map((r) => r.attemptId)).toEqual([id]); // the spec goes out now
+    // an agent that never takes it up: the heartbeat grace still ends it
+    clock.t += 3 * ctl.policy.heartbeatIntervalS * 1000 + 1;
+    ctl.heartbeat(node, []);
+    expect(j.state).toBe('recovering');
   });
 
   it('allocation changes rewrite no node row; a restore derives allocated/idle from the attempts', () => {
