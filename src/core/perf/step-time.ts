@@ -200,6 +200,18 @@ function lerpUnit(out: Unit, a: Unit, b: Unit, f: number): void {
   out.hostS = a.hostS + f * (b.hostS - a.hostS);
 }
 
+/** Points the shared bound units (U, cu) at `b`'s units for recompute mode `r`. */
+function useUnits(b: BoundUnits, r: number): void {
+  const u = b.u[r];
+  U.dense = u.dense;
+  U.moe = u.moe;
+  U.head = u.head;
+  U.chunkHostS = u.chunkHostS;
+  cu[0] = b.cu[0];
+  cu[1] = b.cu[1];
+  cu[2] = b.cu[2];
+}
+
 /**
  * Lower bounds on stepTimeInto's step time of the layout's shape (tp, pp, vpp, cp, ep, mbs,
  * split, precision) with recompute `r` and a recomputed share of at least `rc` (0 unless r is
@@ -222,14 +234,7 @@ export function stepTimeLowerBounds(mc: ModelCosts, cc: ClusterCosts, P: PerfPar
   const f = r === 2 ? rc : 0;
   if (f === 0) {
     // The units as computed (none and selective recompute; full at share 0): U points at them for this call.
-    const u = b.u[r === 2 ? 0 : r];
-    U.dense = u.dense;
-    U.moe = u.moe;
-    U.head = u.head;
-    U.chunkHostS = u.chunkHostS;
-    cu[0] = b.cu[0];
-    cu[1] = b.cu[1];
-    cu[2] = b.cu[2];
+    useUnits(b, r === 2 ? 0 : r);
   } else {
     const from = b.u[0];
     const to = b.u[2];
@@ -300,14 +305,7 @@ export function shapeLowerBound(mc: ModelCosts, cc: ClusterCosts, P: PerfParams,
     loss += c.count * c.loss;
     mtp += c.count * c.mtp;
   }
-  const u = b.u[0];
-  U.dense = u.dense;
-  U.moe = u.moe;
-  U.head = u.head;
-  U.chunkHostS = u.chunkHostS;
-  cu[0] = b.cu[0];
-  cu[1] = b.cu[1];
-  cu[2] = b.cu[2];
+  useUnits(b, 0);
   const vpp = L.vpp;
   L.vpp = L.pp > 1 ? 2 : 1;
   const t = (d: number, e: number, l: number, x: number): number => {
