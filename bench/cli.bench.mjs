@@ -4,7 +4,7 @@
 // CLI_BENCH_RUNS (default 21) sets the runs per command; CLI_BENCH_BASELINE=DIR (another checkout,
 // built) adds each command as run there, for a before/after. Runs are interleaved round-robin so
 // a burst of load from other processes hits every command alike; the load average is printed.
-// dist/ is rebuilt with tsc first when any src/**/*.ts is newer than it. On Linux it also prints
+// dist/ (and its bundle, dist/cli-bundle/) is rebuilt first when any src/**/*.ts is newer than it. On Linux it also prints
 // the median CPU time (user + sys) of each run, read from /proc/self/stat (cutime, cstime of
 // waited children): on a machine shared with other work, CPU time is what the command costs,
 // while wall time includes waiting for a core.
@@ -48,6 +48,8 @@ function ensureBuilt() {
   console.log('dist/ is missing or older than src/: building with tsc -p tsconfig.build.json …');
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
+  const b = spawnSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { cwd: root, stdio: 'inherit' }); // what bin/colossus.js runs
+  if (b.status !== 0) process.exit(1);
 }
 
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;

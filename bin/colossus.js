@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
 // `perf` and `plan` run one short CPU-bound search and exit. Under V8's default tier-up budget
@@ -9,7 +10,20 @@ import { setFlagsFromString } from 'node:v8';
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 if (command === 'perf' || command === 'plan') setFlagsFromString('--interrupt-budget=2000000');
 
-const { main } = await import('../dist/cli/main.js');
+// The bundle (scripts/bundle-cli.mjs, part of `npm run build`) when it is a build of the current
+// dist/, else dist/ itself (after a bare `tsc`); COLOSSUS_NO_BUNDLE=1 forces dist/.
+function entry() {
+  if (process.env.COLOSSUS_NO_BUNDLE === '1') return '../dist/cli/main.js';
+  try {
+    const bundle = statSync(new URL('../dist/cli-bundle/main.js', import.meta.url)).mtimeMs;
+    if (bundle >= statSync(new URL('../dist/cli/main.js', import.meta.url)).mtimeMs) return '../dist/cli-bundle/main.js';
+  } catch {
+    // no bundle (or no dist/cli/main.js: the import below says so)
+  }
+  return '../dist/cli/main.js';
+}
+
+const { main } = await import(entry());
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
