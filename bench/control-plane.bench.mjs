@@ -43,8 +43,8 @@ const PG_SCHEMA = `bench_${process.pid}`;
 const NODES = 12_500;
 /**
  * BENCH_SERVER_NODE_FLAGS="--max-semi-space-size=64": Node flags for the server process only
- * (docs/operate.md, "Heartbeats beside heavy work": a larger young generation halves the
- * server's GC time at 25,000 nodes). Printed with the results.
+ * (docs/operate.md, "Where the server's CPU goes": with a larger young generation the server
+ * spent less CPU and queued less at 25,000 nodes). Printed with the results.
  */
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const GPN = 8;

@@ -1,8 +1,8 @@
 /**
  * The CLI bundle (scripts/bundle-cli.mjs, dist/cli-bundle/) that bin/colossus.js runs after
  * `npm run build`: light commands load none of the heavy packages, and the commands whose code
- * finds files next to itself (the dashboard's web/dist, the rank supervisor in lib/, the
- * simulator's worker) still find them. Skipped, saying so, when dist/ is not a fresh build: the
+ * finds files next to itself (the dashboard's web/dist, the simulator's worker) still find them.
+ * The rank supervisor in lib/ is found by the agent e2e tests, which start the same built bin. Skipped, saying so, when dist/ is not a fresh build: the
  * tests then run the CLI from source, and the bundle is not what users would run.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
